@@ -1,0 +1,84 @@
+package flickr
+
+import "time"
+
+// Token is an OAuth 1.0a token and its secret (a request token or an access token).
+type Token struct {
+	Token  string
+	Secret string
+}
+
+// AccessToken is the reply of the access-token step: the token plus who logged in.
+type AccessToken struct {
+	Token
+	UserNSID string
+	Username string
+	Fullname string
+}
+
+// UserRef names a Flickr member.
+type UserRef struct {
+	NSID     string
+	Username string
+}
+
+// Person is what flickr.people.getInfo tells about a member.
+type Person struct {
+	NSID       string
+	Username   string
+	Realname   string
+	PathAlias  string
+	IconServer string
+	IconFarm   int
+	IconURL    string // buddy icon URL per Flickr's rule (default icon when iconserver is 0)
+	PhotosURL  string
+	ProfileURL string
+}
+
+// Photo is one photo of a list reply, with the extras photorec asks for.
+type Photo struct {
+	ID        string
+	Owner     string
+	OwnerName string
+	Title     string
+	Secret    string
+	Server    string
+	Farm      int
+	FavedAt   time.Time // favorites lists only; zero elsewhere
+	ThumbURL  string    // url_q, empty when absent
+	MediumURL string    // url_m, empty when absent
+	LargeURL  string    // url_l, empty when absent
+}
+
+// Page is the paging block of a list reply.
+type Page struct {
+	Page, Pages, PerPage, Total int
+}
+
+// PhotoPage is one page of photos.
+type PhotoPage struct {
+	Page
+	Photos []Photo
+}
+
+// Contact is one entry of contacts.getPublicList.
+type Contact struct {
+	NSID       string
+	Username   string
+	IconServer string
+	IconFarm   int
+	IconURL    string
+}
+
+// ContactPage is one page of contacts.
+type ContactPage struct {
+	Page
+	Contacts []Contact
+}
+
+// FavoritesQuery selects a page of favorites.getPublicList.
+type FavoritesQuery struct {
+	Page        int       // 1-based; 0 means 1
+	PerPage     int       // 1..500; 0 means 500
+	MinFaveDate time.Time // zero: no lower bound (incremental pulls set it)
+}

@@ -1,0 +1,4 @@
+// Package testsvc starts real services (redis-server) on free loopback ports for tests.
+// A missing binary skips the test locally but fails it when the CI environment variable is set.
+// It imports no project package.
+package testsvc
