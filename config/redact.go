@@ -1,0 +1,54 @@
+package config
+
+import (
+	"net/url"
+)
+
+// Mask replaces a set secret in Redacted output. Empty secrets stay empty, so "unset" shows.
+const Mask = "******"
+
+// Redacted returns a copy of c that is safe to print or log: every secret key that is set reads
+// Mask, and passwords inside URLs (redis.url, neo4j.uri) read "xxxxx".
+func (c Config) Redacted() Config {
+	r := c
+	for _, k := range table {
+		if !k.Secret {
+			continue
+		}
+		if p := k.field(&r).(*string); *p != "" {
+			*p = Mask
+		}
+	}
+	r.Redis.URL = redactURL(r.Redis.URL)
+	r.Neo4j.URI = redactURL(r.Neo4j.URI)
+	return r
+}
+
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		if raw == "" {
+			return ""
+		}
+		return Mask
+	}
+	return u.Redacted()
+}
+
+// Setting is one key's effective value, as `photorec config` prints it.
+type Setting struct {
+	Key    string
+	Env    string
+	Value  string
+	Secret bool
+}
+
+// Settings lists every key of c in table order with its value spelled as in a config file.
+// Call it on Redacted() before printing.
+func (c Config) Settings() []Setting {
+	out := make([]Setting, 0, len(table))
+	for _, k := range table {
+		out = append(out, Setting{Key: k.Name, Env: k.Env(), Value: format(k.field(&c)), Secret: k.Secret})
+	}
+	return out
+}

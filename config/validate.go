@@ -1,0 +1,161 @@
+package config
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// KeyBytes is the decoded length of security.session_key and security.token_key.
+const KeyBytes = 32
+
+// Validate reports every invalid value at once, joined, one *FieldError per key (see Problems).
+// Empty secrets are valid here: subcommands that need one call Require. Messages never contain
+// secret values.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(key, problem string) {
+		k, _ := lookup(key)
+		errs = append(errs, k.problem(problem))
+	}
+	oneOf := func(key, got string, allowed ...string) {
+		if !slices.Contains(allowed, got) {
+			bad(key, fmt.Sprintf("must be one of %s, got %q", strings.Join(allowed, ", "), got))
+		}
+	}
+	atLeast := func(key string, got, minimum int) {
+		if got < minimum {
+			bad(key, fmt.Sprintf("must be at least %d, got %d", minimum, got))
+		}
+	}
+
+	if strings.TrimSpace(c.DataDir) == "" {
+		bad("data_dir", "must not be empty")
+	}
+	if err := checkHostPort(c.ListenAddr); err != nil {
+		bad("listen_addr", fmt.Sprintf("%v, got %q", err, c.ListenAddr))
+	}
+	if c.BaseURL != "" {
+		if err := checkURL(c.BaseURL, "http", "https"); err != nil {
+			bad("base_url", err.Error())
+		}
+	}
+	oneOf("log.level", c.Log.Level, "debug", "info", "warn", "error")
+	oneOf("log.format", c.Log.Format, "text", "json")
+	oneOf("graph.backend", c.Graph.Backend, BackendEmbedded, BackendNeo4j)
+	if c.Neo4j.URI != "" || c.Graph.Backend == BackendNeo4j {
+		if err := checkURL(c.Neo4j.URI, "neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"); err != nil {
+			bad("neo4j.uri", err.Error())
+		}
+	}
+	if c.Redis.URL != "" {
+		if err := checkRedisURL(c.Redis.URL); err != nil {
+			bad("redis.url", err.Error())
+		}
+	}
+	if err := checkURL(c.Flickr.APIBase, "http", "https"); err != nil {
+		bad("flickr.api_base", err.Error())
+	}
+	if err := checkURL(c.Flickr.OAuthBase, "http", "https"); err != nil {
+		bad("flickr.oauth_base", err.Error())
+	}
+	atLeast("flickr.calls_per_hour", c.Flickr.CallsPerHour, 1)
+	atLeast("flickr.burst", c.Flickr.Burst, 1)
+	oneOf("recommend.algorithm", c.Recommend.Algorithm, "flexplore", "popularity")
+	if !(c.Recommend.Scale > 0) {
+		bad("recommend.scale", fmt.Sprintf("must be positive, got %g", c.Recommend.Scale))
+	}
+	if !(c.Recommend.Prior >= 0) {
+		bad("recommend.prior", fmt.Sprintf("must not be negative, got %g", c.Recommend.Prior))
+	}
+	if !(c.Recommend.DismissWeight >= 0) {
+		bad("recommend.dismiss_weight", fmt.Sprintf("must not be negative, got %g", c.Recommend.DismissWeight))
+	}
+	atLeast("pull.neighbor_cap", c.Pull.NeighborCap, 1)
+	if c.Pull.FullEvery <= 0 {
+		bad("pull.full_every", fmt.Sprintf("must be positive, got %s", c.Pull.FullEvery))
+	}
+	if c.Pull.NeighborFreshFor < 0 {
+		bad("pull.neighbor_fresh_for", fmt.Sprintf("must not be negative, got %s", c.Pull.NeighborFreshFor))
+	}
+	if c.Pull.RefreshEvery <= 0 {
+		bad("pull.refresh_every", fmt.Sprintf("must be positive, got %s", c.Pull.RefreshEvery))
+	}
+	atLeast("pull.max_neighbors", c.Pull.MaxNeighbors, 1)
+	atLeast("worker.concurrency", c.Worker.Concurrency, 1)
+	if c.Security.SessionKey != "" {
+		if _, err := DecodeKey(c.Security.SessionKey); err != nil {
+			bad("security.session_key", err.Error())
+		}
+	}
+	if c.Security.TokenKey != "" {
+		if _, err := DecodeKey(c.Security.TokenKey); err != nil {
+			bad("security.token_key", err.Error())
+		}
+	}
+	if c.Admin.Password != "" && len(c.Admin.Password) < 8 {
+		bad("admin.password", "must be at least 8 characters when set")
+	}
+	if c.Demo.WorldUsers < 10 || c.Demo.WorldUsers > 1_000_000 {
+		bad("demo.world_users", fmt.Sprintf("must be between 10 and 1000000, got %d", c.Demo.WorldUsers))
+	}
+	return errors.Join(errs...)
+}
+
+// DecodeKey decodes a security key: standard or URL-safe base64, padded or not, of exactly
+// KeyBytes bytes. Its errors never contain the key.
+func DecodeKey(s string) ([]byte, error) {
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		b, err := enc.DecodeString(strings.TrimSpace(s))
+		if err != nil {
+			continue
+		}
+		if len(b) != KeyBytes {
+			return nil, fmt.Errorf("must decode to %d bytes, got %d", KeyBytes, len(b))
+		}
+		return b, nil
+	}
+	return nil, fmt.Errorf("must be base64 of %d random bytes (e.g. `openssl rand -base64 32`)", KeyBytes)
+}
+
+func checkHostPort(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return errors.New("must be host:port")
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil || n < 0 || n > 65535 {
+		return errors.New("port must be 0..65535")
+	}
+	return nil
+}
+
+func checkURL(raw string, schemes ...string) error {
+	want := fmt.Sprintf("must be an absolute URL with scheme %s", strings.Join(schemes, ", "))
+	u, err := url.Parse(raw)
+	if err != nil {
+		return errors.New(want + ", got an unparsable value")
+	}
+	if u.Host == "" || !slices.Contains(schemes, u.Scheme) {
+		return fmt.Errorf("%s, got %q", want, u.Redacted())
+	}
+	return nil
+}
+
+// checkRedisURL accepts what redis.ParseURL accepts; its message hides any password in raw.
+func checkRedisURL(raw string) error {
+	const want = "must be redis://host:port[/db], rediss://... or unix:///path"
+	u, err := url.Parse(raw)
+	if err != nil {
+		return errors.New(want + ", got an unparsable value")
+	}
+	if (u.Scheme == "redis" || u.Scheme == "rediss") && u.Host != "" || u.Scheme == "unix" && u.Path != "" {
+		return nil
+	}
+	return fmt.Errorf("%s, got %q", want, u.Redacted())
+}
