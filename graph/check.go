@@ -1,0 +1,62 @@
+package graph
+
+// CheckID returns an *ArgumentError for field unless id is a plausible NSID or photo ID:
+// 1..MaxIDLen bytes of valid UTF-8 with no spaces or control characters.
+func CheckID(field, id string) error {
+	if !validID(id) {
+		if id == "" {
+			return &ArgumentError{Field: field, Reason: "empty"}
+		}
+		return &ArgumentError{Field: field, Reason: "not a valid id"}
+	}
+	return nil
+}
+
+// CheckLimit returns an *ArgumentError unless 1 <= limit <= MaxLimit.
+func CheckLimit(limit int) error {
+	if limit < 1 || limit > MaxLimit {
+		return &ArgumentError{Field: "limit", Reason: "must be between 1 and 500"}
+	}
+	return nil
+}
+
+// DefaultWhy is the number of contributions per photo when RecOptions.Why is 0.
+const DefaultWhy = 3
+
+// MaxWhy is the largest RecOptions.Why a store accepts.
+const MaxWhy = 50
+
+// NormalizeRecOptions checks opts for a listing of the given kind and fills its defaults:
+// Algorithm "" becomes def (Flexplore when def is ""), Why 0 becomes DefaultWhy. It returns the
+// decoded cursor (nil for the first page). Limit is not defaulted: 0 is an *ArgumentError here;
+// the API applies DefaultLimit before calling a store.
+func NormalizeRecOptions(opts RecOptions, kind CursorKind, def Algorithm) (RecOptions, *Cursor, error) {
+	if opts.Algorithm == "" {
+		opts.Algorithm = def
+		if opts.Algorithm == "" {
+			opts.Algorithm = Flexplore
+		}
+	}
+	switch opts.Algorithm {
+	case Flexplore, Popularity:
+	default:
+		return opts, nil, &ArgumentError{Field: "algorithm", Reason: "unknown algorithm"}
+	}
+	if err := CheckLimit(opts.Limit); err != nil {
+		return opts, nil, err
+	}
+	if opts.Why == 0 {
+		opts.Why = DefaultWhy
+	}
+	if opts.Why < 0 || opts.Why > MaxWhy {
+		return opts, nil, &ArgumentError{Field: "why", Reason: "must be between 0 and 50"}
+	}
+	if opts.Cursor == "" {
+		return opts, nil, nil
+	}
+	c, err := DecodeCursor(opts.Cursor, kind)
+	if err != nil {
+		return opts, nil, err
+	}
+	return opts, &c, nil
+}

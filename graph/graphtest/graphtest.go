@@ -1,0 +1,346 @@
+package graphtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/photorec/photorec/graph"
+)
+
+// Tolerance is the relative difference allowed between a store's score and the reference's:
+// backends may sum contributions in another order.
+const Tolerance = 1e-9
+
+// Run runs the whole conformance suite. open must return a fresh, empty store scored with
+// graph.DefaultFlexplore() whose default algorithm is graph.Flexplore, and register its own
+// cleanup. Run the suite with -race: some cases read while others write.
+func Run(t *testing.T, open func(t *testing.T) graph.Store) {
+	cases := []struct {
+		name string
+		fn   func(t *testing.T, s graph.Store)
+	}{
+		{"HandComputedScores", testHandComputed},
+		{"DismissalFeedback", testDismissalFeedback},
+		{"Undismiss", testUndismiss},
+		{"DismissedUser", testDismissedUser},
+		{"ContactsExcludedFromUserRecs", testContacts},
+		{"OwnPhotosExcluded", testOwnPhotos},
+		{"UserWithNoFaves", testNoFaves},
+		{"NeighborWithNoStoredFaves", testNeighborNoFaves},
+		{"DuplicateIngest", testDuplicateIngest},
+		{"PullRemovals", testPullRemovals},
+		{"RemoveFave", testRemoveFave},
+		{"UnicodeNames", testUnicode},
+		{"UpsertKeepsKnownFields", testUpsertKeeps},
+		{"PagingAcrossTies", testPagingTies},
+		{"Why", testWhy},
+		{"Popularity", testPopularity},
+		{"BadArguments", testBadArguments},
+		{"UnknownUsers", testUnknown},
+		{"Tokens", testTokens},
+		{"MarkVisit", testMarkVisit},
+		{"DueForRefresh", testDueForRefresh},
+		{"Neighbors", testNeighbors},
+		{"CommonFaves", testCommonFaves},
+		{"SummaryAndStats", testSummary},
+		{"ConcurrentReadersDuringIngest", testConcurrent},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.fn(t, open(t))
+		})
+	}
+	t.Run("RandomGraphs", func(t *testing.T) { testRandom(t, open) })
+}
+
+// t0 is the suite's epoch; every time is whole seconds after it (FAVED times have 1 s resolution).
+var t0 = time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
+
+func at(sec int) time.Time { return t0.Add(time.Duration(sec) * time.Second) }
+
+// photo returns a photo with every field set, so round trips are checked.
+func photo(id, owner string) graph.Photo {
+	return graph.Photo{
+		ID:       id,
+		Owner:    owner,
+		Title:    "title of " + id,
+		Farm:     66,
+		Server:   "65535",
+		Secret:   "s" + id,
+		ThumbURL: "https://live.staticflickr.com/65535/" + id + "_s" + id + "_q.jpg",
+		ImageURL: "https://live.staticflickr.com/65535/" + id + "_s" + id + "_b.jpg",
+	}
+}
+
+// fixture is a small world: owner of each photo and each user's faves, in order.
+type fixture struct {
+	owners map[string]string   // photo -> owner
+	faves  map[string][]string // user -> photos
+}
+
+// load adds every user's faves as one batch (sorted by user for determinism) at second 0,
+// with FavedAt = at(i+1) for the i-th fave, and mirrors it into m when m is not nil.
+func load(t *testing.T, s graph.Store, m *Model, f fixture) {
+	t.Helper()
+	users := make([]string, 0, len(f.faves))
+	for u := range f.faves {
+		users = append(users, u)
+	}
+	sort.Strings(users)
+	for _, u := range users {
+		b := graph.FavesBatch{User: u, PullID: "load-" + u, At: t0}
+		for i, pid := range f.faves[u] {
+			owner, ok := f.owners[pid]
+			if !ok {
+				t.Fatalf("fixture: photo %s has no owner", pid)
+			}
+			b.Faves = append(b.Faves, graph.Fave{Photo: photo(pid, owner), FavedAt: at(i + 1)})
+		}
+		mustDo(t, s.AddFaves(context.Background(), b))
+		if m != nil {
+			m.AddFaves(b)
+		}
+	}
+}
+
+func mustDo(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func ctx() context.Context { return context.Background() }
+
+// sc is the default Flexplore neighbor score.
+func sc(common, dismissed, total int) float64 {
+	return graph.NeighborScore(graph.DefaultFlexplore(), common, dismissed, total)
+}
+
+var cmpEmpty = cmpopts.EquateEmpty()
+
+var approx = cmpopts.EquateApprox(Tolerance, 0)
+
+// ranked is one item of a ranking: its key and score.
+type ranked struct {
+	ID    string
+	Score float64
+}
+
+// allPhotos pages through nsid's photo ranking with the given page size and returns every item.
+// It checks the paging contract: full pages until the last, NextCursor "" only on the last one.
+func allPhotos(t *testing.T, s graph.Store, nsid string, opts graph.RecOptions) []graph.PhotoRec {
+	t.Helper()
+	var out []graph.PhotoRec
+	for i := 0; ; i++ {
+		if i > 10000 {
+			t.Fatalf("RecommendPhotos(%s): paging does not end", nsid)
+		}
+		page, err := s.RecommendPhotos(ctx(), nsid, opts)
+		if err != nil {
+			t.Fatalf("RecommendPhotos(%s, %+v): %v", nsid, opts, err)
+		}
+		if len(page.Items) > opts.Limit {
+			t.Fatalf("RecommendPhotos(%s): %d items, limit %d", nsid, len(page.Items), opts.Limit)
+		}
+		out = append(out, page.Items...)
+		if page.NextCursor == "" {
+			return out
+		}
+		if len(page.Items) != opts.Limit {
+			t.Fatalf("RecommendPhotos(%s): short page of %d (limit %d) has a NextCursor", nsid, len(page.Items), opts.Limit)
+		}
+		opts.Cursor = page.NextCursor
+	}
+}
+
+// allUsers pages through nsid's user ranking; see allPhotos.
+func allUsers(t *testing.T, s graph.Store, nsid string, opts graph.RecOptions) []graph.UserRec {
+	t.Helper()
+	var out []graph.UserRec
+	for i := 0; ; i++ {
+		if i > 10000 {
+			t.Fatalf("RecommendUsers(%s): paging does not end", nsid)
+		}
+		page, err := s.RecommendUsers(ctx(), nsid, opts)
+		if err != nil {
+			t.Fatalf("RecommendUsers(%s, %+v): %v", nsid, opts, err)
+		}
+		if len(page.Items) > opts.Limit {
+			t.Fatalf("RecommendUsers(%s): %d items, limit %d", nsid, len(page.Items), opts.Limit)
+		}
+		out = append(out, page.Items...)
+		if page.NextCursor == "" {
+			return out
+		}
+		if len(page.Items) != opts.Limit {
+			t.Fatalf("RecommendUsers(%s): short page of %d (limit %d) has a NextCursor", nsid, len(page.Items), opts.Limit)
+		}
+		opts.Cursor = page.NextCursor
+	}
+}
+
+func photoKeys(recs []graph.PhotoRec) []ranked {
+	out := make([]ranked, len(recs))
+	for i, r := range recs {
+		out[i] = ranked{r.Photo.ID, r.Score}
+	}
+	return out
+}
+
+func userKeys(recs []graph.UserRec) []ranked {
+	out := make([]ranked, len(recs))
+	for i, r := range recs {
+		out[i] = ranked{r.User.NSID, r.Score}
+	}
+	return out
+}
+
+func near(a, b float64) bool {
+	if a == b {
+		return true
+	}
+	return math.Abs(a-b) <= Tolerance*math.Max(math.Abs(a), math.Abs(b))
+}
+
+// checkRanking checks that got is ordered (score desc, then ID asc, no duplicates) and matches
+// want up to Tolerance: items whose reference scores are within Tolerance of each other may come
+// in either order, since a backend may sum in another order; all others must match position by
+// position.
+func checkRanking(t *testing.T, what string, got, want []ranked) {
+	t.Helper()
+	for _, p := range rankingProblems(got, want) {
+		t.Errorf("%s: %s", what, p)
+	}
+}
+
+func rankingProblems(got, want []ranked) []string {
+	var out []string
+	seen := map[string]bool{}
+	for i, g := range got {
+		if seen[g.ID] {
+			out = append(out, fmt.Sprintf("%s appears twice", g.ID))
+		}
+		seen[g.ID] = true
+		if i > 0 {
+			p := got[i-1]
+			if p.Score < g.Score || (p.Score == g.Score && p.ID >= g.ID) {
+				out = append(out, fmt.Sprintf("item %d (%s %v) after (%s %v): not score desc, id asc", i, g.ID, g.Score, p.ID, p.Score))
+			}
+		}
+	}
+	if len(got) != len(want) {
+		return append(out, fmt.Sprintf("%d items, want %d\n got: %v\nwant: %v", len(got), len(want), got, want))
+	}
+	for i := 0; i < len(want); {
+		j := i + 1
+		for j < len(want) && near(want[j-1].Score, want[j].Score) {
+			j++
+		}
+		wantScores := map[string]float64{}
+		for _, w := range want[i:j] {
+			wantScores[w.ID] = w.Score
+		}
+		for _, g := range got[i:j] {
+			ws, ok := wantScores[g.ID]
+			if !ok {
+				out = append(out, fmt.Sprintf("at %d..%d got %s (%v), want one of %v", i, j, g.ID, g.Score, want[i:j]))
+				continue
+			}
+			if !near(ws, g.Score) {
+				out = append(out, fmt.Sprintf("%s score %v, want %v", g.ID, g.Score, ws))
+			}
+		}
+		i = j
+	}
+	return out
+}
+
+// checkPhotos compares a photo ranking with the reference: order via checkRanking, then every
+// item's content (photo, owner, why) by photo ID.
+func checkPhotos(t *testing.T, what string, got, want []graph.PhotoRec) {
+	t.Helper()
+	checkRanking(t, what, photoKeys(got), photoKeys(want))
+	byID := map[string]graph.PhotoRec{}
+	for _, w := range want {
+		byID[w.Photo.ID] = w
+	}
+	for _, g := range got {
+		w, ok := byID[g.Photo.ID]
+		if !ok {
+			continue
+		}
+		if diff := cmp.Diff(w, g, approx, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("%s: photo %s (-want +got):\n%s", what, g.Photo.ID, diff)
+		}
+	}
+}
+
+// checkUsers compares a user ranking with the reference.
+func checkUsers(t *testing.T, what string, got, want []graph.UserRec) {
+	t.Helper()
+	checkRanking(t, what, userKeys(got), userKeys(want))
+	byID := map[string]graph.UserRec{}
+	for _, w := range want {
+		byID[w.User.NSID] = w
+	}
+	for _, g := range got {
+		if w, ok := byID[g.User.NSID]; ok {
+			if diff := cmp.Diff(w, g, approx); diff != "" {
+				t.Errorf("%s: user %s (-want +got):\n%s", what, g.User.NSID, diff)
+			}
+		}
+	}
+}
+
+// wantErr checks that err matches target with errors.Is and, for invalid arguments, that it is an
+// *graph.ArgumentError naming field.
+func wantErr(t *testing.T, what string, err, target error, field string) {
+	t.Helper()
+	if !errors.Is(err, target) {
+		t.Errorf("%s: err = %v, want %v", what, err, target)
+		return
+	}
+	if target == graph.ErrInvalidArgument && field != "" {
+		var ae *graph.ArgumentError
+		if !errors.As(err, &ae) {
+			t.Errorf("%s: err = %T %v, want *graph.ArgumentError", what, err, err)
+		} else if ae.Field != field {
+			t.Errorf("%s: ArgumentError.Field = %q, want %q", what, ae.Field, field)
+		}
+	}
+}
+
+func opts(limit int) graph.RecOptions { return graph.RecOptions{Limit: limit} }
+
+func ids(recs []graph.PhotoRec) []string {
+	out := make([]string, len(recs))
+	for i, r := range recs {
+		out[i] = r.Photo.ID
+	}
+	return out
+}
+
+func nsids(recs []graph.UserRec) []string {
+	out := make([]string, len(recs))
+	for i, r := range recs {
+		out[i] = r.User.NSID
+	}
+	return out
+}
+
+func fmtScores(recs []graph.PhotoRec) string {
+	s := ""
+	for _, r := range recs {
+		s += fmt.Sprintf("%s=%.6f ", r.Photo.ID, r.Score)
+	}
+	return s
+}
