@@ -83,7 +83,7 @@ func (s *Server) featuredUsers() []User {
 		}
 	}
 	for _, u := range idx {
-		if strings.ToValidUTF8(w.username[u], "") != asciiOnly(w.username[u]) && !slices.Contains(pick, u) {
+		if asciiOnly(w.username[u]) != w.username[u] && !slices.Contains(pick, u) {
 			pick = append(pick, u)
 			break
 		}

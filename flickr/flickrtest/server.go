@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -23,12 +22,12 @@ const (
 // Faults are injected failures, changeable at run time with SetFaults. Rates are probabilities in
 // [0,1] drawn per REST call from a seeded source, checked in the order listed; the first hit wins.
 type Faults struct {
-	Latency       time.Duration // added to every request (REST, OAuth, images)
-	RateLimited   float64       // HTTP 429 with Flickr's HTML body
-	ServerError   float64       // HTTP 502 with an HTML body
-	Unavailable   float64       // HTTP 200, code 105 "Service currently unavailable"
-	APIDown       float64       // HTTP 200, code 201 "Sorry, the Flickr API service is not currently available."
-	CommentTooFast float64      // addComment only: code 9 "User is posting comments too fast"
+	Latency        time.Duration // added to every request (REST, OAuth, images)
+	RateLimited    float64       // HTTP 429 with Flickr's HTML body
+	ServerError    float64       // HTTP 502 with an HTML body
+	Unavailable    float64       // HTTP 200, code 105 "Service currently unavailable"
+	APIDown        float64       // HTTP 200, code 201 "Sorry, the Flickr API service is not currently available."
+	CommentTooFast float64       // addComment only: code 9 "User is posting comments too fast"
 }
 
 // Quirks switch on wire-format oddities real clients must tolerate.
@@ -40,11 +39,11 @@ type Quirks struct {
 
 // Options configure a Server. Zero values take the documented defaults.
 type Options struct {
-	ConsumerKey    string        // default DefaultConsumerKey
-	ConsumerSecret string        // default DefaultConsumerSecret
-	Latency        time.Duration // initial Faults.Latency
-	Faults         Faults        // initial faults; Latency above is added to Faults.Latency
-	CallsPerHour   int           // per consumer key, sliding hour over every REST call; 0 means unlimited
+	ConsumerKey    string           // default DefaultConsumerKey
+	ConsumerSecret string           // default DefaultConsumerSecret
+	Latency        time.Duration    // initial Faults.Latency
+	Faults         Faults           // initial faults; Latency above is added to Faults.Latency
+	CallsPerHour   int              // per consumer key, sliding hour over every REST call; 0 means unlimited
 	Now            func() time.Time // clock for rate windows, fave and comment dates; default time.Now
 	Quirks         Quirks
 	// BaseURL is the public base URL used in image links; default URL when set, else the
@@ -264,11 +263,6 @@ func (s *Server) newTokenLocked() (token, secret string) {
 
 func (s *Server) handleCalls(rw http.ResponseWriter, _ *http.Request) {
 	calls := s.Calls()
-	keys := make([]string, 0, len(calls))
-	for k := range calls {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	rw.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(rw).Encode(calls)
 }
