@@ -1,0 +1,8 @@
+// name: applied_migrations
+// purpose: The versions of the schema migrations already applied, in order.
+// mode: read
+// params: none
+// returns: version
+MATCH (m:Migration)
+RETURN m.version AS version
+ORDER BY version
