@@ -523,3 +523,42 @@ func TestEnsureSecurityKeys(t *testing.T) {
 		t.Error("EnsureSecurityKeys accepted a malformed key file")
 	}
 }
+
+func TestSetOverridesEverything(t *testing.T) {
+	file := writeFile(t, "photorec.yaml", "listen_addr: 127.0.0.1:1\n")
+	got, err := config.Load(config.Options{
+		File:    file,
+		Environ: []string{"PHOTOREC_LISTEN_ADDR=127.0.0.1:2"},
+		Set:     map[string]string{"listen_addr": "127.0.0.1:3", "demo.seed": "7"},
+	})
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if got.ListenAddr != "127.0.0.1:3" || got.Demo.Seed != 7 {
+		t.Errorf("listen_addr, demo.seed = %q, %d; want 127.0.0.1:3, 7", got.ListenAddr, got.Demo.Seed)
+	}
+	_, err = config.Load(config.Options{Set: map[string]string{"listen": "x", "worker.concurrency": "0"}})
+	if diff := cmp.Diff([]string{"listen", "worker.concurrency"}, problemKeys(err)); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+}
+
+func TestWriteTOMLRoundTrip(t *testing.T) {
+	c := config.Defaults()
+	c.BaseURL = `https://example.com/a "quoted" path`
+	c.Pull.NeighborFreshFor = 90 * time.Second
+	c.Recommend.DismissWeight = 0.25
+	c.Demo.Seed = -3
+	c.Neo4j.Password = "pw"
+	var b strings.Builder
+	if err := c.WriteTOML(&b); err != nil {
+		t.Fatal(err)
+	}
+	got, err := config.Load(config.Options{File: writeFile(t, "photorec.toml", b.String())})
+	if err != nil {
+		t.Fatalf("Load of written TOML: %v\n%s", err, b.String())
+	}
+	if diff := cmp.Diff(c, got); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s\nTOML:\n%s", diff, b.String())
+	}
+}

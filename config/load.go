@@ -26,11 +26,13 @@ type Options struct {
 	Environ []string
 	// ReadFile reads the files named by PHOTOREC_*_FILE; nil means os.ReadFile.
 	ReadFile func(name string) ([]byte, error)
+	// Set holds values by dotted key that win over everything else (command-line flags).
+	Set map[string]string
 }
 
 // Load builds the Config from, lowest precedence first: the defaults table, Options.File, and
 // the environment (PHOTOREC_<KEY>; for secrets also PHOTOREC_<KEY>_FILE, whose content minus
-// trailing newlines is the value; setting both is an error).
+// trailing newlines is the value; setting both is an error), and Options.Set.
 //
 // An unreadable or unparsable file is returned at once as the only error. Otherwise Load reports
 // every problem together, joined: values of the wrong type, unknown keys in the file, unknown
@@ -80,6 +82,18 @@ func Load(opts Options) (Config, error) {
 		}
 	}
 	var names []string
+	for name := range opts.Set {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if _, ok := lookup(name); !ok {
+			errs = append(errs, &FieldError{Key: name, Problem: "unknown key"})
+			continue
+		}
+		v.Set(name, opts.Set[name])
+	}
+	names = names[:0]
 	for name := range env {
 		if strings.HasPrefix(name, EnvPrefix) && !known[name] {
 			names = append(names, name)

@@ -1,7 +1,11 @@
 package config
 
 import (
+	"fmt"
+	"io"
 	"net/url"
+	"strconv"
+	"time"
 )
 
 // Mask replaces a set secret in Redacted output. Empty secrets stay empty, so "unset" shows.
@@ -51,4 +55,20 @@ func (c Config) Settings() []Setting {
 		out = append(out, Setting{Key: k.Name, Env: k.Env(), Value: format(k.field(&c)), Secret: k.Secret})
 	}
 	return out
+}
+
+// WriteTOML writes every key of c as `key = value` lines in table order, a valid TOML config file
+// (dotted keys; strings and durations quoted). Call it on Redacted() before showing it to anyone.
+func (c Config) WriteTOML(w io.Writer) error {
+	for _, k := range table {
+		val := format(k.field(&c))
+		switch k.Default.(type) {
+		case string, time.Duration:
+			val = strconv.Quote(val)
+		}
+		if _, err := fmt.Fprintf(w, "%s = %s\n", k.Name, val); err != nil {
+			return fmt.Errorf("config: write: %w", err)
+		}
+	}
+	return nil
 }
