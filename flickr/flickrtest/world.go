@@ -489,4 +489,5 @@ func (g *genFaves) user(u int, out []uint64, seen []uint32) int {
 	return n
 }
 
-func lower(s string) string { return strings.ToLower(s) }
+// lower folds case for lookups (upper then lower, so Greek final sigma matches its capital).
+func lower(s string) string { return strings.ToLower(strings.ToUpper(s)) }
