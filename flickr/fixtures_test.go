@@ -128,7 +128,7 @@ func TestDecodeFixtures(t *testing.T) {
 	}{
 		{
 			name: "favorites mixed types", file: "favorites_getPublicList.json",
-			do: func() (any, error) { return c.PublicFavorites(ctx, "1@N01", FavoritesQuery{}) },
+			do:   func() (any, error) { return c.PublicFavorites(ctx, "1@N01", FavoritesQuery{}) },
 			want: PhotoPage{Page: Page{Page: 1, Pages: 3, PerPage: 100, Total: 251}, Photos: []Photo{george, stewart}},
 			wantForm: map[string]string{"method": "flickr.favorites.getPublicList", "user_id": "1@N01", "per_page": "500",
 				"page": "1", "api_key": "photorec-test-key", "format": "json", "nojsoncallback": "1",
@@ -206,14 +206,14 @@ func TestDecodeFixtures(t *testing.T) {
 		},
 		{
 			name: "find by username", file: "people_findByUsername.json",
-			do:   func() (any, error) { return c.LookupUser(ctx, "  Stewart ") },
-			want: UserRef{NSID: "12037949632@N01", Username: "Stewart"},
+			do:       func() (any, error) { return c.LookupUser(ctx, "  Stewart ") },
+			want:     UserRef{NSID: "12037949632@N01", Username: "Stewart"},
 			wantForm: map[string]string{"method": "flickr.people.findByUsername", "username": "Stewart"},
 		},
 		{
 			name: "find by username, nsid only", file: "people_findByUsername_nsid_only.json",
-			do:   func() (any, error) { return c.LookupUser(ctx, "Stewart Butterfield") },
-			want: UserRef{NSID: "12037949632@N01", Username: "Stewart"},
+			do:       func() (any, error) { return c.LookupUser(ctx, "Stewart Butterfield") },
+			want:     UserRef{NSID: "12037949632@N01", Username: "Stewart"},
 			wantForm: map[string]string{"username": "Stewart Butterfield"},
 		},
 		{
@@ -246,8 +246,8 @@ func TestDecodeFixtures(t *testing.T) {
 		},
 		{
 			name: "test login", file: "test_login.json",
-			do:   func() (any, error) { return c.TestLogin(ctx, testToken) },
-			want: UserRef{NSID: "21207597@N07", Username: "jamalfanaian"},
+			do:       func() (any, error) { return c.TestLogin(ctx, testToken) },
+			want:     UserRef{NSID: "21207597@N07", Username: "jamalfanaian"},
 			wantForm: map[string]string{"method": "flickr.test.login"},
 		},
 	}

@@ -460,8 +460,10 @@ type countingObserver struct {
 	calls chan string
 }
 
-func (o countingObserver) Call(method, outcome string, _ time.Duration) { o.calls <- method + " " + outcome }
-func (o countingObserver) Wait(flickr.Lane, time.Duration)              {}
+func (o countingObserver) Call(method, outcome string, _ time.Duration) {
+	o.calls <- method + " " + outcome
+}
+func (o countingObserver) Wait(flickr.Lane, time.Duration) {}
 
 func TestSimFaultsAndRetries(t *testing.T) {
 	w := flickrtest.TinyWorld(8)
