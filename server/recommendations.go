@@ -1,0 +1,234 @@
+package server
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/photorec/photorec/graph"
+)
+
+// pageCursor is the API's opaque cursor: the graph's cursor plus the visit time that decides
+// which photos are "new", so every page of one listing agrees on it.
+type pageCursor struct {
+	Graph string `json:"g"`
+	Since int64  `json:"s,omitempty"` // unix nanoseconds; 0 when nothing is new
+}
+
+func encodeCursor(graphCursor string, since time.Time) string {
+	if graphCursor == "" {
+		return ""
+	}
+	pc := pageCursor{Graph: graphCursor}
+	if !since.IsZero() {
+		pc.Since = since.UnixNano()
+	}
+	b, _ := json.Marshal(pc)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s string) (pageCursor, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return pageCursor{}, invalidArgument("cursor", "not a cursor from this API")
+	}
+	var pc pageCursor
+	if err := json.Unmarshal(raw, &pc); err != nil || pc.Graph == "" {
+		return pageCursor{}, invalidArgument("cursor", "not a cursor from this API")
+	}
+	return pc, nil
+}
+
+// intParam reads an integer query parameter in [lo, hi]; def when absent.
+func intParam(c *fiber.Ctx, name string, def, lo, hi int) (int, error) {
+	raw := c.Query(name)
+	if raw == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < lo || n > hi {
+		return 0, invalidArgument(name, fmt.Sprintf("must be an integer from %d to %d", lo, hi))
+	}
+	return n, nil
+}
+
+func (s *Server) algorithmParam(c *fiber.Ctx) (graph.Algorithm, error) {
+	switch a := graph.Algorithm(c.Query("algorithm")); a {
+	case "":
+		return s.opts.Algorithm, nil
+	case graph.Flexplore, graph.Popularity:
+		return a, nil
+	}
+	return "", invalidArgument("algorithm", "must be flexplore or popularity")
+}
+
+// photoRecJSON is one recommended photo.
+type photoRecJSON struct {
+	Photo photoJSON          `json:"photo"`
+	Owner userJSON           `json:"owner"`
+	Score float64            `json:"score"`
+	Why   []contributionJSON `json:"why"`
+	New   bool               `json:"new"`
+}
+
+type contributionJSON struct {
+	User  userJSON `json:"user"`
+	Score float64  `json:"score"`
+}
+
+type photoPageJSON struct {
+	Algorithm  graph.Algorithm `json:"algorithm"`
+	Items      []photoRecJSON  `json:"items"`
+	NextCursor string          `json:"next_cursor,omitempty"`
+	Since      time.Time       `json:"since,omitzero"`
+}
+
+// recommendPhotos is GET /api/v1/users/{nsid}/recommendations/photos. Photos the store added
+// after the owner's previous visit are flagged new; the first page the owner loads (without
+// since or cursor) records the visit.
+func (s *Server) recommendPhotos(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	nsid := c.Params("nsid")
+	limit, err := intParam(c, "limit", graph.DefaultLimit, 1, graph.MaxLimit)
+	if err != nil {
+		return err
+	}
+	why, err := intParam(c, "why", 3, 1, 20)
+	if err != nil {
+		return err
+	}
+	alg, err := s.algorithmParam(c)
+	if err != nil {
+		return err
+	}
+	var cur pageCursor
+	if raw := c.Query("cursor"); raw != "" {
+		if cur, err = decodeCursor(raw); err != nil {
+			return err
+		}
+	}
+	var since time.Time
+	switch {
+	case cur.Graph != "":
+		if cur.Since != 0 {
+			since = time.Unix(0, cur.Since)
+		}
+	case c.Query("since") != "":
+		if since, err = time.Parse(time.RFC3339Nano, c.Query("since")); err != nil {
+			return invalidArgument("since", "must be an RFC 3339 time")
+		}
+	}
+	page, err := s.opts.Graph.RecommendPhotos(ctx, nsid, graph.RecOptions{Algorithm: alg, Limit: limit, Cursor: cur.Graph, Why: why})
+	if err != nil {
+		return fmt.Errorf("server: photo recommendations of %s: %w", nsid, err)
+	}
+	if cur.Graph == "" && c.Query("since") == "" && sess(c).NSID == nsid && alg != graph.Popularity {
+		prev, err := s.opts.Graph.MarkVisit(ctx, nsid, s.opts.Now())
+		if err != nil {
+			return fmt.Errorf("server: mark visit of %s: %w", nsid, err)
+		}
+		since = prev
+	}
+	out := photoPageJSON{Algorithm: alg, Items: make([]photoRecJSON, 0, len(page.Items)), NextCursor: encodeCursor(page.NextCursor, since), Since: since}
+	for _, r := range page.Items {
+		item := photoRecJSON{
+			Photo: s.photoView(r.Photo),
+			Owner: s.userView(r.Owner),
+			Score: r.Score,
+			Why:   make([]contributionJSON, 0, len(r.Why)),
+			New:   !since.IsZero() && r.Photo.AddedAt.After(since),
+		}
+		for _, w := range r.Why {
+			item.Why = append(item.Why, contributionJSON{User: s.userView(w.User), Score: w.Score})
+		}
+		out.Items = append(out.Items, item)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(out)
+}
+
+type userRecJSON struct {
+	User   userJSON `json:"user"`
+	Score  float64  `json:"score"`
+	Common int      `json:"common"`
+	Total  int      `json:"total"`
+}
+
+type userPageJSON struct {
+	Algorithm  graph.Algorithm `json:"algorithm"`
+	Items      []userRecJSON   `json:"items"`
+	NextCursor string          `json:"next_cursor,omitempty"`
+}
+
+// recommendUsers is GET /api/v1/users/{nsid}/recommendations/people.
+func (s *Server) recommendUsers(c *fiber.Ctx) error {
+	nsid := c.Params("nsid")
+	limit, err := intParam(c, "limit", graph.DefaultLimit, 1, graph.MaxLimit)
+	if err != nil {
+		return err
+	}
+	alg, err := s.algorithmParam(c)
+	if err != nil {
+		return err
+	}
+	var cur pageCursor
+	if raw := c.Query("cursor"); raw != "" {
+		if cur, err = decodeCursor(raw); err != nil {
+			return err
+		}
+	}
+	page, err := s.opts.Graph.RecommendUsers(c.UserContext(), nsid, graph.RecOptions{Algorithm: alg, Limit: limit, Cursor: cur.Graph})
+	if err != nil {
+		return fmt.Errorf("server: people recommendations of %s: %w", nsid, err)
+	}
+	out := userPageJSON{Algorithm: alg, Items: make([]userRecJSON, 0, len(page.Items)), NextCursor: encodeCursor(page.NextCursor, time.Time{})}
+	for _, r := range page.Items {
+		out.Items = append(out.Items, userRecJSON{User: s.userView(r.User), Score: r.Score, Common: r.Common, Total: r.Total})
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(out)
+}
+
+// dismissal handlers: POST dismisses, DELETE undismisses; only the owner may do either.
+func (s *Server) dismissPhoto(c *fiber.Ctx) error {
+	return s.dismissal(c, "photo", c.Params("photo"), s.opts.Graph.DismissPhoto)
+}
+
+func (s *Server) undismissPhoto(c *fiber.Ctx) error {
+	return s.dismissal(c, "photo", c.Params("photo"), s.opts.Graph.UndismissPhoto)
+}
+
+func (s *Server) dismissUser(c *fiber.Ctx) error {
+	return s.dismissal(c, "user", c.Params("target"), s.opts.Graph.DismissUser)
+}
+
+func (s *Server) undismissUser(c *fiber.Ctx) error {
+	return s.dismissal(c, "user", c.Params("target"), s.opts.Graph.UndismissUser)
+}
+
+func (s *Server) dismissal(c *fiber.Ctx, kind, target string, op func(ctx context.Context, nsid, target string) error) error {
+	nsid := c.Params("nsid")
+	if _, err := requireSelf(c, nsid); err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	var err error
+	if kind == "photo" {
+		_, err = s.opts.Graph.Photo(ctx, target)
+	} else {
+		_, err = s.opts.Graph.User(ctx, target)
+	}
+	if err != nil {
+		return fmt.Errorf("server: %s %s: %w", kind, target, err)
+	}
+	if err := op(ctx, nsid, target); err != nil {
+		return fmt.Errorf("server: %s dismissal of %s by %s: %w", kind, target, nsid, err)
+	}
+	return c.SendStatus(http.StatusNoContent)
+}

@@ -1,0 +1,58 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/photorec/photorec/ui"
+)
+
+// routes lists every route of the app. The /api/v1 routes are documented in openapi.json
+// (a test holds the two to each other).
+func (s *Server) routes() {
+	app := s.app
+	app.Use(s.measure, s.securityHeaders)
+
+	// Operations: no session, no rate limit.
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(s.opts.Registry, promhttp.HandlerOpts{})))
+	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(ui.Static()), MaxAge: 300}))
+
+	// Everything below has a session, and state-changing methods need its CSRF token.
+	app.Use(s.loadSession, s.checkCSRF)
+	limit := s.rateLimiter()
+
+	// Pages.
+	app.Get("/", s.welcome)
+	app.Post("/browse", limit, s.browse)
+	app.Post("/login", limit, s.login)
+	app.Get("/login/callback", limit, s.loginCallback)
+	app.Post("/logout", s.logout)
+	app.Get("/u/:nsid", s.userPageHandler)
+	app.Get("/u/:nsid/taste", s.tastePageHandler)
+
+	// JSON API.
+	api := app.Group("/api/v1", limit)
+	api.Get("/openapi.json", s.openAPI)
+	api.Get("/session", s.sessionInfo)
+	api.Post("/logout", s.logout)
+	api.Get("/users/lookup", s.lookupUser)
+	api.Get("/users/:nsid", s.userSummary)
+	api.Post("/users/:nsid/refresh", s.refreshUser)
+	api.Get("/users/:nsid/progress", s.userProgress)
+	api.Get("/users/:nsid/events", s.events)
+	api.Get("/users/:nsid/recommendations/photos", s.recommendPhotos)
+	api.Get("/users/:nsid/recommendations/people", s.recommendUsers)
+	api.Post("/users/:nsid/dismissed/photos/:photo", s.dismissPhoto)
+	api.Delete("/users/:nsid/dismissed/photos/:photo", s.undismissPhoto)
+	api.Post("/users/:nsid/dismissed/people/:target", s.dismissUser)
+	api.Delete("/users/:nsid/dismissed/people/:target", s.undismissUser)
+	api.Get("/users/:nsid/taste", s.taste)
+	api.Post("/photos/:photo/fave", s.fave)
+	api.Delete("/photos/:photo/fave", s.unfave)
+	api.Post("/photos/:photo/comments", s.comment)
+}

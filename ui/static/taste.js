@@ -1,0 +1,107 @@
+// Taste graph: the user in the middle, their strongest neighbors around (closer and thicker
+// means a higher Flexplore score). Hover, focus or tap a person to see the photos you both
+// faved; follow the link (click or Enter) to explore their recommendations.
+(function () {
+  "use strict";
+  var NS = "http://www.w3.org/2000/svg";
+  var root = document.getElementById("taste-page");
+  var svg = document.getElementById("taste-graph");
+  if (!root || !svg) return;
+  var nsid = root.dataset.nsid;
+  var status = document.getElementById("taste-status");
+  var title = document.getElementById("taste-detail-title");
+  var meta = document.getElementById("taste-detail-meta");
+  var photos = document.getElementById("taste-detail-photos");
+
+  function el(name, attrs, parent) {
+    var e = document.createElementNS(NS, name);
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (parent) parent.appendChild(e);
+    return e;
+  }
+
+  function avatar(parent, defs, id, cx, cy, r, href) {
+    var clip = el("clipPath", { id: id }, defs);
+    el("circle", { cx: cx, cy: cy, r: r - 3 }, clip);
+    el("circle", { cx: cx, cy: cy, r: r }, parent);
+    el("image", { href: href, x: cx - r + 3, y: cy - r + 3, width: 2 * (r - 3), height: 2 * (r - 3), "clip-path": "url(#" + id + ")", preserveAspectRatio: "xMidYMid slice" }, parent);
+  }
+
+  function short(s, n) { return s.length > n ? s.slice(0, n - 1) + "…" : s; }
+
+  function showDetail(n) {
+    title.textContent = n.user.name;
+    meta.textContent = n.common + " photos faved by you both · " + n.total + " faves in all · score " + n.score.toFixed(1);
+    photos.replaceChildren();
+    n.photos.forEach(function (p) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = p.page_url;
+      a.rel = "noopener";
+      var img = document.createElement("img");
+      img.src = p.thumb_url || p.image_url || "";
+      img.alt = (p.title || "Untitled") + " (on Flickr)";
+      img.loading = "lazy";
+      a.appendChild(img);
+      li.appendChild(a);
+      photos.appendChild(li);
+    });
+    if (n.photos.length === 0) meta.textContent += " · no shared photos stored yet";
+  }
+
+  function draw(data) {
+    svg.replaceChildren();
+    var defs = el("defs", {}, svg);
+    var cx = 320, cy = 320;
+    var ns = data.neighbors;
+    if (ns.length === 0) {
+      status.textContent = "No neighbors yet: fave some photos, then refresh.";
+      return;
+    }
+    status.textContent = ns.length + " strongest neighbors of " + data.user.name + ".";
+    var max = ns.reduce(function (m, n) { return Math.max(m, n.score); }, 0) || 1;
+    var edges = el("g", { "class": "edges" }, svg);
+    var nodes = el("g", { "class": "nodes" }, svg);
+    var edgeOf = [];
+    ns.forEach(function (n, i) {
+      var angle = -Math.PI / 2 + i * 2 * Math.PI / ns.length;
+      var dist = 130 + (1 - n.score / max) * 140;
+      var x = cx + dist * Math.cos(angle), y = cy + dist * Math.sin(angle);
+      edgeOf[i] = el("line", { x1: cx, y1: cy, x2: x, y2: y, "class": "edge", "stroke-width": (1.5 + 6 * n.score / max).toFixed(1) }, edges);
+      var a = el("a", { href: "/u/" + encodeURIComponent(n.user.nsid), "class": "node", "data-testid": "taste-node", "aria-label": n.user.name + ": " + n.common + " faves in common" }, nodes);
+      el("title", {}, a).textContent = n.user.name + " (" + n.common + " in common)";
+      avatar(a, defs, "clip-" + i, x, y, 26, n.user.icon_url);
+      var label = el("text", { x: x, y: y + 42, "text-anchor": "middle" }, a);
+      label.textContent = short(n.user.name, 18);
+      var score = el("text", { x: x, y: y + 57, "text-anchor": "middle", "class": "score" }, a);
+      score.textContent = n.common + " in common";
+      function activate() {
+        nodes.querySelectorAll(".node.active").forEach(function (e) { e.classList.remove("active"); });
+        edges.querySelectorAll(".edge.active").forEach(function (e) { e.classList.remove("active"); });
+        a.classList.add("active");
+        edgeOf[i].classList.add("active");
+        showDetail(n);
+      }
+      a.addEventListener("mouseenter", activate);
+      a.addEventListener("focus", activate);
+    });
+    var me = el("g", { "class": "node center", "data-testid": "taste-center" }, svg);
+    el("title", {}, me).textContent = data.user.name;
+    avatar(me, defs, "clip-me", cx, cy, 40, data.user.icon_url);
+    var name = el("text", { x: cx, y: cy + 60, "text-anchor": "middle" }, me);
+    name.textContent = short(data.user.name, 24);
+    showDetail(ns[0]);
+    nodes.firstElementChild.classList.add("active");
+    edgeOf[0].classList.add("active");
+  }
+
+  fetch("/api/v1/users/" + encodeURIComponent(nsid) + "/taste?limit=12", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+    .then(function (res) {
+      return res.json().then(function (data) {
+        if (!res.ok) throw new Error(data && data.error ? data.error.message : "HTTP " + res.status);
+        return data;
+      });
+    })
+    .then(draw)
+    .catch(function (err) { status.textContent = "Could not load the taste graph: " + err.message; });
+})();
