@@ -1,0 +1,278 @@
+package flickrtest
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/dghubble/oauth1"
+	"github.com/google/go-cmp/cmp"
+)
+
+func oauthConfig(s *Server, callback string) *oauth1.Config {
+	return &oauth1.Config{
+		ConsumerKey: DefaultConsumerKey, ConsumerSecret: DefaultConsumerSecret, CallbackURL: callback,
+		Endpoint: oauth1.Endpoint{
+			RequestTokenURL: s.URL + "/services/oauth/request_token",
+			AuthorizeURL:    s.URL + "/services/oauth/authorize?perms=write",
+			AccessTokenURL:  s.URL + "/services/oauth/access_token",
+		},
+	}
+}
+
+// noRedirect is a client that reports redirects instead of following them.
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// authorizeAs submits the authorize form the way a browser would and returns the redirect target.
+func authorizeAs(t *testing.T, s *Server, requestToken, perms string, form url.Values) *http.Response {
+	t.Helper()
+	form.Set("oauth_token", requestToken)
+	form.Set("perms", perms)
+	resp, err := noRedirect.PostForm(s.URL+"/services/oauth/authorize", form)
+	if err != nil {
+		t.Fatalf("post authorize: %v", err)
+	}
+	resp.Body.Close()
+	return resp
+}
+
+func TestOAuthDanceWithDghubble(t *testing.T) {
+	w := TinyWorld(11)
+	s := Start(t, w, Options{})
+	me := heavyUser(t, w, 20)
+	cfg := oauthConfig(s, "http://app.example/callback?x=1")
+
+	reqTok, reqSec, err := cfg.RequestToken()
+	if err != nil {
+		t.Fatalf("RequestToken: %v", err)
+	}
+	authURL, err := cfg.AuthorizationURL(reqTok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := do(t, nil, mustRequest(t, http.MethodGet, authURL.String()))
+	for _, id := range []string{`id="authorize-form"`, `id="login-as"`, `id="authorize"`, `id="cancel"`, `id="pick-0"`, `value="write"`} {
+		if !strings.Contains(page.body, id) {
+			t.Errorf("authorize page lacks %s", id)
+		}
+	}
+
+	resp := authorizeAs(t, s, reqTok, "write", url.Values{"action": {"authorize"}, "login_as": {me.Username}})
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil || resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("authorize: status %d location %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if got := loc.Scheme + "://" + loc.Host + loc.Path; got != "http://app.example/callback" || loc.Query().Get("x") != "1" {
+		t.Errorf("callback %s, want http://app.example/callback keeping x=1", loc)
+	}
+	if loc.Query().Get("oauth_token") != reqTok {
+		t.Errorf("callback oauth_token %q, want %q", loc.Query().Get("oauth_token"), reqTok)
+	}
+
+	accTok, accSec, err := cfg.AccessToken(reqTok, reqSec, loc.Query().Get("oauth_verifier"))
+	if err != nil {
+		t.Fatalf("AccessToken: %v", err)
+	}
+	c := cfg.Client(context.Background(), oauth1.NewToken(accTok, accSec))
+	m := signedGet(t, s, c, "flickr.test.login").json(t)
+	if diff := cmp.Diff(map[string]any{"id": me.NSID, "name": me.Username},
+		map[string]any{"id": path(t, m, "user", "id"), "name": path(t, m, "user", "username", "_content")}); diff != "" {
+		t.Errorf("test.login (-want +got):\n%s", diff)
+	}
+
+	// The request token is single use.
+	if _, _, err := cfg.AccessToken(reqTok, reqSec, loc.Query().Get("oauth_verifier")); err == nil {
+		t.Errorf("second AccessToken with the same request token succeeded")
+	}
+}
+
+func TestAccessTokenReplyBody(t *testing.T) {
+	w := TinyWorld(12)
+	s := Start(t, w, Options{})
+	me := w.Users()[0]
+	cfg := oauthConfig(s, "oob")
+	reqTok, reqSec, err := cfg.RequestToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := authorizeAs(t, s, reqTok, "read", url.Values{"pick": {me.NSID}})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("oob authorize: status %d, want the verifier page", resp.StatusCode)
+	}
+	s.mu.Lock()
+	verifier := s.reqTokens[reqTok].verifier
+	s.mu.Unlock()
+
+	// Do the access-token POST by hand with dghubble's signer to see the whole body.
+	req := mustRequest(t, http.MethodPost, cfg.Endpoint.AccessTokenURL)
+	signer := &oauth1.HMACSigner{ConsumerSecret: DefaultConsumerSecret}
+	params := map[string]string{"oauth_consumer_key": DefaultConsumerKey, "oauth_token": reqTok, "oauth_verifier": verifier,
+		"oauth_signature_method": "HMAC-SHA1", "oauth_timestamp": "1700000000", "oauth_nonce": "n1", "oauth_version": "1.0"}
+	base := "POST&" + percentEncode(cfg.Endpoint.AccessTokenURL) + "&" + percentEncode(sortedParams(params))
+	sig, err := signer.Sign(reqSec, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	params["oauth_signature"] = sig
+	var hdr []string
+	for k, v := range params {
+		hdr = append(hdr, k+`="`+percentEncode(v)+`"`)
+	}
+	req.Header.Set("Authorization", "OAuth "+strings.Join(hdr, ", "))
+	r := do(t, nil, req)
+	if r.status != http.StatusOK || !strings.HasPrefix(r.ctype, "text/plain") {
+		t.Fatalf("access_token: %d %s %q", r.status, r.ctype, r.body)
+	}
+	vals, err := url.ParseQuery(r.body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := strings.Split(r.body, "&")
+	for i := range keys {
+		keys[i], _, _ = strings.Cut(keys[i], "=")
+	}
+	if diff := cmp.Diff([]string{"fullname", "oauth_token", "oauth_token_secret", "user_nsid", "username"}, keys); diff != "" {
+		t.Errorf("access_token keys in order (-want +got):\n%s", diff)
+	}
+	if vals.Get("user_nsid") != me.NSID || vals.Get("username") != me.Username || vals.Get("fullname") != me.Realname {
+		t.Errorf("access_token identity %v, want %s %s %s", vals, me.NSID, me.Username, me.Realname)
+	}
+}
+
+func sortedParams(p map[string]string) string {
+	var pairs []string
+	for k, v := range p {
+		pairs = append(pairs, percentEncode(k)+"="+percentEncode(v))
+	}
+	slices.Sort(pairs)
+	return strings.Join(pairs, "&")
+}
+
+func mustRequest(t *testing.T, method, u string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
+// tamper is a RoundTripper that changes a request after dghubble signed it.
+type tamper struct {
+	next http.RoundTripper
+	edit func(*http.Request)
+}
+
+func (tp tamper) RoundTrip(r *http.Request) (*http.Response, error) {
+	tp.edit(r)
+	return tp.next.RoundTrip(r)
+}
+
+func TestSignatureChecks(t *testing.T) {
+	w := TinyWorld(13)
+	s := Start(t, w, Options{})
+	me := heavyUser(t, w, 5)
+	readTok, readSec := s.IssueToken(me.NSID, "read")
+	writeTok, writeSec := s.IssueToken(me.NSID, "write")
+	photo := w.FavesOf(me.NSID)[0].PhotoID
+
+	tampered := signedClient(s, writeTok, writeSec)
+	tampered.Transport.(*oauth1.Transport).Base = tamper{next: http.DefaultTransport, edit: func(r *http.Request) {
+		q := r.URL.Query()
+		q.Set("photo_id", photo+"0")
+		r.URL.RawQuery = q.Encode()
+	}}
+	tests := []struct {
+		name       string
+		client     *http.Client
+		post       bool
+		method     string
+		params     []string
+		wantStatus int
+		wantCode   int
+	}{
+		{"signed GET read", signedClient(s, readTok, readSec), false, "flickr.test.login", nil, 200, 0},
+		{"signed POST body", signedClient(s, writeTok, writeSec), true, "flickr.favorites.remove", []string{"photo_id", photo}, 200, 0},
+		{"signed with unicode param", signedClient(s, writeTok, writeSec), true, "flickr.photos.comments.addComment", []string{"photo_id", photo, "comment_text", "Très beau ~ 100% *"}, 200, 0},
+		{"tampered after signing", tampered, false, "flickr.favorites.remove", []string{"photo_id", photo}, 401, 0},
+		{"wrong token secret", signedClient(s, writeTok, "nope"), true, "flickr.favorites.add", []string{"photo_id", photo}, 401, 0},
+		{"unknown token", signedClient(s, "72157-unknown", "x"), false, "flickr.test.login", nil, 200, 98},
+		{"read token on write method", signedClient(s, readTok, readSec), true, "flickr.favorites.add", []string{"photo_id", photo}, 200, 99},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var r reply
+			if tt.post {
+				r = signedPost(t, s, tt.client, tt.method, tt.params...)
+			} else {
+				r = signedGet(t, s, tt.client, tt.method, tt.params...)
+			}
+			if r.status != tt.wantStatus {
+				t.Fatalf("status %d, want %d: %s", r.status, tt.wantStatus, r.body)
+			}
+			if tt.wantStatus == http.StatusUnauthorized {
+				if !strings.HasPrefix(r.ctype, "text/plain") || !strings.HasPrefix(r.body, "oauth_problem=signature_invalid&debug_sbs=") {
+					t.Errorf("401 reply %s %q, want text/plain oauth_problem=signature_invalid", r.ctype, r.body)
+				}
+				return
+			}
+			if got := failCode(t, r); got != tt.wantCode {
+				t.Errorf("code %d, want %d: %s", got, tt.wantCode, r.body)
+			}
+		})
+	}
+}
+
+func TestRequestTokenChecks(t *testing.T) {
+	s := Start(t, TinyWorld(14), Options{})
+	tests := []struct {
+		name        string
+		key, secret string
+		wantProblem string
+	}{
+		{"unknown consumer", "someone-else", DefaultConsumerSecret, "oauth_problem=consumer_key_unknown"},
+		{"wrong consumer secret", DefaultConsumerKey, "wrong", "oauth_problem=signature_invalid"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := oauthConfig(s, "oob")
+			cfg.ConsumerKey, cfg.ConsumerSecret = tt.key, tt.secret
+			if _, _, err := cfg.RequestToken(); err == nil {
+				t.Fatalf("RequestToken succeeded")
+			}
+			req := mustRequest(t, http.MethodPost, cfg.Endpoint.RequestTokenURL)
+			c := cfg.Client(context.Background(), oauth1.NewToken("", ""))
+			r := do(t, c, req)
+			if r.status != http.StatusUnauthorized || !strings.HasPrefix(r.body, tt.wantProblem) {
+				t.Errorf("got %d %q, want 401 %s", r.status, r.body, tt.wantProblem)
+			}
+		})
+	}
+}
+
+func TestAuthorizeCancelAndUnknownUser(t *testing.T) {
+	s := Start(t, TinyWorld(15), Options{})
+	cfg := oauthConfig(s, "http://app.example/cb")
+	reqTok, _, err := cfg.RequestToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := authorizeAs(t, s, reqTok, "write", url.Values{"action": {"cancel"}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+		t.Errorf("cancel: %d to %q, want 303 to the simulator home page", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	page := do(t, nil, mustRequest(t, http.MethodGet, s.URL+"/services/oauth/authorize?oauth_token="+url.QueryEscape(reqTok)))
+	if !strings.Contains(page.body, `value="read"`) {
+		t.Errorf("authorize without perms should default to read")
+	}
+	form := url.Values{"oauth_token": {reqTok}, "perms": {"write"}, "action": {"authorize"}, "login_as": {"no-such-person"}}
+	req, _ := http.NewRequest(http.MethodPost, s.URL+"/services/oauth/authorize", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r := do(t, noRedirect, req)
+	if r.status != http.StatusOK || !strings.Contains(r.body, `id="auth-error"`) {
+		t.Errorf("unknown login_as: status %d, want the page again with #auth-error", r.status)
+	}
+}
