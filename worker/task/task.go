@@ -43,16 +43,16 @@ const (
 
 // Pull is the payload of TypePullUser and TypePullNeighbor.
 type Pull struct {
-	Job         string `json:"job"`                     // job id, shared by every run waiting for this pull
-	Run         string `json:"run"`                     // run that enqueued the pull (for logs)
-	User        string `json:"user"`                    // NSID whose favorites are pulled
-	PullID      string `json:"pull_id"`                 // shared by the batches of this pull (graph.FavesBatch.PullID)
-	Kind        string `json:"kind"`                    // KindFull or KindIncremental
-	MinFaveDate int64  `json:"min_fave_date,omitempty"` // unix seconds; 0: no lower bound
-	MaxFaves    int    `json:"max_faves,omitempty"`     // cap on favorites pulled, most recent first; 0: none
-	Contacts    bool   `json:"contacts,omitempty"`      // also pull the public contacts
-	FanOut      bool   `json:"fan_out,omitempty"`       // after ingest, start neighbor pulls for Run
-	Lane        string `json:"lane,omitempty"`          // LaneInteractive or LaneBackground ("" is background)
+	Job          string `json:"job"`                     // job id, shared by every run waiting for this pull
+	Run          string `json:"run"`                     // run that enqueued the pull (for logs)
+	User         string `json:"user"`                    // NSID whose favorites are pulled
+	PullID       string `json:"pull_id"`                 // shared by the batches of this pull (graph.FavesBatch.PullID)
+	Kind         string `json:"kind"`                    // KindFull or KindIncremental
+	MinFaveDate  int64  `json:"min_fave_date,omitempty"` // unix seconds; 0: no lower bound
+	MaxFaves     int    `json:"max_faves,omitempty"`     // cap on favorites pulled, most recent first; 0: none
+	WithContacts bool   `json:"with_contacts,omitempty"` // also pull the public contacts
+	FanOut       bool   `json:"fan_out,omitempty"`       // after ingest, start neighbor pulls for Run
+	Lane         string `json:"lane,omitempty"`          // LaneInteractive or LaneBackground ("" is background)
 }
 
 // Fave is one favorite in an Ingest payload.
@@ -81,7 +81,7 @@ type Ingest struct {
 	At       int64    `json:"at"` // unix nanoseconds when the pull finished
 	Faves    []Fave   `json:"faves,omitempty"`
 	Owners   []Person `json:"owners,omitempty"`
-	Contacts []Person `json:"contacts,omitempty"` // meaningful only when Pull.Contacts
+	Contacts []Person `json:"contacts,omitempty"` // meaningful only when Pull.WithContacts
 	Calls    int      `json:"calls"`              // Flickr calls the pull spent
 }
 
@@ -101,10 +101,10 @@ func IngestTaskID(job, pullID string) string { return "ingest:" + job + ":" + pu
 // RefreshDueTaskID is the Asynq task id of the scheduler tick for slot.
 func RefreshDueTaskID(slot int64) string { return fmt.Sprintf("refresh-due:%d", slot) }
 
-// NewPull returns a TypePullUser task (p.FanOut or p.Contacts set) or a TypePullNeighbor task.
+// NewPull returns a TypePullUser task (p.FanOut or p.WithContacts set) or a TypePullNeighbor task.
 func NewPull(p Pull, opts ...asynq.Option) (*asynq.Task, error) {
 	typ := TypePullNeighbor
-	if p.FanOut || p.Contacts {
+	if p.FanOut || p.WithContacts {
 		typ = TypePullUser
 	}
 	return newTask(typ, p, opts)

@@ -13,7 +13,7 @@ func TestPullRoundTrip(t *testing.T) {
 		pull     Pull
 		wantType string
 	}{
-		{"user", Pull{Job: "user:1@N01", Run: "r1", User: "1@N01", PullID: "p", Kind: KindFull, Contacts: true, FanOut: true, Lane: LaneInteractive}, TypePullUser},
+		{"user", Pull{Job: "user:1@N01", Run: "r1", User: "1@N01", PullID: "p", Kind: KindFull, WithContacts: true, FanOut: true, Lane: LaneInteractive}, TypePullUser},
 		{"neighbor", Pull{Job: "neighbor:2@N01", Run: "r1", User: "2@N01", PullID: "q", Kind: KindIncremental, MinFaveDate: 1700000000, MaxFaves: 1000}, TypePullNeighbor},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,281 @@
+package worker
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/photorec/photorec/graph"
+	"github.com/photorec/photorec/worker/task"
+)
+
+// Reason says why a refresh run started (logged, and it picks the rate-limit lane).
+type Reason string
+
+// Reasons. Login, view and fave are interactive: a person is waiting.
+const (
+	ReasonLogin    Reason = "login"
+	ReasonView     Reason = "view"
+	ReasonFave     Reason = "fave"
+	ReasonSchedule Reason = "schedule"
+	ReasonManual   Reason = "manual"
+)
+
+func (r Reason) interactive() bool { return r == ReasonLogin || r == ReasonView || r == ReasonFave }
+
+// ClientOptions configures NewClient. Zero values take the documented defaults.
+type ClientOptions struct {
+	// Redis is the queue's Redis (required). The caller closes it.
+	Redis redis.UniversalClient
+	// Graph plans pulls (incremental from PullState.NewestFaveAt, full every FullEvery). Nil makes
+	// every pull of a user full.
+	Graph PullStates
+	// Pipeline is the shared tuning; it must match the workers'.
+	Pipeline Pipeline
+	// Logger defaults to slog.Default().
+	Logger *slog.Logger
+	// Metrics, when set, records run durations of runs this client ends.
+	Metrics *Metrics
+	// Now defaults to time.Now.
+	Now func() time.Time
+}
+
+// Client starts refresh runs and reads their progress. It is what the API server uses; the
+// worker uses one too. Safe for concurrent use.
+type Client struct {
+	st    state
+	q     *asynq.Client
+	graph PullStates
+	pipe  Pipeline
+	log   *slog.Logger
+	m     *Metrics
+	now   func() time.Time
+}
+
+// NewClient returns a Client. It fails when Redis is nil.
+func NewClient(opts ClientOptions) (*Client, error) {
+	if opts.Redis == nil {
+		return nil, errors.New("worker: ClientOptions.Redis is required")
+	}
+	pipe := opts.Pipeline.withDefaults()
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Metrics == nil {
+		opts.Metrics, _ = NewMetrics(nil)
+	}
+	return &Client{
+		st:    state{rdb: opts.Redis, p: pipe.KeyPrefix, ttl: pipe.RunTTL},
+		q:     asynq.NewClientFromRedisClient(opts.Redis),
+		graph: opts.Graph,
+		pipe:  pipe,
+		log:   opts.Logger,
+		m:     opts.Metrics,
+		now:   opts.Now,
+	}, nil
+}
+
+// Refresh starts a refresh run of nsid, or joins the one running (or the one that ended less
+// than Pipeline.RefreshCooldown ago), and returns its progress. The run pulls nsid's favorites
+// and contacts at once (interactive lane for login, view and fave), then the neighbors by
+// expected value. It does not register nsid with the scheduler (graph.Store.Register does).
+func (c *Client) Refresh(ctx context.Context, nsid string, reason Reason) (Progress, error) {
+	if nsid == "" {
+		return Progress{}, errors.New("worker: refresh: empty nsid")
+	}
+	run, created, err := c.st.startRun(ctx, nsid, newID(), string(reason), c.now(), c.pipe.RefreshCooldown)
+	if err != nil {
+		return Progress{}, err
+	}
+	if created {
+		c.log.InfoContext(ctx, "refresh started", "user_nsid", nsid, "run_id", run, "reason", string(reason))
+		if err := c.startUserPull(ctx, run, nsid, reason); err != nil {
+			return Progress{}, err
+		}
+	}
+	return c.st.runProgress(ctx, run)
+}
+
+// Progress returns the state of nsid's latest run; State is StateNone when there is none.
+func (c *Client) Progress(ctx context.Context, nsid string) (Progress, error) {
+	return c.st.progress(ctx, nsid)
+}
+
+// FaveAdded pulls the owner of a photo user just faved, on the interactive lane, unless the
+// owner was pulled within Pipeline.NeighborFresh. The pull counts in user's running run, or in a
+// new run. The caller has already written the fave to the graph. Faving one's own photo is a no-op.
+func (c *Client) FaveAdded(ctx context.Context, user string, photo graph.Photo) error {
+	owner := photo.Owner
+	if user == "" || owner == "" || owner == user {
+		return nil
+	}
+	for range 3 {
+		run, _, err := c.st.startRun(ctx, user, newID(), string(ReasonFave), c.now(), 0)
+		if err != nil {
+			return err
+		}
+		err = c.startNeighborPull(ctx, run, owner, task.QueueInteractive, task.LaneInteractive)
+		if !errors.Is(err, errRunEnded) {
+			return err
+		}
+	}
+	return fmt.Errorf("worker: fave of %s by %s: %w", photo.ID, user, errRunEnded)
+}
+
+func (c *Client) startUserPull(ctx context.Context, run, nsid string, reason Reason) error {
+	p, err := c.plan(ctx, nsid, 0)
+	if err != nil {
+		return c.failJob(ctx, run, userJob(nsid), err)
+	}
+	p.Job, p.Run, p.WithContacts, p.FanOut = userJob(nsid), run, true, true
+	queue, lane := task.QueuePullFirst, task.LaneBackground
+	if reason.interactive() {
+		queue, lane = task.QueueInteractive, task.LaneInteractive
+	}
+	p.Lane = lane
+	return c.startJob(ctx, run, p, queue, false)
+}
+
+func (c *Client) startNeighborPull(ctx context.Context, run, nsid, queue, lane string) error {
+	p, err := c.plan(ctx, nsid, c.pipe.NeighborCap)
+	if err != nil {
+		return c.failJob(ctx, run, neighborJob(nsid), err)
+	}
+	p.Job, p.Run, p.Lane = neighborJob(nsid), run, lane
+	return c.startJob(ctx, run, p, queue, true)
+}
+
+// plan picks a full or an incremental pull of nsid from its pull state.
+func (c *Client) plan(ctx context.Context, nsid string, maxFaves int) (task.Pull, error) {
+	p := task.Pull{User: nsid, PullID: newID(), Kind: task.KindFull, MaxFaves: maxFaves}
+	if c.graph == nil {
+		return p, nil
+	}
+	ps, err := c.graph.PullState(ctx, nsid)
+	if err != nil && !errors.Is(err, graph.ErrNotFound) {
+		return p, fmt.Errorf("worker: pull state of %s: %w", nsid, err)
+	}
+	if !ps.LastFullPullAt.IsZero() && c.now().Sub(ps.LastFullPullAt) < c.pipe.FullEvery && !ps.NewestFaveAt.IsZero() {
+		p.Kind = task.KindIncremental
+		p.MinFaveDate = ps.NewestFaveAt.Unix()
+	}
+	return p, nil
+}
+
+// startJob counts p.Job in run and makes sure a pull task for it exists: it enqueues one with
+// the job's deterministic task id, or joins the one pending. With freshOK, a job whose data is
+// fresh finishes at once.
+func (c *Client) startJob(ctx context.Context, run string, p task.Pull, queue string, freshOK bool) error {
+	added, err := c.st.addJob(ctx, run, p.Job)
+	if err != nil || !added {
+		return err
+	}
+	if freshOK {
+		if fresh, err := c.st.isFresh(ctx, p.Job); err != nil {
+			return c.failJob(ctx, run, p.Job, err)
+		} else if fresh {
+			return c.finish(ctx, run, p.Job, outcomeDone)
+		}
+	}
+	if err := c.st.wait(ctx, run, p.Job); err != nil {
+		return c.failJob(ctx, run, p.Job, err)
+	}
+	t, err := task.NewPull(p)
+	if err != nil {
+		return c.failJob(ctx, run, p.Job, err)
+	}
+	_, err = c.q.EnqueueContext(ctx, t,
+		asynq.TaskID(task.PullTaskID(p.Job)), asynq.Queue(queue),
+		asynq.MaxRetry(c.pipe.MaxRetry), asynq.Timeout(c.pipe.PullTimeout))
+	switch {
+	case errors.Is(err, asynq.ErrTaskIDConflict):
+		// Joined the pull already queued. It may have landed just before we registered.
+		if freshOK {
+			if fresh, ferr := c.st.isFresh(ctx, p.Job); ferr == nil && fresh {
+				return c.finish(ctx, run, p.Job, outcomeDone)
+			}
+		}
+		return nil
+	case err != nil:
+		_ = c.st.unwait(ctx, run, p.Job)
+		return c.failJob(ctx, run, p.Job, fmt.Errorf("worker: enqueue %s: %w", p.Job, err))
+	}
+	return nil
+}
+
+// failJob counts job as failed in run and returns cause.
+func (c *Client) failJob(ctx context.Context, run, job string, cause error) error {
+	if err := c.finish(ctx, run, job, outcomeFailed); err != nil {
+		return errors.Join(cause, err)
+	}
+	return cause
+}
+
+// finish records the outcome of job in run and observes the run's end.
+func (c *Client) finish(ctx context.Context, run, job, outcome string) error {
+	ended, err := c.st.finishJob(ctx, run, job, outcome, c.now())
+	if err != nil || !ended {
+		return err
+	}
+	p, err := c.st.runProgress(ctx, run)
+	if err != nil {
+		return err
+	}
+	d := p.FinishedAt.Sub(p.StartedAt)
+	c.m.refreshDone(p.State, d)
+	c.log.InfoContext(ctx, "refresh ended", "user_nsid", p.User, "run_id", run, "state", p.State,
+		"made", p.Made, "done", p.Done, "failed", p.Failed, "duration_ms", d.Milliseconds())
+	return nil
+}
+
+// endJob finishes job for every run waiting on it; done marks a neighbor's data fresh.
+func (c *Client) endJob(ctx context.Context, job, outcome string) error {
+	if outcome == outcomeDone && isNeighborJob(job) {
+		if err := c.st.markFresh(ctx, job, c.pipe.NeighborFresh); err != nil {
+			return err
+		}
+	}
+	runs, err := c.st.waiters(ctx, job)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, run := range runs {
+		if err := c.finish(ctx, run, job, outcome); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if err := c.st.unwait(ctx, run, job); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+const (
+	userJobPrefix     = "user:"
+	neighborJobPrefix = "neighbor:"
+)
+
+func userJob(nsid string) string     { return userJobPrefix + nsid }
+func neighborJob(nsid string) string { return neighborJobPrefix + nsid }
+func isNeighborJob(job string) bool {
+	return len(job) > len(neighborJobPrefix) && job[:len(neighborJobPrefix)] == neighborJobPrefix
+}
+
+// newID returns a random 16-hex-digit id.
+func newID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

@@ -1,0 +1,135 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/photorec/photorec/graph"
+	"github.com/photorec/photorec/worker/task"
+)
+
+// ingestBatch is the favorites per graph.Store.AddFaves call.
+const ingestBatch = 500
+
+// handleIngest runs graph:ingest where the graph is: it writes the pull's favorites in batches,
+// the contacts of a user pull, closes the pull (FinishPull), starts the neighbor pulls of the
+// runs waiting on a user pull, and only then counts the job as done, so no run ends early.
+// Every step is idempotent, so a repeated delivery changes nothing.
+func (w *Worker) handleIngest(ctx context.Context, t *asynq.Task) error {
+	in, err := task.ParseIngest(t)
+	if err != nil {
+		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+	}
+	at := time.Unix(0, in.At).UTC()
+	owners := map[string]graph.User{}
+	for _, o := range in.Owners {
+		owners[o.NSID] = graph.User{NSID: o.NSID, Username: o.Username, IconURL: o.IconURL}
+	}
+	for start := 0; start < len(in.Faves) || start == 0; start += ingestBatch {
+		end := min(start+ingestBatch, len(in.Faves))
+		b := graph.FavesBatch{User: in.User, PullID: in.PullID, At: at}
+		seen := map[string]bool{}
+		for _, f := range in.Faves[start:end] {
+			b.Faves = append(b.Faves, graph.Fave{Photo: photoOf(f), FavedAt: task.Unix(f.FavedAt)})
+			if o, ok := owners[f.Owner]; ok && !seen[f.Owner] {
+				seen[f.Owner] = true
+				b.Owners = append(b.Owners, o)
+			}
+		}
+		if err := w.graph.AddFaves(ctx, b); err != nil {
+			return fmt.Errorf("worker: add faves of %s: %w", in.User, err)
+		}
+		w.m.favesIngested.Add(float64(len(b.Faves)))
+		if end == len(in.Faves) {
+			break
+		}
+	}
+	if in.WithContacts {
+		cs := make([]graph.User, 0, len(in.Contacts))
+		for _, c := range in.Contacts {
+			cs = append(cs, graph.User{NSID: c.NSID, Username: c.Username, IconURL: c.IconURL})
+		}
+		if err := w.graph.SetContacts(ctx, in.User, cs); err != nil {
+			return fmt.Errorf("worker: set contacts of %s: %w", in.User, err)
+		}
+	}
+	kind := graph.PullIncremental
+	if in.Kind == task.KindFull {
+		kind = graph.PullFull
+	}
+	if err := w.graph.FinishPull(ctx, graph.PullDone{User: in.User, PullID: in.PullID, Kind: kind, At: at}); err != nil {
+		return fmt.Errorf("worker: finish pull of %s: %w", in.User, err)
+	}
+	if in.FanOut {
+		if err := w.fanOut(ctx, in.Job, in.User); err != nil {
+			return err
+		}
+	}
+	if err := w.client.endJob(ctx, in.Job, outcomeDone); err != nil {
+		return err
+	}
+	w.log.DebugContext(ctx, "pull ingested", "job", in.Job, "user_nsid", in.User, "faves", len(in.Faves),
+		"contacts", len(in.Contacts), "calls", in.Calls, "kind", in.Kind)
+	return nil
+}
+
+// fanOut starts neighbor pulls, by expected value (graph.ByTaken), for every run waiting on the
+// user pull job: the first FirstNeighbors on the pull-first queue, the rest on the pull queue, in
+// order. Neighbors pulled within NeighborFresh are skipped and not counted.
+func (w *Worker) fanOut(ctx context.Context, job, user string) error {
+	runs, err := w.client.st.waiters(ctx, job)
+	if err != nil || len(runs) == 0 {
+		return err
+	}
+	ns, err := w.graph.Neighbors(ctx, user, graph.ByTaken, w.pipe.MaxNeighbors)
+	if err != nil {
+		return fmt.Errorf("worker: neighbors of %s: %w", user, err)
+	}
+	now := w.now()
+	for _, run := range runs {
+		queued := 0
+		for _, n := range ns {
+			if !n.PulledAt.IsZero() && now.Sub(n.PulledAt) < w.pipe.NeighborFresh {
+				continue
+			}
+			queue := task.QueuePull
+			if queued < w.pipe.FirstNeighbors {
+				queue = task.QueuePullFirst
+			}
+			err := w.client.startNeighborPull(ctx, run, n.User.NSID, queue, task.LaneBackground)
+			if errors.Is(err, errRunEnded) {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			queued++
+		}
+		w.log.DebugContext(ctx, "neighbors queued", "user_nsid", user, "run_id", run, "neighbors", len(ns), "queued", queued)
+	}
+	return nil
+}
+
+func photoOf(f task.Fave) graph.Photo {
+	return graph.Photo{ID: f.PhotoID, Owner: f.Owner, Title: f.Title, Farm: f.Farm, Server: f.Server,
+		Secret: f.Secret, ThumbURL: f.ThumbURL, ImageURL: f.ImageURL}
+}
+
+// jobOf returns the job id carried by a pull or ingest task, "" for other tasks.
+func jobOf(t *asynq.Task) string {
+	switch t.Type() {
+	case task.TypePullUser, task.TypePullNeighbor:
+		if p, err := task.ParsePull(t); err == nil {
+			return p.Job
+		}
+	case task.TypeIngest:
+		if in, err := task.ParseIngest(t); err == nil {
+			return in.Job
+		}
+	}
+	return ""
+}
