@@ -1,0 +1,274 @@
+package cypher
+
+import (
+	"os"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// all returns every statement of the package: store, migrations and analyst queries.
+func all(t *testing.T) []Statement {
+	t.Helper()
+	out := Store()
+	ms, err := Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		out = append(out, m.Statement)
+	}
+	as, err := Analyst()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(out, as...)
+}
+
+// TestEveryFileBound checks that each file under store/ has a Go value in Store() and that the
+// header of each parses (Parse also checks used == declared parameters).
+func TestEveryFileBound(t *testing.T) {
+	entries, err := os.ReadDir("store")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".cypher") {
+			files = append(files, "store/"+e.Name())
+		}
+	}
+	var bound []string
+	for _, st := range Store() {
+		bound = append(bound, st.File)
+		again, err := Parse(st.File, st.Text)
+		if err != nil {
+			t.Errorf("Parse(%s): %v", st.File, err)
+			continue
+		}
+		if diff := cmp.Diff(st, again); diff != "" {
+			t.Errorf("%s: bound value differs from a fresh parse (-bound +parsed):\n%s", st.File, diff)
+		}
+	}
+	slices.Sort(bound)
+	if diff := cmp.Diff(files, bound); diff != "" {
+		t.Errorf("store/*.cypher vs Store() (-files +bound):\n%s", diff)
+	}
+}
+
+func TestHeaderParamsMatchText(t *testing.T) {
+	seen := map[string]bool{}
+	for _, st := range all(t) {
+		t.Run(st.File, func(t *testing.T) {
+			if seen[st.File] {
+				t.Errorf("listed twice")
+			}
+			seen[st.File] = true
+			if st.Name != strings.TrimSuffix(path.Base(st.File), ".cypher") {
+				t.Errorf("name %q does not match the file", st.Name)
+			}
+			if st.Purpose == "" || (st.Mode != Read && st.Mode != Write) {
+				t.Errorf("purpose %q, mode %q: want both set", st.Purpose, st.Mode)
+			}
+			want := slices.Sorted(slices.Values(st.Params))
+			if diff := cmp.Diff(want, UsedParams(st.Text)); diff != "" {
+				t.Errorf("params (-header +used in text):\n%s", diff)
+			}
+			if diff := cmp.Diff(st.Returns, returnColumns(st.Text)); diff != "" {
+				t.Errorf("returns (-header +final RETURN clause):\n%s", diff)
+			}
+			if st.Mode == Read && len(st.Returns) == 0 {
+				t.Errorf("a read that returns nothing")
+			}
+		})
+	}
+}
+
+func TestMigrationsInOrder(t *testing.T) {
+	ms, err := Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) == 0 {
+		t.Fatal("no migrations")
+	}
+	for i, m := range ms {
+		if m.Version != i+1 {
+			t.Errorf("%s: version %d, want %d", m.File, m.Version, i+1)
+		}
+		if m.Params != nil || m.Returns != nil {
+			t.Errorf("%s: a migration takes no parameters and returns nothing", m.File)
+		}
+		if !strings.Contains(m.Text, "IF NOT EXISTS") {
+			t.Errorf("%s: a schema migration must be safe to re-run (IF NOT EXISTS)", m.File)
+		}
+	}
+}
+
+func TestParseRejects(t *testing.T) {
+	const good = "// name: x\n// purpose: p\n//   more\n// mode: read\n// params: $a, $b\n// returns: c\nRETURN $a + $b AS c\n"
+	st, err := Parse("store/x.cypher", good)
+	if err != nil {
+		t.Fatalf("Parse(good): %v", err)
+	}
+	want := Statement{File: "store/x.cypher", Name: "x", Purpose: "p more", Mode: Read, Params: []string{"a", "b"}, Returns: []string{"c"}, Text: good}
+	if diff := cmp.Diff(want, st); diff != "" {
+		t.Errorf("Parse(good) (-want +got):\n%s", diff)
+	}
+	tests := []struct {
+		name, text, wantErr string
+	}{
+		{"no header", "RETURN 1 AS c\n", `"name" missing`},
+		{"missing returns", "// name: x\n// purpose: p\n// mode: read\n// params: none\nRETURN 1 AS c\n", `"returns" missing`},
+		{"out of order", "// name: x\n// mode: read\n// purpose: p\n// params: none\n// returns: c\nRETURN 1 AS c\n", "out of place"},
+		{"bad mode", "// name: x\n// purpose: p\n// mode: both\n// params: none\n// returns: c\nRETURN 1 AS c\n", "not read or write"},
+		{"wrong name", "// name: y\n// purpose: p\n// mode: read\n// params: none\n// returns: c\nRETURN 1 AS c\n", "not the file name"},
+		{"param without $", "// name: x\n// purpose: p\n// mode: read\n// params: a\n// returns: c\nRETURN $a AS c\n", "not a $parameter"},
+		{"undeclared param", "// name: x\n// purpose: p\n// mode: read\n// params: none\n// returns: c\nRETURN $a AS c\n", "uses parameters [a]"},
+		{"unused param", "// name: x\n// purpose: p\n// mode: read\n// params: $a, $b\n// returns: c\nRETURN $a AS c\n", "header declares [a b]"},
+		{"repeated param", "// name: x\n// purpose: p\n// mode: read\n// params: $a, $a\n// returns: c\nRETURN $a AS c\n", "repeated"},
+		{"empty field", "// name: x\n// purpose:\n// mode: read\n// params: none\n// returns: c\nRETURN 1 AS c\n", "empty"},
+		{"stray continuation", "// name: x\n//   more\n// purpose: p\n// mode: read\n// params: none\n// returns: c\nRETURN 1 AS c\n", "continuation"},
+		{"bad column", "// name: x\n// purpose: p\n// mode: read\n// params: none\n// returns: c d\nRETURN 1 AS c\n", "not a name"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("store/x.cypher", tt.text)
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("Parse: err = %v, want one containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestUsedParams(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []string
+	}{
+		{"none", "RETURN 1", nil},
+		{"sorted and distinct", "MATCH (u {nsid: $nsid}) RETURN $b, $a, $nsid", []string{"a", "b", "nsid"}},
+		{"line comment", "// uses $x\nRETURN $y // and $z\n", []string{"y"}},
+		{"block comment", "RETURN /* $x */ $y", []string{"y"}},
+		{"strings", `RETURN '$x', "$y", 'it''s $z', "a\"$w", $v`, []string{"v"}},
+		{"backticks", "RETURN $a AS `$b`", []string{"a"}},
+		{"digits and underscores", "RETURN $a_1, $_b", []string{"_b", "a_1"}},
+		{"bare dollar", "RETURN '$', $ , $1", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, UsedParams(tt.text)); diff != "" {
+				t.Errorf("UsedParams(%q) (-want +got):\n%s", tt.text, diff)
+			}
+		})
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, st := range Store() {
+		f.Add(st.File, st.Text)
+	}
+	f.Fuzz(func(t *testing.T, file, text string) {
+		st, err := Parse(file, text)
+		if err != nil {
+			return
+		}
+		if !slices.Equal(UsedParams(text), slices.Sorted(slices.Values(st.Params))) {
+			t.Errorf("Parse accepted %q whose params differ from its header", text)
+		}
+	})
+}
+
+var (
+	returnRE = regexp.MustCompile(`(?i)\bRETURN\b`)
+	tailRE   = regexp.MustCompile(`(?i)\s(ORDER\s+BY|SKIP|LIMIT|OFFSET)\b`)
+	asRE     = regexp.MustCompile(`(?is)\s+AS\s+([A-Za-z_][A-Za-z0-9_]*)$`)
+)
+
+// returnColumns returns the column names of the last top-level RETURN clause of text (nil if
+// none): "expr AS name" gives name, a bare variable gives itself.
+func returnColumns(text string) []string {
+	code := blankOut(text)
+	last := -1
+	for _, loc := range returnRE.FindAllStringIndex(code, -1) {
+		if depthAt(code, loc[0]) == 0 {
+			last = loc[1]
+		}
+	}
+	if last < 0 {
+		return nil
+	}
+	clause := code[last:]
+	for _, loc := range tailRE.FindAllStringIndex(clause, -1) {
+		if depthAt(clause, loc[0]) == 0 {
+			clause = clause[:loc[0]]
+			break
+		}
+	}
+	var out []string
+	for _, item := range splitTop(clause) {
+		item = strings.TrimSpace(item)
+		if m := asRE.FindStringSubmatch(item); m != nil {
+			item = m[1]
+		}
+		out = append(out, item)
+	}
+	return out
+}
+
+// blankOut replaces comments and literals with spaces, keeping offsets.
+func blankOut(text string) string {
+	b := []byte(text)
+	for i := 0; i < len(b); i++ {
+		end := i
+		switch {
+		case strings.HasPrefix(text[i:], "//"):
+			end = skipTo(text, i, "\n") - 1
+		case b[i] == '\'' || b[i] == '"':
+			end = skipQuoted(text, i)
+		default:
+			continue
+		}
+		for j := i; j <= end && j < len(b); j++ {
+			b[j] = ' '
+		}
+		i = end
+	}
+	return string(b)
+}
+
+func depthAt(code string, pos int) int {
+	d := 0
+	for _, c := range code[:pos] {
+		switch c {
+		case '(', '[', '{':
+			d++
+		case ')', ']', '}':
+			d--
+		}
+	}
+	return d
+}
+
+func splitTop(s string) []string {
+	var out []string
+	d, start := 0, 0
+	for i, c := range s {
+		switch c {
+		case '(', '[', '{':
+			d++
+		case ')', ']', '}':
+			d--
+		case ',':
+			if d == 0 {
+				out = append(out, s[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, s[start:])
+}

@@ -1,0 +1,144 @@
+// Code below binds each statement file to a Go value; //go:embed makes a missing file a
+// compile error, and the header is parsed when the package loads (TestHeaders checks it).
+
+package cypher
+
+import _ "embed"
+
+// The text of each statement file.
+var (
+	//go:embed store/add_faves.cypher
+	addFavesText string
+	//go:embed store/add_follows.cypher
+	addFollowsText string
+	//go:embed store/applied_migrations.cypher
+	appliedMigrationsText string
+	//go:embed store/common_faves.cypher
+	commonFavesText string
+	//go:embed store/delete_token.cypher
+	deleteTokenText string
+	//go:embed store/dismiss_photo.cypher
+	dismissPhotoText string
+	//go:embed store/dismiss_user.cypher
+	dismissUserText string
+	//go:embed store/due_for_refresh.cypher
+	dueForRefreshText string
+	//go:embed store/get_photo.cypher
+	getPhotoText string
+	//go:embed store/get_token.cypher
+	getTokenText string
+	//go:embed store/get_user.cypher
+	getUserText string
+	//go:embed store/mark_visit.cypher
+	markVisitText string
+	//go:embed store/neighbor_weights.cypher
+	neighborWeightsText string
+	//go:embed store/neighbors.cypher
+	neighborsText string
+	//go:embed store/ping.cypher
+	pingText string
+	//go:embed store/prune_faves.cypher
+	pruneFavesText string
+	//go:embed store/prune_follows.cypher
+	pruneFollowsText string
+	//go:embed store/pull_state.cypher
+	pullStateText string
+	//go:embed store/put_token.cypher
+	putTokenText string
+	//go:embed store/recommend_photos_flexplore.cypher
+	recommendPhotosFlexploreText string
+	//go:embed store/recommend_photos_popularity.cypher
+	recommendPhotosPopularityText string
+	//go:embed store/recommend_users.cypher
+	recommendUsersText string
+	//go:embed store/record_migration.cypher
+	recordMigrationText string
+	//go:embed store/record_pull.cypher
+	recordPullText string
+	//go:embed store/register.cypher
+	registerText string
+	//go:embed store/remove_fave.cypher
+	removeFaveText string
+	//go:embed store/stats.cypher
+	statsText string
+	//go:embed store/summary.cypher
+	summaryText string
+	//go:embed store/undismiss_photo.cypher
+	undismissPhotoText string
+	//go:embed store/undismiss_user.cypher
+	undismissUserText string
+	//go:embed store/upsert_users.cypher
+	upsertUsersText string
+)
+
+// The statements of the Neo4j backend; each file's header documents its contract.
+var (
+	AddFaves                  = mustParse("store/add_faves.cypher", addFavesText)
+	AddFollows                = mustParse("store/add_follows.cypher", addFollowsText)
+	AppliedMigrations         = mustParse("store/applied_migrations.cypher", appliedMigrationsText)
+	CommonFaves               = mustParse("store/common_faves.cypher", commonFavesText)
+	DeleteToken               = mustParse("store/delete_token.cypher", deleteTokenText)
+	DismissPhoto              = mustParse("store/dismiss_photo.cypher", dismissPhotoText)
+	DismissUser               = mustParse("store/dismiss_user.cypher", dismissUserText)
+	DueForRefresh             = mustParse("store/due_for_refresh.cypher", dueForRefreshText)
+	GetPhoto                  = mustParse("store/get_photo.cypher", getPhotoText)
+	GetToken                  = mustParse("store/get_token.cypher", getTokenText)
+	GetUser                   = mustParse("store/get_user.cypher", getUserText)
+	MarkVisit                 = mustParse("store/mark_visit.cypher", markVisitText)
+	NeighborWeights           = mustParse("store/neighbor_weights.cypher", neighborWeightsText)
+	Neighbors                 = mustParse("store/neighbors.cypher", neighborsText)
+	Ping                      = mustParse("store/ping.cypher", pingText)
+	PruneFaves                = mustParse("store/prune_faves.cypher", pruneFavesText)
+	PruneFollows              = mustParse("store/prune_follows.cypher", pruneFollowsText)
+	PullState                 = mustParse("store/pull_state.cypher", pullStateText)
+	PutToken                  = mustParse("store/put_token.cypher", putTokenText)
+	RecommendPhotosFlexplore  = mustParse("store/recommend_photos_flexplore.cypher", recommendPhotosFlexploreText)
+	RecommendPhotosPopularity = mustParse("store/recommend_photos_popularity.cypher", recommendPhotosPopularityText)
+	RecommendUsers            = mustParse("store/recommend_users.cypher", recommendUsersText)
+	RecordMigration           = mustParse("store/record_migration.cypher", recordMigrationText)
+	RecordPull                = mustParse("store/record_pull.cypher", recordPullText)
+	Register                  = mustParse("store/register.cypher", registerText)
+	RemoveFave                = mustParse("store/remove_fave.cypher", removeFaveText)
+	Stats                     = mustParse("store/stats.cypher", statsText)
+	Summary                   = mustParse("store/summary.cypher", summaryText)
+	UndismissPhoto            = mustParse("store/undismiss_photo.cypher", undismissPhotoText)
+	UndismissUser             = mustParse("store/undismiss_user.cypher", undismissUserText)
+	UpsertUsers               = mustParse("store/upsert_users.cypher", upsertUsersText)
+)
+
+// Store lists every statement of the Neo4j backend, by name.
+func Store() []Statement {
+	return []Statement{
+		AddFaves,
+		AddFollows,
+		AppliedMigrations,
+		CommonFaves,
+		DeleteToken,
+		DismissPhoto,
+		DismissUser,
+		DueForRefresh,
+		GetPhoto,
+		GetToken,
+		GetUser,
+		MarkVisit,
+		NeighborWeights,
+		Neighbors,
+		Ping,
+		PruneFaves,
+		PruneFollows,
+		PullState,
+		PutToken,
+		RecommendPhotosFlexplore,
+		RecommendPhotosPopularity,
+		RecommendUsers,
+		RecordMigration,
+		RecordPull,
+		Register,
+		RemoveFave,
+		Stats,
+		Summary,
+		UndismissPhoto,
+		UndismissUser,
+		UpsertUsers,
+	}
+}
