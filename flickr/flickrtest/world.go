@@ -20,7 +20,7 @@ type WorldOptions struct {
 	Topics         int       // latent taste clusters; 0 means Users/120 clamped to [4, 400]
 	UploadsMedian  float64   // median photos per user (lognormal); 0 means 3
 	ContactsMedian float64   // median contacts per user (lognormal); 0 means 38
-	ContactShare   float64   // share of fave draws aimed at contacts' photos; 0 means 0.17 (~25% land on contacts)
+	ContactShare   float64   // share of fave draws aimed at contacts' photos; 0 means 0.14 (about 25% then land on contacts)
 	Start, End     time.Time // join, upload and fave dates fall in [Start, End); zero means 2010-01-01 .. 2025-01-01
 }
 
@@ -125,12 +125,12 @@ type genParams struct {
 
 func (o WorldOptions) params() genParams {
 	p := genParams{users: o.Users, topics: o.Topics, faveSigma: 1.3, uploadSigma: 1.35, contactSigma: 0.55,
-		contactShare: o.ContactShare, topicShare: 0.5, revisitShare: 0.15}
+		contactShare: o.ContactShare, topicShare: 0.58, revisitShare: 0.15}
 	if p.users <= 0 {
 		p.users = 300
 	}
 	if p.topics <= 0 {
-		p.topics = min(max(p.users/120, 4), 400)
+		p.topics = min(max(p.users/60, 4), 800)
 	}
 	p.faveMu = math.Log(77)
 	if o.Faves > 0 {
@@ -147,7 +147,7 @@ func (o WorldOptions) params() genParams {
 	}
 	p.contactMu = math.Log(c)
 	if p.contactShare <= 0 {
-		p.contactShare = 0.19
+		p.contactShare = 0.14
 	}
 	p.start, p.end = o.Start.Unix(), o.End.Unix()
 	if o.Start.IsZero() {
@@ -413,7 +413,7 @@ func (w *World) makeContacts(r *rand.Rand, p genParams, topicA []uint16, pop []f
 		lo, hi := int(byTopicOff[t]), int(byTopicOff[t+1])
 		for tries := 0; len(list) < n[u] && tries < 4*n[u]; tries++ {
 			var c int32
-			if r.Float64() < 0.6 && hi-lo > 1 {
+			if r.Float64() < 0.75 && hi-lo > 1 {
 				c = byTopic[cumPick(r, topicCum, lo, hi)]
 			} else {
 				c = int32(cumPick(r, globalCum, 0, U))
