@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+
+	"github.com/photorec/photorec/config"
+)
+
+// workRoles are the roles a worker process can take.
+var workRoles = []string{"pull", "ingest", "scheduler"}
+
+func cmdWork(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("work", "[--config FILE] [--roles pull,ingest,scheduler] [--concurrency N]", `
+Run queue workers against the Redis at redis.url, until SIGINT or SIGTERM. Scale by running more
+processes. Roles: pull (fetch from Flickr), ingest (write to the graph; with the embedded graph
+only the process that owns data_dir may ingest), scheduler (enqueue periodic refreshes; safe to
+run in several processes).`)
+	cf := addConfigFlags(fs)
+	roles := fs.String("roles", strings.Join(workRoles, ","), "comma-separated `roles` to run")
+	cf.override(fs, "concurrency", "worker.concurrency", "tasks processed at once, `N`")
+	if err := parseFlags(fs, args, stdout, stderr); err != nil {
+		return err
+	}
+	picked, err := parseRoles(*roles)
+	if err != nil {
+		fs.SetOutput(stderr)
+		fs.Usage()
+		return &usageError{msg: "work: " + err.Error()}
+	}
+	cfg, err := cf.load()
+	if err != nil {
+		return err
+	}
+	need := []string{"redis.url"}
+	if slices.Contains(picked, "pull") {
+		need = append(need, "flickr.api_key", "flickr.api_secret")
+	}
+	if err := cfg.Require(need...); err != nil {
+		return err
+	}
+	return wireWork(ctx, cfg, picked, newLogger(cfg.Log, stderr))
+}
+
+// parseRoles splits a --roles value into distinct known roles, in workRoles order.
+func parseRoles(s string) ([]string, error) {
+	var picked []string
+	for _, r := range strings.Split(s, ",") {
+		r = strings.TrimSpace(r)
+		if !slices.Contains(workRoles, r) {
+			return nil, fmt.Errorf("unknown role %q in --roles (want some of %s)", r, strings.Join(workRoles, ", "))
+		}
+		if !slices.Contains(picked, r) {
+			picked = append(picked, r)
+		}
+	}
+	slices.SortFunc(picked, func(a, b string) int { return slices.Index(workRoles, a) - slices.Index(workRoles, b) })
+	return picked, nil
+}
+
+// wireWork builds the Redis client, the Flickr client and limiter, and the graph store when the
+// ingest role is picked, and runs the workers for roles until ctx ends.
+//
+// Not wired yet: the lead connects it to worker/ once it lands.
+func wireWork(_ context.Context, _ config.Config, _ []string, _ *slog.Logger) error {
+	return errNotWired("work")
+}
