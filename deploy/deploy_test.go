@@ -284,6 +284,8 @@ func TestDockerfileBuild(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "photorec")
 	cmd := exec.Command("sh", "-c", strings.TrimSuffix(cmdline, "/out/photorec .")+shellQuote(bin)+" .")
 	cmd.Dir = ".."
+	// The image build passes these as build args; the line must stamp them into the binary.
+	cmd.Env = append(os.Environ(), "VERSION=v0.0.0-deploytest", "COMMIT=deploytest-commit")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%s: %v\n%s", cmd, err, out)
 	}
@@ -299,7 +301,12 @@ func TestDockerfileBuild(t *testing.T) {
 	}
 	out, err := exec.Command(bin, "version").CombinedOutput()
 	if err != nil {
-		t.Errorf("photorec version: %v\n%s", err, out)
+		t.Fatalf("photorec version: %v\n%s", err, out)
+	}
+	for _, want := range []string{"photorec v0.0.0-deploytest\n", "commit deploytest-commit\n"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("photorec version printed %q, want it to contain %q", out, want)
+		}
 	}
 }
 

@@ -83,7 +83,7 @@ func TestComposeLoads(t *testing.T) {
 	if w.ContainerName != "" || len(w.Ports) != 0 {
 		t.Errorf("worker: container_name %q, ports %v: --scale worker=N needs neither", w.ContainerName, w.Ports)
 	}
-	if got := []string(w.Command); !slices.Equal(got, []string{"work"}) {
+	if got := []string(w.Command); !slices.Equal(got, []string{"work", "--roles", "pull,ingest"}) {
 		t.Errorf("worker command = %q", got)
 	}
 	if got := strings.Join(p.Services["scheduler"].Command, " "); !strings.Contains(got, "scheduler") {
