@@ -223,9 +223,9 @@ func storeConfig(t *testing.T) (path string, cfg config.Config) {
 }
 
 // openTestStore opens the store that cfg selects and closes it at cleanup.
-func openTestStore(t *testing.T, cfg config.Config) graph.Store {
+func openTestStore(ctx context.Context, t *testing.T, cfg config.Config) graph.Store {
 	t.Helper()
-	s, err := openStore(context.Background(), cfg, newLogger(cfg.Log, os.Stderr))
+	s, err := openStore(ctx, cfg, newLogger(cfg.Log, os.Stderr))
 	if err != nil {
 		t.Fatalf("openStore: %v", err)
 	}
@@ -269,7 +269,7 @@ func TestImportGoodFile(t *testing.T) {
 
 	check := func(t *testing.T) {
 		t.Helper()
-		s := openTestStore(t, cfg)
+		s := openTestStore(ctx, t, cfg)
 		stats, err := s.Stats(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -369,7 +369,8 @@ func TestImportBadFile(t *testing.T) {
 			if strings.Contains(stderr, "faves.tsv:22:") {
 				t.Errorf("more than 20 problems listed:\n%s", stderr)
 			}
-			stats, err := openTestStore(t, cfg).Stats(context.Background())
+			ctx := context.Background()
+			stats, err := openTestStore(ctx, t, cfg).Stats(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -390,7 +391,8 @@ func TestImportDryRun(t *testing.T) {
 	if !strings.Contains(stdout, "6 favorites of 3 users, no problems; dry run") {
 		t.Errorf("stdout:\n%s", stdout)
 	}
-	stats, err := openTestStore(t, cfg).Stats(context.Background())
+	ctx := context.Background()
+	stats, err := openTestStore(ctx, t, cfg).Stats(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -454,7 +456,7 @@ func TestServeAndWorkRequireSettings(t *testing.T) {
 	}
 }
 
-// TestDemoGeneratesKeys runs demo with a cancelled context, so it returns at once once wired too.
+// TestDemoGeneratesKeys runs demo with a canceled context, so it returns at once once wired too.
 func TestDemoGeneratesKeys(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())

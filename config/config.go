@@ -153,7 +153,7 @@ func Problems(err error) []*FieldError {
 		if err == nil {
 			return
 		}
-		if fe, ok := err.(*FieldError); ok {
+		if fe, ok := err.(*FieldError); ok { //nolint:errorlint // walks the error tree itself, joins included
 			out = append(out, fe)
 			return
 		}

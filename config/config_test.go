@@ -290,9 +290,18 @@ func TestLoadUnreadableFile(t *testing.T) {
 		name string
 		path func(t *testing.T) string
 	}{
-		{"absent", func(t *testing.T) string { return filepath.Join(t.TempDir(), "none.yaml") }},
-		{"bad yaml", func(t *testing.T) string { return writeFile(t, "bad.yaml", "a: [1\n") }},
-		{"unknown extension", func(t *testing.T) string { return writeFile(t, "photorec.conf", "a=1\n") }},
+		{"absent", func(t *testing.T) string {
+			t.Helper()
+			return filepath.Join(t.TempDir(), "none.yaml")
+		}},
+		{"bad yaml", func(t *testing.T) string {
+			t.Helper()
+			return writeFile(t, "bad.yaml", "a: [1\n")
+		}},
+		{"unknown extension", func(t *testing.T) string {
+			t.Helper()
+			return writeFile(t, "photorec.conf", "a=1\n")
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
