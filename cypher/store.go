@@ -15,6 +15,8 @@ var (
 	appliedMigrationsText string
 	//go:embed store/common_faves.cypher
 	commonFavesText string
+	//go:embed store/delete_all.cypher
+	deleteAllText string
 	//go:embed store/delete_token.cypher
 	deleteTokenText string
 	//go:embed store/dismiss_photo.cypher
@@ -31,8 +33,6 @@ var (
 	getUserText string
 	//go:embed store/mark_visit.cypher
 	markVisitText string
-	//go:embed store/neighbor_weights.cypher
-	neighborWeightsText string
 	//go:embed store/neighbors.cypher
 	neighborsText string
 	//go:embed store/ping.cypher
@@ -77,6 +77,7 @@ var (
 	AddFollows                = mustParse("store/add_follows.cypher", addFollowsText)
 	AppliedMigrations         = mustParse("store/applied_migrations.cypher", appliedMigrationsText)
 	CommonFaves               = mustParse("store/common_faves.cypher", commonFavesText)
+	DeleteAll                 = mustParse("store/delete_all.cypher", deleteAllText)
 	DeleteToken               = mustParse("store/delete_token.cypher", deleteTokenText)
 	DismissPhoto              = mustParse("store/dismiss_photo.cypher", dismissPhotoText)
 	DismissUser               = mustParse("store/dismiss_user.cypher", dismissUserText)
@@ -85,7 +86,6 @@ var (
 	GetToken                  = mustParse("store/get_token.cypher", getTokenText)
 	GetUser                   = mustParse("store/get_user.cypher", getUserText)
 	MarkVisit                 = mustParse("store/mark_visit.cypher", markVisitText)
-	NeighborWeights           = mustParse("store/neighbor_weights.cypher", neighborWeightsText)
 	Neighbors                 = mustParse("store/neighbors.cypher", neighborsText)
 	Ping                      = mustParse("store/ping.cypher", pingText)
 	PruneFaves                = mustParse("store/prune_faves.cypher", pruneFavesText)
@@ -113,6 +113,7 @@ func Store() []Statement {
 		AddFollows,
 		AppliedMigrations,
 		CommonFaves,
+		DeleteAll,
 		DeleteToken,
 		DismissPhoto,
 		DismissUser,
@@ -121,7 +122,6 @@ func Store() []Statement {
 		GetToken,
 		GetUser,
 		MarkVisit,
-		NeighborWeights,
 		Neighbors,
 		Ping,
 		PruneFaves,

@@ -1,13 +1,14 @@
 // name: common_faves
-// purpose: Photos faved by both $a and $b, newest fave of $a first (unknown fave times last),
-//   then photo ID, at most $limit; owner is the photo owner's NSID.
+// purpose: Photos faved by both $a and $b ($a = $b lists the faves of $a), newest fave of $a
+//   first, unknown fave times last, then photo ID, at most $limit; owner is the owner's NSID.
 // mode: read
 // params: $a, $b, $limit
 // returns: photo, owner
-MATCH (:User {nsid: $a})-[fa:FAVED]->(p:Photo)<-[:FAVED]-(:User {nsid: $b})
+MATCH (:User {nsid: $a})-[fa:FAVED]->(p:Photo)
+WHERE EXISTS { (:User {nsid: $b})-[:FAVED]->(p) }
 OPTIONAL MATCH (o:User)-[:TOOK]->(p)
-WITH p, fa, head(collect(o.nsid)) AS owner
+WITH p, fa, min(o.nsid) AS owner
 RETURN p {.id, .title, .farm, .server, .secret, .thumb_url, .image_url, .added_at} AS photo,
        owner
-ORDER BY fa.faved_at IS NULL, fa.faved_at DESC, p.id
+ORDER BY fa.faved_at IS NULL, fa.faved_at DESC, photo.id
 LIMIT $limit
