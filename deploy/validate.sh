@@ -110,7 +110,8 @@ if ! diff -r "$work/schemas" "$deploy_dir/schemas" -x README.md >"$work/schemas.
   echo "deploy/schemas is stale or hand-edited: run deploy/validate.sh schemas" >&2
   exit 1
 fi
-echo "deploy/schemas: up to date ($(ls "$deploy_dir"/schemas/*.json | wc -l) schemas)"
+schemas=("$deploy_dir"/schemas/*.json)
+echo "deploy/schemas: up to date (${#schemas[@]} schemas)"
 
 step "deploy/tools tests (compose-go, PromQL)"
 (cd "$deploy_dir/tools" && go vet ./... && go test -count=1 ./...)
