@@ -180,8 +180,15 @@ func cumPick(r *rand.Rand, cum []float64, lo, hi int) int {
 		base = cum[lo-1]
 	}
 	x := base + r.Float64()*(cum[hi-1]-base)
-	i, _ := slices.BinarySearch(cum[lo:hi], x)
-	return min(lo+i, hi-1)
+	for lo < hi-1 { // smallest i in [lo, hi-1] with cum[i] >= x
+		mid := int(uint(lo+hi-1) >> 1)
+		if cum[mid] < x {
+			lo = mid + 1
+		} else {
+			hi = mid + 1
+		}
+	}
+	return lo
 }
 
 // Generate builds a world from opts. It is deterministic: the same options give the same world
