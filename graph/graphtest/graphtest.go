@@ -336,11 +336,3 @@ func nsids(recs []graph.UserRec) []string {
 	}
 	return out
 }
-
-func fmtScores(recs []graph.PhotoRec) string {
-	s := ""
-	for _, r := range recs {
-		s += fmt.Sprintf("%s=%.6f ", r.Photo.ID, r.Score)
-	}
-	return s
-}

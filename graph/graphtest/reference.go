@@ -190,6 +190,7 @@ func (m *Model) RecommendPhotos(u string, algo graph.Algorithm, why int) []graph
 		}
 		switch algo {
 		case graph.Popularity:
+			rec.Why = nil // no neighbor contributes
 			for _, set := range m.Faves {
 				if _, ok := set[p.ID]; ok {
 					rec.Score++

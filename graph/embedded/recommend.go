@@ -1,0 +1,363 @@
+package embedded
+
+import (
+	"context"
+	"sort"
+
+	"github.com/photorec/photorec/graph"
+)
+
+// nbr is one neighbor of the user being scored.
+type nbr struct {
+	u                        uint32
+	taken, common, dismissed int32
+	score                    float64
+}
+
+// Flags in scratch.pflag and scratch.uflag.
+const (
+	pFaved     = 1 // the user faved the photo
+	pDismissed = 2 // the user dismissed the photo
+	uContact   = 1 // the user follows this user
+	uDismissed = 2 // the user dismissed this user
+)
+
+// scratch is per-query working memory, sized to the graph and reused through a sync.Pool.
+// Every array is all zero between queries: each query clears exactly what it set.
+type scratch struct {
+	pflag   []uint8   // per photo
+	acc     []float64 // per photo: score being summed
+	touched []uint32  // photos with acc != 0
+	uslot   []int32   // per user: 1 + index in nbrs, 0 when not a neighbor
+	uflag   []uint8   // per user
+	nbrs    []nbr
+	user    uint32
+	marked  bool // pflag/uflag set for user
+	top     topK
+}
+
+func (s *Store) getScratch(st *state) *scratch {
+	sc, _ := s.pool.Get().(*scratch)
+	if sc == nil {
+		sc = &scratch{}
+	}
+	if n := len(st.photos); len(sc.pflag) < n {
+		n += n / 4
+		sc.pflag = make([]uint8, n)
+		sc.acc = make([]float64, n)
+	}
+	if n := len(st.users); len(sc.uslot) < n {
+		n += n / 4
+		sc.uslot = make([]int32, n)
+		sc.uflag = make([]uint8, n)
+	}
+	return sc
+}
+
+// putScratch clears what the query set and returns sc to the pool.
+func (s *Store) putScratch(sc *scratch) {
+	for _, p := range sc.touched {
+		sc.acc[p] = 0
+	}
+	sc.touched = sc.touched[:0]
+	for _, n := range sc.nbrs {
+		sc.uslot[n.u] = 0
+	}
+	sc.nbrs = sc.nbrs[:0]
+	sc.top.items = sc.top.items[:0]
+	sc.marked = false
+	// pflag and uflag were cleared by unmark, called by whoever marked.
+	s.pool.Put(sc)
+}
+
+// mark sets the per-photo and per-user flags of user u.
+func (sc *scratch) mark(st *state, u uint32) {
+	sc.user, sc.marked = u, true
+	for _, p := range st.users[u].faves {
+		sc.pflag[p] |= pFaved
+	}
+	if x := st.users[u].x; x != nil {
+		for _, p := range x.dismissedPhotos {
+			sc.pflag[p] |= pDismissed
+		}
+		for _, v := range x.contacts {
+			sc.uflag[v] |= uContact
+		}
+		for _, v := range x.dismissedUsers {
+			sc.uflag[v] |= uDismissed
+		}
+	}
+}
+
+// unmark clears what mark set.
+func (sc *scratch) unmark(st *state) {
+	if !sc.marked {
+		return
+	}
+	u := sc.user
+	for _, p := range st.users[u].faves {
+		sc.pflag[p] = 0
+	}
+	if x := st.users[u].x; x != nil {
+		for _, p := range x.dismissedPhotos {
+			sc.pflag[p] = 0
+		}
+		for _, v := range x.contacts {
+			sc.uflag[v] = 0
+		}
+		for _, v := range x.dismissedUsers {
+			sc.uflag[v] = 0
+		}
+	}
+	sc.marked = false
+}
+
+// markNeighbors fills sc.nbrs with u's neighbors and how many of u's faves each took.
+func (sc *scratch) markNeighbors(st *state, u uint32) {
+	for _, p := range st.users[u].faves {
+		o := st.photos[p].owner
+		if o == u || o == none {
+			continue
+		}
+		if sc.uslot[o] == 0 {
+			sc.nbrs = append(sc.nbrs, nbr{u: o})
+			sc.uslot[o] = int32(len(sc.nbrs))
+		}
+		sc.nbrs[sc.uslot[o]-1].taken++
+	}
+}
+
+// scoreNeighbors fills sc.nbrs with u's neighbors and their Flexplore scores. It marks u and
+// leaves the marks set; the caller unmarks.
+func (sc *scratch) scoreNeighbors(st *state, u uint32, params graph.FlexploreParams) {
+	sc.mark(st, u)
+	sc.markNeighbors(st, u)
+	for i := range sc.nbrs {
+		n := &sc.nbrs[i]
+		var common, dismissed int32
+		for _, p := range st.users[n.u].faves {
+			f := sc.pflag[p]
+			common += int32(f & pFaved)
+			dismissed += int32(f >> 1)
+		}
+		n.common, n.dismissed = common, dismissed
+		n.score = graph.NeighborScore(params, int(common), int(dismissed), len(st.users[n.u].faves))
+	}
+}
+
+// candidate is one ranked item: an index (photo or user), its score and its ID.
+type candidate struct {
+	idx   uint32
+	score float64
+	id    string
+}
+
+// before reports whether a ranks before b: score desc, then ID asc.
+func before(a, b *candidate) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	return a.id < b.id
+}
+
+// topK keeps the k best candidates seen, as a heap with the worst kept at the root.
+type topK struct {
+	k     int
+	items []candidate
+}
+
+func (t *topK) reset(k int) { t.k, t.items = k, t.items[:0] }
+
+// admits reports whether a candidate of this score could enter: a cheap test before the ID
+// string is fetched.
+func (t *topK) admits(score float64) bool {
+	return len(t.items) < t.k || score >= t.items[0].score
+}
+
+func (t *topK) push(c candidate) {
+	h := t.items
+	if len(h) < t.k {
+		h = append(h, c)
+		for i := len(h) - 1; i > 0; {
+			parent := (i - 1) / 2
+			if !before(&h[parent], &h[i]) { // parent is already worse
+				break
+			}
+			h[parent], h[i] = h[i], h[parent]
+			i = parent
+		}
+		t.items = h
+		return
+	}
+	if !before(&c, &h[0]) {
+		return
+	}
+	h[0] = c
+	for i := 0; ; {
+		worst, l, r := i, 2*i+1, 2*i+2
+		if l < len(h) && before(&h[worst], &h[l]) {
+			worst = l
+		}
+		if r < len(h) && before(&h[worst], &h[r]) {
+			worst = r
+		}
+		if worst == i {
+			break
+		}
+		h[i], h[worst] = h[worst], h[i]
+		i = worst
+	}
+}
+
+// sorted returns the kept candidates best first.
+func (t *topK) sorted() []candidate {
+	sort.Slice(t.items, func(i, j int) bool { return before(&t.items[i], &t.items[j]) })
+	return t.items
+}
+
+// page splits ranked candidates into at most limit items and the cursor of the next page.
+func page(ranked []candidate, limit int, kind graph.CursorKind) ([]candidate, string) {
+	if len(ranked) <= limit {
+		return ranked, ""
+	}
+	last := ranked[limit-1]
+	return ranked[:limit], graph.EncodeCursor(graph.Cursor{Kind: kind, Score: last.score, ID: last.id})
+}
+
+// RecommendPhotos ranks photos for nsid (see graph/score.go and graph/algorithms.go); one page
+// per call, keyset-paged by opts.Cursor.
+func (s *Store) RecommendPhotos(ctx context.Context, nsid string, opts graph.RecOptions) (graph.PhotoPage, error) {
+	if err := graph.CheckID("nsid", nsid); err != nil {
+		return graph.PhotoPage{}, err
+	}
+	opts, cur, err := graph.NormalizeRecOptions(opts, graph.PhotoCursor, s.def)
+	if err != nil {
+		return graph.PhotoPage{}, err
+	}
+	if err := s.rlock(ctx); err != nil {
+		return graph.PhotoPage{}, err
+	}
+	defer s.mu.RUnlock()
+	st := s.st
+	u, err := st.lookup(nsid)
+	if err != nil {
+		return graph.PhotoPage{}, err
+	}
+	sc := s.getScratch(st)
+	defer s.putScratch(sc)
+	defer sc.unmark(st)
+	sc.top.reset(opts.Limit + 1)
+	consider := func(p uint32, score float64) {
+		if !sc.top.admits(score) {
+			return
+		}
+		ph := &st.photos[p]
+		if ph.owner == u || sc.uflag[ph.owner]&uDismissed != 0 {
+			return
+		}
+		if cur != nil && !cur.After(score, ph.id) {
+			return
+		}
+		sc.top.push(candidate{idx: p, score: score, id: ph.id})
+	}
+	if opts.Algorithm == graph.Popularity {
+		sc.mark(st, u)
+		for p := range st.photos {
+			n := len(st.favers[p])
+			if n == 0 || sc.pflag[p] != 0 || st.photos[p].owner == none {
+				continue
+			}
+			consider(uint32(p), float64(n))
+		}
+	} else {
+		sc.scoreNeighbors(st, u, s.params)
+		for i := range sc.nbrs {
+			n := &sc.nbrs[i]
+			if n.score <= 0 {
+				continue
+			}
+			for _, p := range st.users[n.u].faves {
+				if sc.pflag[p] != 0 {
+					continue
+				}
+				if sc.acc[p] == 0 {
+					sc.touched = append(sc.touched, p)
+				}
+				sc.acc[p] += n.score
+			}
+		}
+		for _, p := range sc.touched {
+			consider(p, sc.acc[p])
+		}
+	}
+	items, next := page(sc.top.sorted(), opts.Limit, graph.PhotoCursor)
+	out := graph.PhotoPage{Items: make([]graph.PhotoRec, 0, len(items)), NextCursor: next}
+	for _, c := range items {
+		rec := graph.PhotoRec{Photo: st.photoOf(c.idx), Owner: st.userOf(st.photos[c.idx].owner), Score: c.score}
+		if opts.Algorithm != graph.Popularity {
+			rec.Why = sc.why(st, c.idx, opts.Why)
+		}
+		out.Items = append(out.Items, rec)
+	}
+	return out, nil
+}
+
+// why lists the positive-score neighbors who faved p, strongest first, at most n.
+func (sc *scratch) why(st *state, p uint32, n int) []graph.Contribution {
+	var cs []candidate
+	for _, v := range st.favers[p] {
+		if slot := sc.uslot[v]; slot != 0 && sc.nbrs[slot-1].score > 0 {
+			cs = append(cs, candidate{idx: v, score: sc.nbrs[slot-1].score, id: st.users[v].nsid})
+		}
+	}
+	sort.Slice(cs, func(i, j int) bool { return before(&cs[i], &cs[j]) })
+	out := make([]graph.Contribution, 0, min(n, len(cs)))
+	for _, c := range cs[:min(n, len(cs))] {
+		out = append(out, graph.Contribution{User: st.userOf(c.idx), Score: c.score})
+	}
+	return out
+}
+
+// RecommendUsers ranks nsid's neighbors by Flexplore score, minus contacts and dismissed users.
+func (s *Store) RecommendUsers(ctx context.Context, nsid string, opts graph.RecOptions) (graph.UserPage, error) {
+	if err := graph.CheckID("nsid", nsid); err != nil {
+		return graph.UserPage{}, err
+	}
+	opts, cur, err := graph.NormalizeRecOptions(opts, graph.UserCursor, s.def)
+	if err != nil {
+		return graph.UserPage{}, err
+	}
+	if err := s.rlock(ctx); err != nil {
+		return graph.UserPage{}, err
+	}
+	defer s.mu.RUnlock()
+	st := s.st
+	u, err := st.lookup(nsid)
+	if err != nil {
+		return graph.UserPage{}, err
+	}
+	sc := s.getScratch(st)
+	defer s.putScratch(sc)
+	defer sc.unmark(st)
+	sc.scoreNeighbors(st, u, s.params)
+	sc.top.reset(opts.Limit + 1)
+	for i, n := range sc.nbrs {
+		if sc.uflag[n.u] != 0 || !sc.top.admits(n.score) {
+			continue
+		}
+		id := st.users[n.u].nsid
+		if cur != nil && !cur.After(n.score, id) {
+			continue
+		}
+		sc.top.push(candidate{idx: uint32(i), score: n.score, id: id})
+	}
+	items, next := page(sc.top.sorted(), opts.Limit, graph.UserCursor)
+	out := graph.UserPage{Items: make([]graph.UserRec, 0, len(items)), NextCursor: next}
+	for _, c := range items {
+		n := sc.nbrs[c.idx]
+		out.Items = append(out.Items, graph.UserRec{
+			User: st.userOf(n.u), Score: n.score, Common: int(n.common), Total: len(st.users[n.u].faves),
+		})
+	}
+	return out, nil
+}

@@ -1,0 +1,208 @@
+package embedded
+
+import (
+	"math"
+	"slices"
+	"sort"
+	"time"
+)
+
+const none = math.MaxUint32 // "no user" in photo.owner
+
+// state is the whole graph in memory. Writers (the committer goroutine) hold Store.mu for
+// writing while they apply; readers hold it for reading.
+type state struct {
+	seq      uint64 // last applied log sequence number
+	userIdx  map[string]uint32
+	users    []user
+	photoIdx map[string]uint32
+	photos   []photo
+	favers   [][]uint32 // per photo, the users who fave it (unordered)
+	faves    int        // FAVED edges
+	follows  int        // FOLLOWS edges
+	known    int        // photos with an owner (added by a fave), for Stats
+}
+
+// user is one node. faves is sorted by photo index; favedAt is parallel (unix seconds, 0 unknown).
+type user struct {
+	nsid, username, realname, icon string
+	faves                          []uint32
+	favedAt                        []uint32
+	x                              *userExtra // nil until the user has any of it
+}
+
+// userExtra holds what most users never have, kept out of line to keep user small.
+type userExtra struct {
+	contacts        []uint32 // sorted user indexes
+	dismissedPhotos []uint32 // sorted photo indexes
+	dismissedUsers  []uint32 // sorted user indexes
+	lastPull        int64    // unix ns, 0 never
+	lastFullPull    int64
+	lastVisit       int64
+	registered      bool
+	token           []byte              // nil when none
+	lastFinished    string              // PullID of the last finished pull: FinishPull is idempotent
+	pulls           map[string][]uint32 // pulls in progress: photo indexes seen (unsorted, may repeat)
+}
+
+// photo is one node. owner is none for photos known only from a dismissal.
+type photo struct {
+	id                                  string
+	owner                               uint32
+	farm                                int32
+	title, server, secret, thumb, image string
+	addedAt                             int64
+}
+
+func newState() *state {
+	return &state{userIdx: map[string]uint32{}, photoIdx: map[string]uint32{}}
+}
+
+func (s *state) extra(u uint32) *userExtra {
+	x := s.users[u].x
+	if x == nil {
+		x = &userExtra{}
+		s.users[u].x = x
+	}
+	return x
+}
+
+// internUser returns the index of nsid, creating the user.
+func (s *state) internUser(nsid []byte) uint32 {
+	if i, ok := s.userIdx[string(nsid)]; ok {
+		return i
+	}
+	i := uint32(len(s.users))
+	id := string(nsid)
+	s.users = append(s.users, user{nsid: id})
+	s.userIdx[id] = i
+	return i
+}
+
+// internPhoto returns the index of id, creating an ownerless photo.
+func (s *state) internPhoto(id []byte) uint32 {
+	if i, ok := s.photoIdx[string(id)]; ok {
+		return i
+	}
+	i := uint32(len(s.photos))
+	sid := string(id)
+	s.photos = append(s.photos, photo{id: sid, owner: none})
+	s.favers = append(s.favers, nil)
+	s.photoIdx[sid] = i
+	return i
+}
+
+func mergeStr(dst *string, v []byte) {
+	if len(v) > 0 && *dst != string(v) {
+		*dst = string(v)
+	}
+}
+
+// addFave adds the edge u->p (or updates its time); it reports whether the edge is new.
+func (s *state) addFave(u, p uint32, at uint32) bool {
+	us := &s.users[u]
+	i, found := slices.BinarySearch(us.faves, p)
+	if found {
+		if at != 0 {
+			us.favedAt[i] = at
+		}
+		return false
+	}
+	us.faves = slices.Insert(us.faves, i, p)
+	us.favedAt = slices.Insert(us.favedAt, i, at)
+	s.favers[p] = append(s.favers[p], u)
+	s.faves++
+	return true
+}
+
+// removeFave deletes the edge u->p if present.
+func (s *state) removeFave(u, p uint32) {
+	us := &s.users[u]
+	i, found := slices.BinarySearch(us.faves, p)
+	if !found {
+		return
+	}
+	us.faves = slices.Delete(us.faves, i, i+1)
+	us.favedAt = slices.Delete(us.favedAt, i, i+1)
+	f := s.favers[p]
+	for j, v := range f {
+		if v == u {
+			f[j] = f[len(f)-1]
+			s.favers[p] = f[:len(f)-1]
+			break
+		}
+	}
+	s.faves--
+}
+
+// addSorted inserts v into a sorted set.
+func addSorted(set []uint32, v uint32) []uint32 {
+	i, found := slices.BinarySearch(set, v)
+	if found {
+		return set
+	}
+	return slices.Insert(set, i, v)
+}
+
+// delSorted removes v from a sorted set.
+func delSorted(set []uint32, v uint32) []uint32 {
+	i, found := slices.BinarySearch(set, v)
+	if !found {
+		return set
+	}
+	return slices.Delete(set, i, i+1)
+}
+
+func hasSorted(set []uint32, v uint32) bool {
+	_, found := slices.BinarySearch(set, v)
+	return found
+}
+
+// finishPull closes a pull; for a full pull it removes every fave of u the pull did not see.
+func (s *state) finishPull(u uint32, pullID string, full bool, at int64) {
+	x := s.extra(u)
+	if x.lastFinished == pullID && pullID != "" {
+		return
+	}
+	seen := x.pulls[pullID]
+	delete(x.pulls, pullID)
+	if len(x.pulls) == 0 {
+		x.pulls = nil
+	}
+	if full {
+		sort.Slice(seen, func(i, j int) bool { return seen[i] < seen[j] })
+		var gone []uint32
+		for _, p := range s.users[u].faves {
+			if _, ok := slices.BinarySearch(seen, p); !ok {
+				gone = append(gone, p)
+			}
+		}
+		for _, p := range gone {
+			s.removeFave(u, p)
+		}
+		x.lastFullPull = at
+	}
+	x.lastPull = at
+	x.lastFinished = pullID
+}
+
+func nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func fromNanos(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+func fromSecs(s uint32) time.Time {
+	if s == 0 {
+		return time.Time{}
+	}
+	return time.Unix(int64(s), 0).UTC()
+}

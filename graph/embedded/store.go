@@ -1,0 +1,450 @@
+package embedded
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/photorec/photorec/graph"
+)
+
+// Options configures Open. The zero value of every field but Dir is a usable default.
+type Options struct {
+	// Dir holds the log and snapshot files; it is created if missing. Required.
+	Dir string
+	// Params are the Flexplore constants; the zero value means graph.DefaultFlexplore().
+	Params graph.FlexploreParams
+	// Default is the algorithm used when RecOptions.Algorithm is ""; "" means graph.Flexplore.
+	Default graph.Algorithm
+	// Logger receives open, snapshot and error events; nil discards them.
+	Logger *slog.Logger
+	// SnapshotBytes is how many bytes of log make a new snapshot worth writing (at least this
+	// much, and at least the size of the last snapshot); 0 means 64 MiB.
+	SnapshotBytes int64
+}
+
+// ErrClosed is returned by every call on a closed Store.
+var ErrClosed = errors.New("embedded: store closed")
+
+// Store is the embedded engine. Writes are queued to one committer goroutine, which appends a
+// group of them to the log in one bbolt transaction (one fsync), then applies them in log order;
+// a write returns once it is durable and visible. Reads share a read lock and are served while
+// writes are committed; they wait only while a group is applied to memory.
+type Store struct {
+	dir      string
+	params   graph.FlexploreParams
+	def      graph.Algorithm
+	log      *slog.Logger
+	snapMin  int64
+	lockFile *os.File
+
+	mu sync.RWMutex // guards st
+	st *state
+
+	closeMu sync.RWMutex // held for reading while enqueuing; Close takes it for writing
+	closed  atomic.Bool
+	queue   chan *write
+	done    chan struct{}
+
+	// Owned by the committer goroutine.
+	wal      *bolt.DB
+	walGen   uint64
+	oldWALs  []string // WAL files fully covered by the next snapshot
+	walBytes int64    // log bytes since the last snapshot
+	snapSize int64
+	pool     sync.Pool // *scratch
+}
+
+// write is one queued record and the reply channel of its writer.
+type write struct {
+	rec   []byte
+	res   result
+	err   error
+	reply chan struct{}
+}
+
+var walBucket = []byte("wal")
+
+// Open opens (or creates) the store in opts.Dir: it loads the newest snapshot, replays the log
+// written after it, and starts the committer. One process may open a Dir at a time.
+func Open(ctx context.Context, opts Options) (*Store, error) {
+	if opts.Dir == "" {
+		return nil, errors.New("embedded: Options.Dir is required")
+	}
+	if opts.Params == (graph.FlexploreParams{}) {
+		opts.Params = graph.DefaultFlexplore()
+	}
+	if opts.Default == "" {
+		opts.Default = graph.Flexplore
+	}
+	if opts.Default != graph.Flexplore && opts.Default != graph.Popularity {
+		return nil, fmt.Errorf("embedded: unknown default algorithm %q", opts.Default)
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.SnapshotBytes <= 0 {
+		opts.SnapshotBytes = 64 << 20
+	}
+	if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("embedded: create %s: %w", opts.Dir, err)
+	}
+	s := &Store{
+		dir:     opts.Dir,
+		params:  opts.Params,
+		def:     opts.Default,
+		log:     opts.Logger,
+		snapMin: opts.SnapshotBytes,
+		queue:   make(chan *write, 1024),
+		done:    make(chan struct{}),
+	}
+	start := time.Now()
+	if err := s.lock(); err != nil {
+		return nil, err
+	}
+	if err := s.load(ctx); err != nil {
+		s.closeFiles()
+		return nil, err
+	}
+	s.log.Info("graph store opened", "dir", s.dir, "users", len(s.st.users), "photos", s.st.known,
+		"faves", s.st.faves, "seq", s.st.seq, "duration_ms", time.Since(start).Milliseconds())
+	go s.commitLoop()
+	return s, nil
+}
+
+// load reads the newest snapshot and replays every WAL file, then opens a fresh WAL file.
+func (s *Store) load(ctx context.Context) error {
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return fmt.Errorf("embedded: read %s: %w", s.dir, err)
+	}
+	var snaps, wals []string
+	for _, e := range entries {
+		name := e.Name()
+		switch {
+		case strings.HasPrefix(name, "snapshot-") && strings.HasSuffix(name, ".bin"):
+			snaps = append(snaps, name)
+		case strings.HasPrefix(name, "wal-") && strings.HasSuffix(name, ".db"):
+			wals = append(wals, name)
+		case strings.HasSuffix(name, ".tmp"):
+			_ = os.Remove(filepath.Join(s.dir, name)) // an unfinished snapshot
+		}
+	}
+	sort.Strings(snaps) // fixed-width hex: lexical order is numeric order
+	sort.Strings(wals)
+	s.st = newState()
+	if len(snaps) > 0 {
+		newest := filepath.Join(s.dir, snaps[len(snaps)-1])
+		st, err := readSnapshot(newest)
+		if err != nil {
+			return err
+		}
+		s.st = st
+		if fi, err := os.Stat(newest); err == nil {
+			s.snapSize = fi.Size()
+		}
+		for _, old := range snaps[:len(snaps)-1] {
+			_ = os.Remove(filepath.Join(s.dir, old))
+		}
+	}
+	replayed := 0
+	for _, name := range wals {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("embedded: open: %w", err)
+		}
+		n, err := s.replay(filepath.Join(s.dir, name))
+		if err != nil {
+			return err
+		}
+		replayed += n
+		s.oldWALs = append(s.oldWALs, name)
+		if g, ok := walGen(name); ok && g >= s.walGen {
+			s.walGen = g
+		}
+	}
+	if s.snapSize > 64<<20 || replayed > 0 {
+		debug.FreeOSMemory() // return the transient load buffers to the OS
+	}
+	s.walGen++
+	return s.openWAL()
+}
+
+func walName(gen uint64) string { return fmt.Sprintf("wal-%016x.db", gen) }
+
+func walGen(name string) (uint64, bool) {
+	var g uint64
+	_, err := fmt.Sscanf(name, "wal-%016x.db", &g)
+	return g, err == nil
+}
+
+// replay applies the records of one WAL file that the loaded state does not hold yet.
+func (s *Store) replay(path string) (int, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, ReadOnly: true})
+	if err != nil {
+		return 0, fmt.Errorf("embedded: open log %s: %w", path, err)
+	}
+	defer db.Close()
+	n := 0
+	err = db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(walBucket)
+		if b == nil {
+			return nil
+		}
+		var from [8]byte
+		binary.BigEndian.PutUint64(from[:], s.st.seq+1)
+		c := b.Cursor()
+		for k, v := c.Seek(from[:]); k != nil; k, v = c.Next() {
+			seq := binary.BigEndian.Uint64(k)
+			if seq != s.st.seq+1 {
+				return fmt.Errorf("embedded: log %s: sequence gap at %d after %d: %w", path, seq, s.st.seq, errCorrupt)
+			}
+			if _, err := s.st.apply(v); err != nil {
+				return fmt.Errorf("embedded: log %s: record %d: %w", path, seq, err)
+			}
+			s.st.seq = seq
+			s.walBytes += int64(len(v))
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// openWAL creates the WAL file of the current generation.
+func (s *Store) openWAL() error {
+	db, err := bolt.Open(filepath.Join(s.dir, walName(s.walGen)), 0o600, &bolt.Options{
+		Timeout:      time.Second,
+		FreelistType: bolt.FreelistMapType,
+	})
+	if err != nil {
+		return fmt.Errorf("embedded: open log: %w", err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(walBucket)
+		return err
+	}); err != nil {
+		db.Close()
+		return fmt.Errorf("embedded: init log: %w", err)
+	}
+	s.wal = db
+	return syncDir(s.dir)
+}
+
+func (s *Store) closeFiles() {
+	if s.wal != nil {
+		s.wal.Close()
+		s.wal = nil
+	}
+	if s.lockFile != nil {
+		s.lockFile.Close() // releases the flock
+		s.lockFile = nil
+	}
+}
+
+// lock takes an exclusive flock on Dir/LOCK so that one process at a time opens the store.
+func (s *Store) lock() error {
+	f, err := os.OpenFile(filepath.Join(s.dir, "LOCK"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return fmt.Errorf("embedded: open lock: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return fmt.Errorf("embedded: %s is in use by another process: %w", s.dir, err)
+	}
+	s.lockFile = f
+	return nil
+}
+
+// commitLoop is the only writer: it takes every queued write, logs them in one transaction,
+// applies them in order and replies. It snapshots when the log has grown enough.
+func (s *Store) commitLoop() {
+	defer close(s.done)
+	group := make([]*write, 0, 64)
+	var next *write // a write taken from the queue but not yet in a group
+	for {
+		w := next
+		next = nil
+		if w == nil {
+			var ok bool
+			if w, ok = <-s.queue; !ok {
+				return
+			}
+		}
+		if w.rec == nil { // a snapshot request
+			w.err = s.snapshot()
+			close(w.reply)
+			continue
+		}
+		group = append(group[:0], w)
+		size := len(w.rec)
+	drain:
+		for len(group) < 256 && size < 8<<20 {
+			select {
+			case w, ok := <-s.queue:
+				if !ok {
+					break drain
+				}
+				if w.rec == nil {
+					next = w
+					break drain
+				}
+				group = append(group, w)
+				size += len(w.rec)
+			default:
+				break drain
+			}
+		}
+		s.commit(group)
+		if s.walBytes >= max(s.snapMin, s.snapSize) {
+			if err := s.snapshot(); err != nil {
+				s.log.Error("graph snapshot failed", "err", err)
+			}
+		}
+	}
+}
+
+func (s *Store) commit(group []*write) {
+	first := s.st.seq + 1 // only the committer changes seq, so reading it unlocked is safe
+	err := s.wal.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(walBucket)
+		b.FillPercent = 1 // keys only ever grow
+		var k [8]byte
+		for i, w := range group {
+			binary.BigEndian.PutUint64(k[:], first+uint64(i))
+			if err := b.Put(k[:], w.rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		err = fmt.Errorf("embedded: append to log: %w", err)
+		for _, w := range group {
+			w.err = err
+			close(w.reply)
+		}
+		return
+	}
+	s.mu.Lock()
+	for _, w := range group {
+		w.res, w.err = s.st.apply(w.rec)
+		s.st.seq++
+		s.walBytes += int64(len(w.rec))
+	}
+	s.mu.Unlock()
+	for _, w := range group {
+		close(w.reply)
+	}
+}
+
+// snapshot writes the state to a snapshot file and drops the WAL files it covers. Writers wait
+// in the queue meanwhile; readers do not wait.
+func (s *Store) snapshot() error {
+	start := time.Now()
+	covered := walName(s.walGen)
+	if err := s.wal.Close(); err != nil {
+		return fmt.Errorf("embedded: close log: %w", err)
+	}
+	s.oldWALs = append(s.oldWALs, covered)
+	s.walGen++
+	if err := s.openWAL(); err != nil {
+		return err
+	}
+	// Readers may hold mu.RLock concurrently: writeSnapshot only reads st.
+	size, err := writeSnapshot(s.dir, s.st)
+	if err != nil {
+		return err
+	}
+	for _, name := range s.oldWALs {
+		if err := os.Remove(filepath.Join(s.dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			s.log.Warn("graph log cleanup failed", "file", name, "err", err)
+		}
+	}
+	s.oldWALs = s.oldWALs[:0]
+	entries, _ := os.ReadDir(s.dir)
+	for _, e := range entries {
+		if n := e.Name(); strings.HasPrefix(n, "snapshot-") && n != snapshotName(s.st.seq) {
+			_ = os.Remove(filepath.Join(s.dir, n))
+		}
+	}
+	s.log.Info("graph snapshot written", "seq", s.st.seq, "bytes", size, "log_bytes", s.walBytes,
+		"duration_ms", time.Since(start).Milliseconds())
+	s.snapSize = size
+	s.walBytes = 0
+	return nil
+}
+
+// Snapshot writes a snapshot now and drops the log it covers (compaction), waiting for queued
+// writes first. Open does not need it; it bounds how much log the next Open replays.
+func (s *Store) Snapshot(ctx context.Context) error {
+	w := &write{rec: nil, reply: make(chan struct{})}
+	return s.submit(ctx, w)
+}
+
+// submit queues w and waits until it is durable and applied. A nil rec asks for a snapshot.
+func (s *Store) submit(ctx context.Context, w *write) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.closeMu.RLock()
+	if s.closed.Load() {
+		s.closeMu.RUnlock()
+		return ErrClosed
+	}
+	s.queue <- w
+	s.closeMu.RUnlock()
+	<-w.reply
+	return w.err
+}
+
+// Close stops the committer after the queued writes and closes the files. Idempotent.
+func (s *Store) Close() error {
+	s.closeMu.Lock()
+	if s.closed.Swap(true) {
+		s.closeMu.Unlock()
+		return nil
+	}
+	close(s.queue)
+	s.closeMu.Unlock()
+	<-s.done
+	var err error
+	if s.wal != nil {
+		if cerr := s.wal.Close(); cerr != nil {
+			err = fmt.Errorf("embedded: close log: %w", cerr)
+		}
+		s.wal = nil
+	}
+	s.closeFiles()
+	return err
+}
+
+// Ping reports whether the store is open.
+func (s *Store) Ping(ctx context.Context) error {
+	if s.closed.Load() {
+		return ErrClosed
+	}
+	return ctx.Err()
+}
+
+// Stats counts the nodes and edges held.
+func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
+	if s.closed.Load() {
+		return graph.Stats{}, ErrClosed
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return graph.Stats{Users: len(s.st.users), Photos: s.st.known, Faves: s.st.faves, Follows: s.st.follows}, nil
+}
