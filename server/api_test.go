@@ -1,0 +1,624 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/photorec/photorec/flickr/flickrtest"
+	"github.com/photorec/photorec/graph"
+)
+
+func TestLookupUser(t *testing.T) {
+	e := newEnv(t, nil)
+	var withAlias flickrtest.User
+	for _, u := range e.world.Users() {
+		if u.PathAlias != "" && !u.Deleted {
+			withAlias = u
+			break
+		}
+	}
+	if withAlias.NSID == "" {
+		t.Fatal("tiny world has no user with a path alias")
+	}
+	tests := []struct {
+		name     string
+		q        string
+		status   int
+		code     string
+		wantNSID string
+	}{
+		{"photostream url", "https://www.flickr.com/photos/" + withAlias.PathAlias + "/", 200, "", withAlias.NSID},
+		{"nsid", withAlias.NSID, 200, "", withAlias.NSID},
+		{"username", withAlias.Username, 200, "", withAlias.NSID},
+		{"unknown user", "https://www.flickr.com/photos/nobody-by-this-alias/", 404, codeNotFound, ""},
+		{"empty", "", 400, codeInvalidArgument, ""},
+		{"too long", strings.Repeat("x", 400), 400, codeInvalidArgument, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := e.client(t).get("/api/v1/users/lookup?q=" + url.QueryEscape(tt.q))
+			if res.Status != tt.status || res.errorCode() != tt.code {
+				t.Fatalf("status %d code %q, want %d %q (%s)", res.Status, res.errorCode(), tt.status, tt.code, res.Body)
+			}
+			if tt.wantNSID == "" {
+				return
+			}
+			var got lookupJSON
+			res.decode(t, &got)
+			if got.User.NSID != tt.wantNSID || got.User.Username != withAlias.Username {
+				t.Fatalf("user = %+v, want %s (%s)", got.User, tt.wantNSID, withAlias.Username)
+			}
+			// The lookup stored the user in the graph.
+			if _, err := e.g.User(context.Background(), tt.wantNSID); err != nil {
+				t.Fatalf("graph user after lookup: %v", err)
+			}
+		})
+	}
+	t.Run("flickr down", func(t *testing.T) {
+		e.sim.SetFaults(flickrtest.Faults{ServerError: 1})
+		defer e.sim.SetFaults(flickrtest.Faults{})
+		res := e.client(t).get("/api/v1/users/lookup?q=" + url.QueryEscape(withAlias.NSID))
+		if res.Status != http.StatusBadGateway || res.errorCode() != codeFlickrUnavailable {
+			t.Fatalf("status %d %s, want 502 flickr_unavailable", res.Status, res.Body)
+		}
+		if strings.Contains(string(res.Body), "502") || strings.Contains(string(res.Body), "services/rest") {
+			t.Fatalf("internal error text leaked to the client: %s", res.Body)
+		}
+	})
+}
+
+func TestUserSummary(t *testing.T) {
+	e := newEnv(t, nil)
+	nsid := e.heavyUser(t)
+	e.seedUser(t, nsid)
+	e.pipe.script = []Progress{{RunID: "r", State: StateComplete, Made: 4, Done: 3, Failed: 1}}
+	c := e.client(t)
+
+	res := c.get("/api/v1/users/" + url.PathEscape(nsid))
+	if res.Status != 200 {
+		t.Fatalf("summary: %d %s", res.Status, res.Body)
+	}
+	var got summaryJSON
+	res.decode(t, &got)
+	if got.User.NSID != nsid || got.Faves != len(e.world.FavesOf(nsid)) || got.Neighbors == 0 || got.GettingStarted || got.ViewerIsOwner {
+		t.Fatalf("summary = %+v", got)
+	}
+	if want := (progressJSON{RunID: "r", State: StateComplete, Made: 4, Done: 3, Failed: 1}); !cmp.Equal(got.Progress, want) {
+		t.Fatalf("progress: %s", cmp.Diff(want, got.Progress))
+	}
+	if got.LastPullAt.IsZero() {
+		t.Fatal("last_pull_at missing after a finished pull")
+	}
+	res = c.get("/api/v1/users/nobody@N00")
+	if res.Status != 404 || res.errorCode() != codeNotFound {
+		t.Fatalf("unknown user: %d %s", res.Status, res.Body)
+	}
+	res = c.get("/api/v1/users/nobody@N00/progress")
+	if res.Status != 404 || res.errorCode() != codeNotFound {
+		t.Fatalf("unknown user progress: %d %s", res.Status, res.Body)
+	}
+}
+
+func TestRecommendPhotosParams(t *testing.T) {
+	e := newEnv(t, nil)
+	nsid := e.heavyUser(t)
+	e.seedUser(t, nsid)
+	base := "/api/v1/users/" + url.PathEscape(nsid) + "/recommendations/photos"
+	tests := []struct {
+		name   string
+		query  string
+		status int
+		code   string
+	}{
+		{"defaults", "", 200, ""},
+		{"limit 1", "?limit=1", 200, ""},
+		{"limit 500", "?limit=500", 200, ""},
+		{"popularity", "?algorithm=popularity", 200, ""},
+		{"limit 0", "?limit=0", 400, codeInvalidArgument},
+		{"limit 501", "?limit=501", 400, codeInvalidArgument},
+		{"limit not a number", "?limit=ten", 400, codeInvalidArgument},
+		{"bad cursor", "?cursor=%21%21not-a-cursor", 400, codeInvalidArgument},
+		{"cursor not ours", "?cursor=" + encodeB64([]byte(`{"x":1}`)), 400, codeInvalidArgument},
+		{"unknown algorithm", "?algorithm=magic", 400, codeInvalidArgument},
+		{"bad since", "?since=yesterday", 400, codeInvalidArgument},
+		{"why out of range", "?why=99", 400, codeInvalidArgument},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := e.client(t).get(base + tt.query)
+			if res.Status != tt.status || res.errorCode() != tt.code {
+				t.Fatalf("status %d code %q, want %d %q (%s)", res.Status, res.errorCode(), tt.status, tt.code, res.Body)
+			}
+		})
+	}
+	t.Run("unknown user", func(t *testing.T) {
+		res := e.client(t).get("/api/v1/users/nobody@N00/recommendations/photos")
+		if res.Status != 404 || res.errorCode() != codeNotFound {
+			t.Fatalf("status %d %s, want 404 not_found", res.Status, res.Body)
+		}
+	})
+	t.Run("people params", func(t *testing.T) {
+		for q, want := range map[string]int{"": 200, "?limit=3": 200, "?limit=0": 400, "?cursor=zzz": 400} {
+			res := e.client(t).get("/api/v1/users/" + url.PathEscape(nsid) + "/recommendations/people" + q)
+			if res.Status != want {
+				t.Errorf("people%s: %d, want %d (%s)", q, res.Status, want, res.Body)
+			}
+		}
+	})
+}
+
+func TestRecommendPhotosPagingAndWhy(t *testing.T) {
+	e := newEnv(t, nil)
+	nsid := e.heavyUser(t)
+	e.seedUser(t, nsid)
+	c := e.client(t)
+	base := "/api/v1/users/" + url.PathEscape(nsid) + "/recommendations/photos"
+
+	var all photoPageJSON
+	c.get(base + "?limit=500").decode(t, &all)
+	if len(all.Items) < 6 {
+		t.Fatalf("only %d recommendations for the heaviest user; the seed is too thin", len(all.Items))
+	}
+	var ids []string
+	cursor := ""
+	for len(ids) < len(all.Items) {
+		q := "?limit=7"
+		if cursor != "" {
+			q += "&cursor=" + url.QueryEscape(cursor)
+		}
+		var p photoPageJSON
+		res := c.get(base + q)
+		if res.Status != 200 {
+			t.Fatalf("page after %d items: %d %s", len(ids), res.Status, res.Body)
+		}
+		res.decode(t, &p)
+		for _, it := range p.Items {
+			ids = append(ids, it.Photo.ID)
+		}
+		cursor = p.NextCursor
+		if cursor == "" {
+			break
+		}
+	}
+	ids = ids[:min(len(ids), len(all.Items))]
+	var want []string
+	for _, it := range all.Items {
+		want = append(want, it.Photo.ID)
+	}
+	if diff := cmp.Diff(want, ids); diff != "" {
+		t.Fatalf("paged ids differ from one big page (-want +got):\n%s", diff)
+	}
+	mine := map[string]bool{}
+	for _, f := range e.world.FavesOf(nsid) {
+		mine[f.PhotoID] = true
+	}
+	for _, it := range all.Items {
+		if mine[it.Photo.ID] {
+			t.Fatalf("recommended a photo the user already faved: %s", it.Photo.ID)
+		}
+		if want := "https://www.flickr.com/photos/" + it.Photo.Owner + "/" + it.Photo.ID + "/"; it.Photo.PageURL != want {
+			t.Fatalf("page_url %q, want %q", it.Photo.PageURL, want)
+		}
+		if it.Score <= 0 || len(it.Why) == 0 || len(it.Why) > 3 {
+			t.Fatalf("item %s: score %v, %d why entries; want a positive score and 1..3 neighbors", it.Photo.ID, it.Score, len(it.Why))
+		}
+		if it.Owner.NSID != it.Photo.Owner || it.Owner.Name == "" {
+			t.Fatalf("item %s: owner %+v", it.Photo.ID, it.Owner)
+		}
+	}
+}
+
+func TestNewSinceLastVisit(t *testing.T) {
+	e := newEnv(t, nil)
+	nsid := e.heavyUser(t)
+	e.seedUser(t, nsid)
+	c := e.client(t)
+	c.loginAs(nsid)
+	base := "/api/v1/users/" + url.PathEscape(nsid) + "/recommendations/photos?limit=500"
+
+	var first photoPageJSON
+	c.get(base).decode(t, &first)
+	if !first.Since.IsZero() || slices.ContainsFunc(first.Items, func(it photoRecJSON) bool { return it.New }) {
+		t.Fatalf("first visit flags photos new (since %v)", first.Since)
+	}
+	visit := e.clock.Now()
+
+	// A neighbor faves a photo the store has never seen: after the visit, it is new.
+	e.clock.Advance(time.Hour)
+	// The strong neighbors behind the top photos all fave it, so it ranks high.
+	fresh := graph.Photo{ID: "99999000001", Owner: first.Items[0].Photo.Owner, Title: "fresh"}
+	seen := map[string]bool{}
+	for _, it := range first.Items[:20] {
+		for _, w := range it.Why {
+			if seen[w.User.NSID] {
+				continue
+			}
+			seen[w.User.NSID] = true
+			if err := e.g.AddFaves(context.Background(), graph.FavesBatch{User: w.User.NSID, PullID: "later-" + w.User.NSID, At: e.clock.Now(),
+				Faves: []graph.Fave{{Photo: fresh, FavedAt: e.clock.Now()}}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	e.clock.Advance(time.Hour)
+
+	var second photoPageJSON
+	c.get(base).decode(t, &second)
+	if !second.Since.Equal(visit) {
+		t.Fatalf("since = %v, want the previous visit %v", second.Since, visit)
+	}
+	var newIDs []string
+	for _, it := range second.Items {
+		if it.New {
+			newIDs = append(newIDs, it.Photo.ID)
+		}
+	}
+	if want := []string{fresh.ID}; !cmp.Equal(newIDs, want) {
+		t.Fatalf("new photos = %v, want %v", newIDs, want)
+	}
+	// A later page of the same listing agrees (the cursor carries the visit time).
+	var paged photoPageJSON
+	c.get("/api/v1/users/" + url.PathEscape(nsid) + "/recommendations/photos?limit=1&since=" + url.QueryEscape(visit.Format(time.RFC3339Nano))).decode(t, &paged)
+	if paged.NextCursor == "" {
+		t.Fatal("no next cursor")
+	}
+	cur, err := decodeCursor(paged.NextCursor)
+	if err != nil || cur.Since != visit.UnixNano() {
+		t.Fatalf("cursor %+v, %v: want since %d", cur, err, visit.UnixNano())
+	}
+	// Someone else browsing sees nothing new and records no visit.
+	var other photoPageJSON
+	e.client(t).get(base).decode(t, &other)
+	if !other.Since.IsZero() || slices.ContainsFunc(other.Items, func(it photoRecJSON) bool { return it.New }) {
+		t.Fatal("a visitor saw new flags")
+	}
+}
+
+func TestDismissals(t *testing.T) {
+	e := newEnv(t, nil)
+	nsid := e.heavyUser(t)
+	e.seedUser(t, nsid)
+	owner := e.client(t)
+	owner.loginAs(nsid)
+	var page photoPageJSON
+	owner.get("/api/v1/users/" + url.PathEscape(nsid) + "/recommendations/photos?limit=500").decode(t, &page)
+	photo := page.Items[0].Photo.ID
+	var people userPageJSON
+	owner.get("/api/v1/users/" + url.PathEscape(nsid) + "/recommendations/people?limit=500").decode(t, &people)
+	if len(people.Items) == 0 {
+		t.Fatal("no people recommendations")
+	}
+	person := people.Items[0].User.NSID
+
+	other := e.client(t)
+	var otherUser string
+	for _, u := range e.world.Users() {
+		if u.NSID != nsid && !u.Deleted {
+			otherUser = u.NSID
+			break
+		}
+	}
+	other.loginAs(otherUser)
+	anon := e.client(t)
+
+	photoPath := "/api/v1/users/" + url.PathEscape(nsid) + "/dismissed/photos/" + photo
+	personPath := "/api/v1/users/" + url.PathEscape(nsid) + "/dismissed/people/" + url.PathEscape(person)
+	tests := []struct {
+		name   string
+		c      *client
+		method string
+		path   string
+		csrf   bool
+		status int
+		code   string
+	}{
+		{"anonymous", anon, http.MethodPost, photoPath, true, 401, codeUnauthenticated},
+		{"someone else's page", other, http.MethodPost, photoPath, true, 403, codeForbidden},
+		{"someone else's page, people", other, http.MethodPost, personPath, true, 403, codeForbidden},
+		{"missing csrf", owner, http.MethodPost, photoPath, false, 403, codeCSRF},
+		{"unknown photo", owner, http.MethodPost, "/api/v1/users/" + url.PathEscape(nsid) + "/dismissed/photos/123", true, 404, codeNotFound},
+		{"unknown person", owner, http.MethodPost, "/api/v1/users/" + url.PathEscape(nsid) + "/dismissed/people/nobody@N00", true, 404, codeNotFound},
+		{"dismiss photo", owner, http.MethodPost, photoPath, true, 204, ""},
+		{"dismiss photo again", owner, http.MethodPost, photoPath, true, 204, ""},
+		{"dismiss person", owner, http.MethodPost, personPath, true, 204, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var res response
+			if tt.csrf {
+				res = tt.c.send(tt.method, tt.path, nil)
+			} else {
+				res = tt.c.do(tt.method, tt.path, nil, nil)
+			}
+			if res.Status != tt.status || res.errorCode() != tt.code {
+				t.Fatalf("status %d code %q, want %d %q (%s)", res.Status, res.errorCode(), tt.status, tt.code, res.Body)
+			}
+		})
+	}
+	recommended := func() (photos, users []string) {
+		var p photoPageJSON
+		owner.get("/api/v1/users/" + url.PathEscape(nsid) + "/recommendations/photos?limit=500").decode(t, &p)
+		for _, it := range p.Items {
+			photos = append(photos, it.Photo.ID)
+		}
+		var u userPageJSON
+		owner.get("/api/v1/users/" + url.PathEscape(nsid) + "/recommendations/people?limit=500").decode(t, &u)
+		for _, it := range u.Items {
+			users = append(users, it.User.NSID)
+		}
+		return photos, users
+	}
+	photos, users := recommended()
+	if slices.Contains(photos, photo) || slices.Contains(users, person) {
+		t.Fatalf("dismissed photo %s or person %s still recommended", photo, person)
+	}
+	for _, p := range []string{photoPath, personPath} {
+		if res := owner.send(http.MethodDelete, p, nil); res.Status != 204 {
+			t.Fatalf("undismiss %s: %d %s", p, res.Status, res.Body)
+		}
+	}
+	photos, users = recommended()
+	if !slices.Contains(photos, photo) || !slices.Contains(users, person) {
+		t.Fatalf("undismissed photo %s or person %s not back", photo, person)
+	}
+}
+
+// notFavedPhoto is a recommended photo that nsid has not faved on the simulator.
+func notFavedPhoto(t *testing.T, c *client, nsid string) string {
+	t.Helper()
+	var page photoPageJSON
+	c.get("/api/v1/users/" + url.PathEscape(nsid) + "/recommendations/photos?limit=5").decode(t, &page)
+	if len(page.Items) == 0 {
+		t.Fatal("no recommendations")
+	}
+	return page.Items[0].Photo.ID
+}
+
+func favedOnFlickr(e *env, nsid, photo string) bool {
+	return slices.ContainsFunc(e.world.FavesOf(nsid), func(f flickrtest.Fave) bool { return f.PhotoID == photo })
+}
+
+func TestFaveAndUnfave(t *testing.T) {
+	e := newEnv(t, nil)
+	nsid := e.heavyUser(t)
+	e.seedUser(t, nsid)
+	c := e.client(t)
+	c.loginAs(nsid)
+	ctx := context.Background()
+	photo := notFavedPhoto(t, c, nsid)
+	before, err := e.g.Summary(ctx, nsid)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("flickr failure is a failure and changes nothing", func(t *testing.T) {
+		e.sim.SetFaults(flickrtest.Faults{ServerError: 1})
+		defer e.sim.SetFaults(flickrtest.Faults{})
+		res := c.send(http.MethodPost, "/api/v1/photos/"+photo+"/fave", nil)
+		if res.Status != http.StatusBadGateway || res.errorCode() != codeFlickrUnavailable {
+			t.Fatalf("status %d %s, want 502 flickr_unavailable", res.Status, res.Body)
+		}
+		after, _ := e.g.Summary(ctx, nsid)
+		if after.Faves != before.Faves || len(e.pipe.faveCalls()) != 0 || favedOnFlickr(e, nsid, photo) {
+			t.Fatalf("a failed fave changed state: faves %d -> %d, pipeline %v", before.Faves, after.Faves, e.pipe.faveCalls())
+		}
+	})
+	t.Run("bad input", func(t *testing.T) {
+		for _, tt := range []struct {
+			name   string
+			c      *client
+			path   string
+			csrf   bool
+			status int
+			code   string
+		}{
+			{"anonymous", e.client(t), "/api/v1/photos/" + photo + "/fave", true, 401, codeUnauthenticated},
+			{"no csrf", c, "/api/v1/photos/" + photo + "/fave", false, 403, codeCSRF},
+			{"unknown photo", c, "/api/v1/photos/424242/fave", true, 404, codeNotFound},
+		} {
+			var res response
+			if tt.csrf {
+				res = tt.c.send(http.MethodPost, tt.path, nil)
+			} else {
+				res = tt.c.do(http.MethodPost, tt.path, nil, nil)
+			}
+			if res.Status != tt.status || res.errorCode() != tt.code {
+				t.Errorf("%s: status %d code %q, want %d %q", tt.name, res.Status, res.errorCode(), tt.status, tt.code)
+			}
+		}
+	})
+	t.Run("fave", func(t *testing.T) {
+		res := c.send(http.MethodPost, "/api/v1/photos/"+photo+"/fave", nil)
+		if res.Status != 200 {
+			t.Fatalf("fave: %d %s", res.Status, res.Body)
+		}
+		if !favedOnFlickr(e, nsid, photo) {
+			t.Fatal("not faved on the simulator")
+		}
+		after, _ := e.g.Summary(ctx, nsid)
+		if after.Faves != before.Faves+1 {
+			t.Fatalf("graph faves %d -> %d, want +1", before.Faves, after.Faves)
+		}
+		if got, want := e.pipe.faveCalls(), []faveCall{{User: nsid, Photo: photo}}; !cmp.Equal(got, want) {
+			t.Fatalf("FaveAdded calls: %s", cmp.Diff(want, got))
+		}
+		// Faving again is fine: Flickr's "already in favorites" is the wanted state.
+		if res := c.send(http.MethodPost, "/api/v1/photos/"+photo+"/fave", nil); res.Status != 200 {
+			t.Fatalf("fave again: %d %s", res.Status, res.Body)
+		}
+	})
+	t.Run("unfave", func(t *testing.T) {
+		res := c.send(http.MethodDelete, "/api/v1/photos/"+photo+"/fave", nil)
+		if res.Status != 200 {
+			t.Fatalf("unfave: %d %s", res.Status, res.Body)
+		}
+		if favedOnFlickr(e, nsid, photo) {
+			t.Fatal("still faved on the simulator")
+		}
+		after, _ := e.g.Summary(ctx, nsid)
+		if after.Faves != before.Faves {
+			t.Fatalf("graph faves %d after unfave, want %d", after.Faves, before.Faves)
+		}
+	})
+	t.Run("revoked token", func(t *testing.T) {
+		sealed, err := e.g.Token(ctx, nsid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, err := e.srv.tokens.openToken(nsid, sealed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.sim.RevokeToken(tok.Token)
+		res := c.send(http.MethodPost, "/api/v1/photos/"+photo+"/fave", nil)
+		if res.Status != http.StatusUnauthorized || res.errorCode() != codeFlickrTokenInvalid {
+			t.Fatalf("status %d %s, want 401 flickr_token_invalid", res.Status, res.Body)
+		}
+	})
+}
+
+func TestComment(t *testing.T) {
+	e := newEnv(t, nil)
+	nsid := e.heavyUser(t)
+	e.seedUser(t, nsid)
+	c := e.client(t)
+	c.loginAs(nsid)
+	photo := notFavedPhoto(t, c, nsid)
+	path := "/api/v1/photos/" + photo + "/comments"
+	tests := []struct {
+		name   string
+		body   any
+		faults flickrtest.Faults
+		status int
+		code   string
+	}{
+		{"empty text", map[string]string{"text": "   "}, flickrtest.Faults{}, 400, codeInvalidArgument},
+		{"too long", map[string]string{"text": strings.Repeat("é", maxComment+1)}, flickrtest.Faults{}, 400, codeInvalidArgument},
+		{"not json", "just a string", flickrtest.Faults{}, 400, codeInvalidArgument},
+		{"posting too fast", map[string]string{"text": "lovely light"}, flickrtest.Faults{CommentTooFast: 1}, 502, codeFlickrRejected},
+		{"ok", map[string]string{"text": "lovely light"}, flickrtest.Faults{}, 201, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e.sim.SetFaults(tt.faults)
+			defer e.sim.SetFaults(flickrtest.Faults{})
+			res := c.send(http.MethodPost, path, tt.body)
+			if res.Status != tt.status || res.errorCode() != tt.code {
+				t.Fatalf("status %d code %q, want %d %q (%s)", res.Status, res.errorCode(), tt.status, tt.code, res.Body)
+			}
+		})
+	}
+	comments := e.world.Comments(photo)
+	if len(comments) != 1 || comments[0].Text != "lovely light" || comments[0].Author != nsid {
+		t.Fatalf("simulator comments = %+v, want one by %s", comments, nsid)
+	}
+	if res := e.client(t).send(http.MethodPost, path, map[string]string{"text": "hi"}); res.Status != 401 {
+		t.Fatalf("anonymous comment: %d %s", res.Status, res.Body)
+	}
+}
+
+func TestRefresh(t *testing.T) {
+	e := newEnv(t, nil)
+	pulled := e.heavyUser(t)
+	e.seedUser(t, pulled)
+	var fresh string
+	for _, u := range e.world.Users() {
+		if _, err := e.g.User(context.Background(), u.NSID); errors.Is(err, graph.ErrNotFound) && !u.Deleted {
+			fresh = u.NSID
+			break
+		}
+	}
+	if err := e.g.UpsertUsers(context.Background(), []graph.User{{NSID: fresh}}); err != nil {
+		t.Fatal(err)
+	}
+	owner := e.client(t)
+	owner.loginAs(pulled)
+	anon := e.client(t)
+	e.pipe.refresh = nil
+	tests := []struct {
+		name   string
+		c      *client
+		nsid   string
+		csrf   bool
+		status int
+		code   string
+		want   *refreshCall
+	}{
+		{"visitor starts a first pull", anon, fresh, true, 202, "", &refreshCall{NSID: fresh, Reason: ReasonView}},
+		{"visitor cannot re-pull", anon, pulled, true, 403, codeForbidden, nil},
+		{"owner refreshes", owner, pulled, true, 202, "", &refreshCall{NSID: pulled, Reason: ReasonManual}},
+		{"unknown user", owner, "nobody@N00", true, 404, codeNotFound, nil},
+		{"missing csrf", owner, pulled, false, 403, codeCSRF, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := len(e.pipe.refreshCalls())
+			path := "/api/v1/users/" + url.PathEscape(tt.nsid) + "/refresh"
+			var res response
+			if tt.csrf {
+				res = tt.c.send(http.MethodPost, path, nil)
+			} else {
+				res = tt.c.do(http.MethodPost, path, nil, nil)
+			}
+			if res.Status != tt.status || res.errorCode() != tt.code {
+				t.Fatalf("status %d code %q, want %d %q (%s)", res.Status, res.errorCode(), tt.status, tt.code, res.Body)
+			}
+			calls := e.pipe.refreshCalls()[before:]
+			if tt.want == nil && len(calls) != 0 || tt.want != nil && (len(calls) != 1 || calls[0] != *tt.want) {
+				t.Fatalf("refresh calls %v, want %v", calls, tt.want)
+			}
+		})
+	}
+	st, _ := e.g.PullState(context.Background(), fresh)
+	if !st.Registered {
+		t.Fatal("a refreshed user was not registered")
+	}
+}
+
+func TestTasteAPI(t *testing.T) {
+	e := newEnv(t, nil)
+	nsid := e.heavyUser(t)
+	e.seedUser(t, nsid)
+	c := e.client(t)
+	var got tasteJSON
+	res := c.get("/api/v1/users/" + url.PathEscape(nsid) + "/taste?limit=5")
+	if res.Status != 200 {
+		t.Fatalf("taste: %d %s", res.Status, res.Body)
+	}
+	res.decode(t, &got)
+	if got.User.NSID != nsid || len(got.Neighbors) == 0 || len(got.Neighbors) > 5 {
+		t.Fatalf("taste: user %s, %d neighbors", got.User.NSID, len(got.Neighbors))
+	}
+	for i, n := range got.Neighbors {
+		if i > 0 && n.Score > got.Neighbors[i-1].Score {
+			t.Fatalf("neighbors not by score desc: %v after %v", n.Score, got.Neighbors[i-1].Score)
+		}
+		if len(n.Photos) > photosPerNeighbor || n.Common > 0 && len(n.Photos) == 0 {
+			t.Fatalf("neighbor %s: %d common, %d photos", n.User.NSID, n.Common, len(n.Photos))
+		}
+	}
+	for q, want := range map[string]int{"?limit=0": 400, "?limit=31": 400} {
+		if res := c.get("/api/v1/users/" + url.PathEscape(nsid) + "/taste" + q); res.Status != want || res.errorCode() != codeInvalidArgument {
+			t.Errorf("taste%s: %d %s", q, res.Status, res.Body)
+		}
+	}
+	if res := c.get("/api/v1/users/nobody@N00/taste"); res.Status != 404 {
+		t.Errorf("unknown user taste: %d", res.Status)
+	}
+}
+
+func TestUnknownRouteIsJSON(t *testing.T) {
+	e := newEnv(t, nil)
+	res := e.client(t).get("/api/v1/nothing-here")
+	if res.Status != 404 || res.errorCode() != codeNotFound || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+		t.Fatalf("unknown route: %d %q %s", res.Status, res.Header.Get("Content-Type"), res.Body)
+	}
+}
