@@ -163,7 +163,7 @@ func TestRecommendPhotosPagingAndWhy(t *testing.T) {
 	base := "/api/v1/users/" + url.PathEscape(nsid) + "/recommendations/photos"
 
 	var all photoPageJSON
-	c.get(base + "?limit=500").decode(t, &all)
+	c.get(base+"?limit=500").decode(t, &all)
 	if len(all.Items) < 6 {
 		t.Fatalf("only %d recommendations for the heaviest user; the seed is too thin", len(all.Items))
 	}
@@ -266,7 +266,7 @@ func TestNewSinceLastVisit(t *testing.T) {
 	}
 	// A later page of the same listing agrees (the cursor carries the visit time).
 	var paged photoPageJSON
-	c.get("/api/v1/users/" + url.PathEscape(nsid) + "/recommendations/photos?limit=1&since=" + url.QueryEscape(visit.Format(time.RFC3339Nano))).decode(t, &paged)
+	c.get("/api/v1/users/"+url.PathEscape(nsid)+"/recommendations/photos?limit=1&since="+url.QueryEscape(visit.Format(time.RFC3339Nano))).decode(t, &paged)
 	if paged.NextCursor == "" {
 		t.Fatal("no next cursor")
 	}
@@ -289,10 +289,10 @@ func TestDismissals(t *testing.T) {
 	owner := e.client(t)
 	owner.loginAs(nsid)
 	var page photoPageJSON
-	owner.get("/api/v1/users/" + url.PathEscape(nsid) + "/recommendations/photos?limit=500").decode(t, &page)
+	owner.get("/api/v1/users/"+url.PathEscape(nsid)+"/recommendations/photos?limit=500").decode(t, &page)
 	photo := page.Items[0].Photo.ID
 	var people userPageJSON
-	owner.get("/api/v1/users/" + url.PathEscape(nsid) + "/recommendations/people?limit=500").decode(t, &people)
+	owner.get("/api/v1/users/"+url.PathEscape(nsid)+"/recommendations/people?limit=500").decode(t, &people)
 	if len(people.Items) == 0 {
 		t.Fatal("no people recommendations")
 	}
@@ -345,12 +345,12 @@ func TestDismissals(t *testing.T) {
 	}
 	recommended := func() (photos, users []string) {
 		var p photoPageJSON
-		owner.get("/api/v1/users/" + url.PathEscape(nsid) + "/recommendations/photos?limit=500").decode(t, &p)
+		owner.get("/api/v1/users/"+url.PathEscape(nsid)+"/recommendations/photos?limit=500").decode(t, &p)
 		for _, it := range p.Items {
 			photos = append(photos, it.Photo.ID)
 		}
 		var u userPageJSON
-		owner.get("/api/v1/users/" + url.PathEscape(nsid) + "/recommendations/people?limit=500").decode(t, &u)
+		owner.get("/api/v1/users/"+url.PathEscape(nsid)+"/recommendations/people?limit=500").decode(t, &u)
 		for _, it := range u.Items {
 			users = append(users, it.User.NSID)
 		}
@@ -375,7 +375,7 @@ func TestDismissals(t *testing.T) {
 func notFavedPhoto(t *testing.T, c *client, nsid string) string {
 	t.Helper()
 	var page photoPageJSON
-	c.get("/api/v1/users/" + url.PathEscape(nsid) + "/recommendations/photos?limit=5").decode(t, &page)
+	c.get("/api/v1/users/"+url.PathEscape(nsid)+"/recommendations/photos?limit=5").decode(t, &page)
 	if len(page.Items) == 0 {
 		t.Fatal("no recommendations")
 	}
