@@ -190,23 +190,32 @@ func (c *Client) startJob(ctx context.Context, run string, p task.Pull, queue st
 	if err := c.st.wait(ctx, run, p.Job); err != nil {
 		return c.failJob(ctx, run, p.Job, err)
 	}
-	t, err := task.NewPull(p)
+	// Asynq task ids are unique per queue only; the job lock makes them unique across queues
+	// and stays until the pull's ingest has landed (endJob), so nobody pulls it twice meanwhile.
+	locked, err := c.st.lock(ctx, p.Job, p.PullID, c.pipe.MaxRunAge)
 	if err != nil {
+		_ = c.st.unwait(ctx, run, p.Job)
 		return c.failJob(ctx, run, p.Job, err)
 	}
-	_, err = c.q.EnqueueContext(ctx, t,
-		asynq.TaskID(task.PullTaskID(p.Job)), asynq.Queue(queue),
-		asynq.MaxRetry(c.pipe.MaxRetry), asynq.Timeout(c.pipe.PullTimeout))
-	switch {
-	case errors.Is(err, asynq.ErrTaskIDConflict):
-		// Joined the pull already queued. It may have landed just before we registered.
+	if !locked {
+		// Joined the pull queued, running, or waiting for its ingest. It may have landed
+		// just before we registered.
+		c.log.DebugContext(ctx, "pull joined", "run_id", run, "job", p.Job)
 		if freshOK {
 			if fresh, ferr := c.st.isFresh(ctx, p.Job); ferr == nil && fresh {
 				return c.finish(ctx, run, p.Job, outcomeDone)
 			}
 		}
 		return nil
-	case err != nil:
+	}
+	t, err := task.NewPull(p)
+	if err == nil {
+		_, err = c.q.EnqueueContext(ctx, t, asynq.TaskID(task.PullTaskID(p.Job)), asynq.Queue(queue),
+			asynq.MaxRetry(c.pipe.MaxRetry), asynq.Timeout(c.pipe.PullTimeout))
+	}
+	c.log.DebugContext(ctx, "pull enqueued", "run_id", run, "job", p.Job, "pull_id", p.PullID, "queue", queue, "err", err)
+	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+		_ = c.st.unlock(ctx, p.Job)
 		_ = c.st.unwait(ctx, run, p.Job)
 		return c.failJob(ctx, run, p.Job, fmt.Errorf("worker: enqueue %s: %w", p.Job, err))
 	}
@@ -244,6 +253,9 @@ func (c *Client) endJob(ctx context.Context, job, outcome string) error {
 		if err := c.st.markFresh(ctx, job, c.pipe.NeighborFresh); err != nil {
 			return err
 		}
+	}
+	if err := c.st.unlock(ctx, job); err != nil {
+		return err
 	}
 	runs, err := c.st.waiters(ctx, job)
 	if err != nil {

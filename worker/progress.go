@@ -52,6 +52,7 @@ const (
 //	p user:<nsid>:changed   counter bumped when a job of the user's run lands
 //	p job:<job>:waiters     runs waiting for the job's pull
 //	p job:<job>:fresh       present while the job's data is fresh (neighbors only)
+//	p job:<job>:lock        pull id of the job's pull in flight (queued until ingested)
 //	p runs:running          ids of running runs (for the reaper)
 //
 // Keys are built inside scripts, so progress needs a single Redis node (not Redis Cluster).
@@ -67,11 +68,14 @@ func (s state) userRunKey(nsid string) string  { return s.p + "user:" + nsid + "
 func (s state) changedKey(nsid string) string  { return s.p + "user:" + nsid + ":changed" }
 func (s state) waitersKey(job string) string   { return s.p + "job:" + job + ":waiters" }
 func (s state) freshKey(job string) string     { return s.p + "job:" + job + ":fresh" }
+func (s state) lockKey(job string) string      { return s.p + "job:" + job + ":lock" }
 func (s state) runningKey() string             { return s.p + "runs:running" }
 func (s state) ttlSeconds() int64              { return int64(s.ttl / time.Second) }
-func unixMS(t time.Time) int64                 { return t.UnixMilli() }
-func fromMS(v string) time.Time                { return msTime(v) }
-func msTime(v string) time.Time {
+
+func unixMS(t time.Time) int64 { return t.UnixMilli() }
+
+// fromMS parses unix milliseconds; "" or 0 is the zero time.
+func fromMS(v string) time.Time {
 	ms, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || ms == 0 {
 		return time.Time{}
@@ -271,4 +275,20 @@ func (s state) unfinished(ctx context.Context, run string) ([]string, error) {
 // dropRunning removes an expired or ended run from the running set.
 func (s state) dropRunning(ctx context.Context, run string) error {
 	return s.rdb.SRem(ctx, s.runningKey(), run).Err()
+}
+
+// lock takes job's in-flight lock for pullID; false when another pull holds it.
+func (s state) lock(ctx context.Context, job, pullID string, ttl time.Duration) (bool, error) {
+	ok, err := s.rdb.SetNX(ctx, s.lockKey(job), pullID, ttl).Result()
+	if err != nil {
+		return false, fmt.Errorf("worker: lock %s: %w", job, err)
+	}
+	return ok, nil
+}
+
+func (s state) unlock(ctx context.Context, job string) error {
+	if err := s.rdb.Del(ctx, s.lockKey(job)).Err(); err != nil {
+		return fmt.Errorf("worker: unlock %s: %w", job, err)
+	}
+	return nil
 }

@@ -99,7 +99,7 @@ func (w *Worker) reapArchived(ctx context.Context, q string) {
 	for _, ti := range tasks {
 		job := jobOf(asynq.NewTask(ti.Type, ti.Payload))
 		if job != "" {
-			if err := w.client.endJob(ctx, job, outcomeFailed); err != nil {
+			if err := w.failJob(ctx, job); err != nil {
 				w.log.Warn("reap archived task", "task_id", ti.ID, "job", job, "err", err)
 				continue
 			}

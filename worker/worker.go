@@ -229,9 +229,14 @@ func (w *Worker) handleError(ctx context.Context, t *asynq.Task, err error) {
 	}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if err := w.client.endJob(cctx, job, outcomeFailed); err != nil {
+	if err := w.failJob(cctx, job); err != nil {
 		w.log.Error("count failed job", "job", job, "err", err)
 	}
+}
+
+// failJob counts job as failed for every run waiting on it.
+func (w *Worker) failJob(ctx context.Context, job string) error {
+	return w.client.endJob(ctx, job, outcomeFailed)
 }
 
 // instrument records each attempt's duration and outcome.

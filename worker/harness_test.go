@@ -1,0 +1,181 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/photorec/photorec/flickr"
+	"github.com/photorec/photorec/flickr/flickrtest"
+	"github.com/photorec/photorec/graph"
+	"github.com/photorec/photorec/graph/embedded"
+	"github.com/photorec/photorec/internal/testsvc"
+)
+
+// testLogger discards logs unless PHOTOREC_TEST_LOG is set.
+func testLogger() *slog.Logger {
+	if os.Getenv("PHOTOREC_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+// env is one pipeline under test: a real redis-server, the Flickr simulator, a real embedded store.
+type env struct {
+	t     *testing.T
+	redis *testsvc.RedisServer
+	rdb   *redis.Client
+	world *flickrtest.World
+	sim   *flickrtest.Server
+	store *embedded.Store
+}
+
+type envOptions struct {
+	world     *flickrtest.World
+	sim       flickrtest.Options
+	redisArgs []string
+}
+
+func newEnv(t *testing.T, o envOptions) *env {
+	t.Helper()
+	rs := testsvc.Redis(t, o.redisArgs...)
+	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr})
+	t.Cleanup(func() { _ = rdb.Close() })
+	if o.world == nil {
+		o.world = flickrtest.TinyWorld(1)
+	}
+	sim := flickrtest.Start(t, o.world, o.sim)
+	st, err := embedded.Open(context.Background(), embedded.Options{Dir: t.TempDir(), Logger: testLogger()})
+	if err != nil {
+		t.Fatalf("open embedded store: %v", err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return &env{t: t, redis: rs, rdb: rdb, world: o.world, sim: sim, store: st}
+}
+
+// flickrClient returns a client of the simulator with fast retries.
+func (e *env) flickrClient(lim flickr.Limiter, m flickr.Observer) *flickr.Client {
+	e.t.Helper()
+	return newFlickrClient(e.t, e.sim.URL, lim, m)
+}
+
+func newFlickrClient(t testing.TB, base string, lim flickr.Limiter, m flickr.Observer) *flickr.Client {
+	t.Helper()
+	if lim == nil {
+		lim = flickr.Unlimited
+	}
+	c, err := flickr.New(flickr.Options{
+		APIKey: flickrtest.DefaultConsumerKey, APISecret: flickrtest.DefaultConsumerSecret,
+		APIBase: base + "/services/rest/", OAuthBase: base + "/services/oauth/",
+		Limiter: lim, BaseBackoff: 10 * time.Millisecond, MaxBackoff: 100 * time.Millisecond,
+		Metrics: m, Logger: testLogger(),
+	})
+	if err != nil {
+		t.Fatalf("flickr client: %v", err)
+	}
+	return c
+}
+
+// start runs a worker with opts (Redis, Graph and Flickr filled in when unset) until the test ends.
+func (e *env) start(opts Options) *Worker {
+	e.t.Helper()
+	if opts.Redis == nil {
+		opts.Redis = e.rdb
+	}
+	if opts.Graph == nil && opts.Roles&(RoleIngest|RoleScheduler) != 0 || opts.Roles == 0 && opts.Graph == nil {
+		opts.Graph = e.store
+	}
+	if opts.Flickr == nil && (opts.Roles == 0 || opts.Roles&RolePull != 0) {
+		var obs flickr.Observer
+		if opts.Metrics != nil {
+			obs = opts.Metrics
+		}
+		opts.Flickr = e.flickrClient(nil, obs)
+	}
+	if opts.Logger == nil {
+		opts.Logger = testLogger()
+	}
+	if opts.RetryDelay == nil {
+		opts.RetryDelay = func(int) time.Duration { return 200 * time.Millisecond }
+	}
+	w, err := New(opts)
+	if err != nil {
+		e.t.Fatalf("worker.New: %v", err)
+	}
+	runWorker(e.t, w)
+	return w
+}
+
+func runWorker(t testing.TB, w *Worker) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("worker.Run: %v", err)
+		}
+	})
+}
+
+// waitDone polls until nsid's run has ended and returns its progress. The bound is a safety net
+// against a hung pipeline, not a speed assertion.
+func waitDone(t testing.TB, c *Client, nsid string, bound time.Duration) Progress {
+	t.Helper()
+	deadline := time.Now().Add(bound)
+	var p Progress
+	var err error
+	for time.Now().Before(deadline) {
+		p, err = c.Progress(context.Background(), nsid)
+		if err == nil && (p.State == StateComplete || p.State == StateCompleteWithErrors) {
+			return p
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("run of %s did not end within %v: last progress %+v, err %v", nsid, bound, p, err)
+	return p
+}
+
+// favePages is how many favorites calls a pull of n favorites takes (capped at max when > 0).
+func favePages(n, max int) int {
+	if max > 0 && n > max {
+		n = max
+	}
+	if n == 0 {
+		return 1
+	}
+	return (n + favesPerPage - 1) / favesPerPage
+}
+
+// storedFaves returns the photo ids nsid has faved in the store, via CommonFaves with itself.
+func storedFaves(t testing.TB, st graph.Store, nsid string) int {
+	t.Helper()
+	s, err := st.Summary(context.Background(), nsid)
+	if errors.Is(err, graph.ErrNotFound) {
+		return 0
+	}
+	if err != nil {
+		t.Fatalf("summary of %s: %v", nsid, err)
+	}
+	return s.Faves
+}
+
+// userWith returns a world user whose fave count is in [lo, hi] and who is not in skip.
+func userWith(t testing.TB, w *flickrtest.World, lo, hi int, skip ...string) flickrtest.User {
+	t.Helper()
+	for _, u := range w.Users() {
+		if u.Faves >= lo && u.Faves <= hi && !u.Deleted && !strings.Contains(strings.Join(skip, " "), u.NSID) {
+			return u
+		}
+	}
+	t.Fatalf("no user with %d..%d faves", lo, hi)
+	return flickrtest.User{}
+}

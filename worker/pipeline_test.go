@@ -1,0 +1,175 @@
+package worker
+
+import (
+	"context"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/photorec/photorec/flickr/flickrtest"
+	"github.com/photorec/photorec/graph"
+)
+
+// neighborsOf lists the distinct owners of nsid's favorites in the world, nsid excluded.
+func neighborsOf(w *flickrtest.World, nsid string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, f := range w.FavesOf(nsid) {
+		if f.Owner != nsid && !seen[f.Owner] {
+			seen[f.Owner] = true
+			out = append(out, f.Owner)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestRefreshPullsUserThenNeighbors(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	w := e.start(Options{})
+	u := userWith(t, e.world, 150, 400)
+	ctx := context.Background()
+
+	p, err := w.Client().Refresh(ctx, u.NSID, ReasonLogin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.State != StateRunning || p.Made != 1 {
+		t.Fatalf("first progress = %+v, want running with 1 task made", p)
+	}
+	got := waitDone(t, w.Client(), u.NSID, 2*time.Minute)
+
+	ns := neighborsOf(e.world, u.NSID)
+	want := Progress{RunID: p.RunID, User: u.NSID, State: StateComplete, Made: 1 + len(ns), Done: 1 + len(ns)}
+	if diff := cmp.Diff(want, got, cmpProgress); diff != "" {
+		t.Errorf("final progress (-want +got):\n%s", diff)
+	}
+	if got.Changed < int64(got.Done) {
+		t.Errorf("Changed = %d, want >= %d (one bump per landed pull)", got.Changed, got.Done)
+	}
+	if n := storedFaves(t, e.store, u.NSID); n != u.Faves {
+		t.Errorf("stored faves of user = %d, want %d", n, u.Faves)
+	}
+	wantCalls := favePages(u.Faves, 0)
+	for _, n := range ns {
+		nu, err := e.world.User(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantCalls += favePages(nu.Faves, 1000)
+		if got, want := storedFaves(t, e.store, n), min(nu.Faves, 1000); got != want {
+			t.Errorf("stored faves of neighbor %s = %d, want %d", n, got, want)
+		}
+	}
+	calls := e.sim.Calls()
+	if got := calls["flickr.favorites.getPublicList"]; got != wantCalls {
+		t.Errorf("favorites calls = %d, want %d (one per page, every neighbor once)", got, wantCalls)
+	}
+	if got := calls["flickr.contacts.getPublicList"]; got != 1 {
+		t.Errorf("contacts calls = %d, want 1", got)
+	}
+	sum, err := e.store.Summary(ctx, u.NSID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Contacts != u.Contacts || sum.Pulled != len(ns) {
+		t.Errorf("summary contacts=%d pulled=%d, want %d and %d", sum.Contacts, sum.Pulled, u.Contacts, len(ns))
+	}
+	recs, err := e.store.RecommendPhotos(ctx, u.NSID, graph.RecOptions{Limit: 10})
+	if err != nil || len(recs.Items) == 0 {
+		t.Errorf("recommendations after refresh: %d items, err %v; want some", len(recs.Items), err)
+	}
+}
+
+// cmpProgress ignores times and the Changed counter (checked on their own).
+var cmpProgress = cmp.FilterPath(func(p cmp.Path) bool {
+	switch p.Last().String() {
+	case ".StartedAt", ".FinishedAt", ".Changed":
+		return true
+	}
+	return false
+}, cmp.Ignore())
+
+func TestConcurrentRefreshesShareNeighborPulls(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	w := e.start(Options{})
+	ctx := context.Background()
+	a := userWith(t, e.world, 100, 300)
+	b := userWith(t, e.world, 100, 300, a.NSID)
+
+	// Several callers refresh the same two users at once: one run each.
+	var wg sync.WaitGroup
+	runs := make(chan Progress, 8)
+	for i := range 8 {
+		nsid := a.NSID
+		if i%2 == 1 {
+			nsid = b.NSID
+		}
+		wg.Go(func() {
+			p, err := w.Client().Refresh(ctx, nsid, ReasonView)
+			if err != nil {
+				t.Error(err)
+			}
+			runs <- p
+		})
+	}
+	wg.Wait()
+	close(runs)
+	ids := map[string]map[string]bool{}
+	for p := range runs {
+		if ids[p.User] == nil {
+			ids[p.User] = map[string]bool{}
+		}
+		ids[p.User][p.RunID] = true
+	}
+	for nsid, set := range ids {
+		if len(set) != 1 {
+			t.Errorf("user %s got %d runs, want 1", nsid, len(set))
+		}
+	}
+	pa := waitDone(t, w.Client(), a.NSID, 2*time.Minute)
+	pb := waitDone(t, w.Client(), b.NSID, 2*time.Minute)
+	for _, p := range []Progress{pa, pb} {
+		if p.State != StateComplete || p.Done != p.Made {
+			t.Errorf("progress of %s = %+v, want complete", p.User, p)
+		}
+	}
+	// Every distinct person is pulled once, whoever asked for them first.
+	pulled := map[string]bool{a.NSID: true, b.NSID: true}
+	for _, n := range append(neighborsOf(e.world, a.NSID), neighborsOf(e.world, b.NSID)...) {
+		pulled[n] = true
+	}
+	want := 0
+	for n := range pulled {
+		nu, _ := e.world.User(n)
+		max := 1000
+		if n == a.NSID || n == b.NSID {
+			max = 0
+		}
+		want += favePages(nu.Faves, max)
+	}
+	// a and b may be each other's neighbors: then they are pulled as user and as neighbor.
+	for _, pair := range [][2]string{{a.NSID, b.NSID}, {b.NSID, a.NSID}} {
+		for _, n := range neighborsOf(e.world, pair[0]) {
+			if n == pair[1] {
+				nu, _ := e.world.User(n)
+				want += favePages(nu.Faves, 1000)
+			}
+		}
+	}
+	if got := e.sim.Calls()["flickr.favorites.getPublicList"]; got != want {
+		t.Errorf("favorites calls = %d, want %d (shared neighbors pulled once)", got, want)
+	}
+
+	// A second refresh soon after reuses the ended run (cooldown); a fresh neighbor is not pulled again.
+	again, err := w.Client().Refresh(ctx, a.NSID, ReasonView)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.RunID != pa.RunID {
+		t.Errorf("refresh within cooldown started run %s, want the ended run %s", again.RunID, pa.RunID)
+	}
+}
