@@ -106,22 +106,9 @@ func TestAccessTokenReplyBody(t *testing.T) {
 	verifier := s.reqTokens[reqTok].verifier
 	s.mu.Unlock()
 
-	// Do the access-token POST by hand with dghubble's signer to see the whole body.
+	// Do the access-token POST by hand, signed with dghubble's signer, to see the whole body.
 	req := mustRequest(t, http.MethodPost, cfg.Endpoint.AccessTokenURL)
-	signer := &oauth1.HMACSigner{ConsumerSecret: DefaultConsumerSecret}
-	params := map[string]string{"oauth_consumer_key": DefaultConsumerKey, "oauth_token": reqTok, "oauth_verifier": verifier,
-		"oauth_signature_method": "HMAC-SHA1", "oauth_timestamp": "1700000000", "oauth_nonce": "n1", "oauth_version": "1.0"}
-	base := "POST&" + percentEncode(cfg.Endpoint.AccessTokenURL) + "&" + percentEncode(sortedParams(params))
-	sig, err := signer.Sign(reqSec, base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	params["oauth_signature"] = sig
-	var hdr []string
-	for k, v := range params {
-		hdr = append(hdr, k+`="`+percentEncode(v)+`"`)
-	}
-	req.Header.Set("Authorization", "OAuth "+strings.Join(hdr, ", "))
+	req.Header.Set("Authorization", oauthHeader(t, req, map[string]string{"oauth_token": reqTok, "oauth_verifier": verifier}, reqSec))
 	r := do(t, nil, req)
 	if r.status != http.StatusOK || !strings.HasPrefix(r.ctype, "text/plain") {
 		t.Fatalf("access_token: %d %s %q", r.status, r.ctype, r.body)
@@ -140,6 +127,28 @@ func TestAccessTokenReplyBody(t *testing.T) {
 	if vals.Get("user_nsid") != me.NSID || vals.Get("username") != me.Username || vals.Get("fullname") != me.Realname {
 		t.Errorf("access_token identity %v, want %s %s %s", vals, me.NSID, me.Username, me.Realname)
 	}
+}
+
+// oauthHeader signs req (whose parameters are all in extra) with dghubble's HMAC signer and
+// returns the Authorization header value.
+func oauthHeader(t *testing.T, req *http.Request, extra map[string]string, tokenSecret string) string {
+	t.Helper()
+	params := map[string]string{"oauth_consumer_key": DefaultConsumerKey, "oauth_signature_method": "HMAC-SHA1",
+		"oauth_timestamp": "1700000000", "oauth_nonce": "n1", "oauth_version": "1.0"}
+	for k, v := range extra {
+		params[k] = v
+	}
+	base := req.Method + "&" + percentEncode(req.URL.String()) + "&" + percentEncode(sortedParams(params))
+	sig, err := (&oauth1.HMACSigner{ConsumerSecret: DefaultConsumerSecret}).Sign(tokenSecret, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	params["oauth_signature"] = sig
+	var hdr []string
+	for k, v := range params {
+		hdr = append(hdr, k+`="`+percentEncode(v)+`"`)
+	}
+	return "OAuth " + strings.Join(hdr, ", ")
 }
 
 func sortedParams(p map[string]string) string {

@@ -20,10 +20,7 @@ type apiError struct {
 
 func fail(code int, msg string) *apiError { return &apiError{Code: code, Message: msg} }
 
-var (
-	errUserNotFound  = fail(1, "User not found")
-	errPhotoNotFound = fail(1, "Photo not found")
-)
+var errUserNotFound = fail(1, "User not found")
 
 // call is one REST call being served.
 type call struct {
@@ -275,14 +272,14 @@ type photoJSON struct {
 	HeightS    int    `json:"height_s,omitempty"`
 	WidthS     int    `json:"width_s,omitempty"`
 	URLM       string `json:"url_m,omitempty"`
-	HeightM    int    `json:"height_m,omitempty"`
-	WidthM     int    `json:"width_m,omitempty"`
+	HeightM    any    `json:"height_m,omitempty"`
+	WidthM     any    `json:"width_m,omitempty"`
 	URLZ       string `json:"url_z,omitempty"`
 	HeightZ    int    `json:"height_z,omitempty"`
 	WidthZ     int    `json:"width_z,omitempty"`
 	URLL       string `json:"url_l,omitempty"`
-	HeightL    int    `json:"height_l,omitempty"`
-	WidthL     int    `json:"width_l,omitempty"`
+	HeightL    any    `json:"height_l,omitempty"`
+	WidthL     any    `json:"width_l,omitempty"`
 }
 
 type photosJSON struct {
@@ -344,16 +341,25 @@ func (s *Server) photoEntry(c *call, ph int32, extras map[string]bool) photoJSON
 	}
 	if extras["url_m"] {
 		p.URLM = img + ".jpg"
-		p.WidthM, p.HeightM = scaled(wd, ht, 500)
+		p.WidthM, p.HeightM = s.dim(scaled(wd, ht, 500))
 	}
 	if extras["url_z"] {
 		p.URLZ = img + "_z.jpg"
 		p.WidthZ, p.HeightZ = scaled(wd, ht, 640)
 	}
 	if extras["url_l"] && !(s.opts.Quirks.MissingLarge && w.smallOriginal(ph)) {
-		p.URLL, p.WidthL, p.HeightL = img+"_b.jpg", wd, ht
+		p.URLL = img + "_b.jpg"
+		p.WidthL, p.HeightL = s.dim(wd, ht)
 	}
 	return p
+}
+
+// dim is a width and height as JSON numbers, or as strings under Quirks.StringPaging.
+func (s *Server) dim(w, h int) (any, any) {
+	if s.opts.Quirks.StringPaging {
+		return strconv.Itoa(w), strconv.Itoa(h)
+	}
+	return w, h
 }
 
 // photoPage pages a list of entries (date<<32|photo), honouring the ShortPages quirk.
@@ -505,7 +511,7 @@ func (s *Server) peopleGetInfo(c *call) (any, *apiError) {
 		PathAlias   any        `json:"path_alias"`
 		HasStats    int        `json:"has_stats"`
 		Username    content    `json:"username"`
-		Realname    content    `json:"realname"`
+		Realname    *content   `json:"realname,omitempty"` // absent when unset, as in real replies
 		Location    content    `json:"location"`
 		Description content    `json:"description"`
 		PhotosURL   content    `json:"photosurl"`
@@ -515,7 +521,7 @@ func (s *Server) peopleGetInfo(c *call) (any, *apiError) {
 	}
 	h := mix(w.seed ^ uint64(u))
 	p := person{ID: nsid, NSID: nsid, IsPro: int(h % 3 / 2), IconServer: srv, IconFarm: farm, PathAlias: nullable(w.alias[u]),
-		Username: content{w.username[u]}, Realname: content{w.realname[u]},
+		Username:   content{w.username[u]},
 		PhotosURL:  content{"https://www.flickr.com/photos/" + page + "/"},
 		ProfileURL: content{"https://www.flickr.com/people/" + page + "/"},
 		MobileURL:  content{"https://m.flickr.com/photostream.gne?id=" + strconv.Itoa(10_000_000+int(u))},
@@ -525,6 +531,9 @@ func (s *Server) peopleGetInfo(c *call) (any, *apiError) {
 			Count:          intContent{int(w.photoStart[u+1] - w.photoStart[u])},
 			Views:          content{strconv.FormatUint(h%100000, 10)},
 		}}
+	if w.realname[u] != "" {
+		p.Realname = &content{w.realname[u]}
+	}
 	return struct {
 		Person person `json:"person"`
 		Stat   string `json:"stat"`
@@ -599,8 +608,13 @@ func (s *Server) favoritesAdd(c *call) (any, *apiError) {
 	case errors.Is(err, ErrAlreadyFaved):
 		return nil, fail(3, "Photo is already in favorites")
 	default:
-		return nil, errPhotoNotFound
+		return nil, photoNotFound(c)
 	}
+}
+
+// photoNotFound is code 1 with the message real replies carry.
+func photoNotFound(c *call) *apiError {
+	return fail(1, fmt.Sprintf("Photo %q not found (invalid ID)", c.sr.get("photo_id")))
 }
 
 func (s *Server) favoritesRemove(c *call) (any, *apiError) {
@@ -618,7 +632,7 @@ func (s *Server) commentsAdd(c *call) (any, *apiError) {
 	case errors.Is(err, ErrBlankComment):
 		return nil, fail(8, "Blank comment")
 	case err != nil:
-		return nil, errPhotoNotFound
+		return nil, photoNotFound(c)
 	}
 	ph, _ := w.photoIndex(cm.PhotoID)
 	srv, _ := w.iconOf(u)

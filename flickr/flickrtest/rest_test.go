@@ -14,7 +14,13 @@ import (
 func TestReadMethods(t *testing.T) {
 	w := TinyWorld(1)
 	s := Start(t, w, Options{})
-	u := heavyUser(t, w, 120)
+	var u User
+	for _, x := range w.Users() {
+		if x.Faves >= 120 && x.Realname != "" {
+			u = x
+			break
+		}
+	}
 	var aliased, plain User
 	for _, x := range w.Users() {
 		if x.PathAlias != "" && aliased.NSID == "" {

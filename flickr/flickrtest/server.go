@@ -32,7 +32,7 @@ type Faults struct {
 
 // Quirks switch on wire-format oddities real clients must tolerate.
 type Quirks struct {
-	StringPaging bool // page, pages, perpage and total as JSON strings, as in older replies
+	StringPaging bool // page, pages, perpage, total and the url_m/url_l sizes as JSON strings, as in older replies
 	MissingLarge bool // about one photo in six has no url_l/height_l/width_l (no 1024 variant)
 	ShortPages   bool // non-last pages drop about one item in eight after paging
 }
