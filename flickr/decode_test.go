@@ -1,0 +1,125 @@
+package flickr
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestFlexInt(t *testing.T) {
+	tests := []struct {
+		in   string
+		want flexInt
+		err  bool
+	}{
+		{in: `3`, want: 3}, {in: `"1253"`, want: 1253}, {in: `""`, want: 0}, {in: `null`, want: 0},
+		{in: `" 7 "`, want: 7}, {in: `1.0`, want: 1}, {in: `1e3`, want: 1000}, {in: `true`, want: 1},
+		{in: `"x"`, err: true}, {in: `1.5`, err: true}, {in: `{}`, err: true}, {in: `[1]`, err: true},
+	}
+	for _, tt := range tests {
+		var got flexInt
+		err := got.UnmarshalJSON([]byte(tt.in))
+		if (err != nil) != tt.err || (!tt.err && got != tt.want) {
+			t.Errorf("flexInt(%s) = %d, %v; want %d, err %v", tt.in, got, err, tt.want, tt.err)
+		}
+	}
+}
+
+func TestFlexString(t *testing.T) {
+	tests := []struct {
+		in   string
+		want flexString
+		err  bool
+	}{
+		{in: `"bob"`, want: "bob"}, {in: `{"_content":"bob"}`, want: "bob"}, {in: `{"_content":487}`, want: "487"},
+		{in: `65535`, want: "65535"}, {in: `null`, want: ""}, {in: `{}`, want: ""}, {in: `false`, want: "false"},
+		{in: `[]`, err: true},
+	}
+	for _, tt := range tests {
+		var got flexString
+		err := got.UnmarshalJSON([]byte(tt.in))
+		if (err != nil) != tt.err || (!tt.err && got != tt.want) {
+			t.Errorf("flexString(%s) = %q, %v; want %q, err %v", tt.in, got, err, tt.want, tt.err)
+		}
+	}
+}
+
+func TestCheckReplyJSONP(t *testing.T) {
+	_, err := checkReply("m", []byte(`jsonFlickrApi({"stat":"fail","code":"1","message":"User not found"})`))
+	want := &APIError{Method: "m", Code: 1, Message: "User not found"}
+	var got *APIError
+	if !errors.As(err, &got) {
+		t.Fatalf("err = %v, want *APIError", err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if _, err := checkReply("m", []byte(`<html>502</html>`)); err == nil {
+		t.Error("html body accepted")
+	}
+	if _, err := checkReply("m", []byte(`{"stat":"maybe"}`)); err == nil {
+		t.Error("unknown stat accepted")
+	}
+}
+
+// FuzzDecodeReply feeds arbitrary bodies to every decoder: none may panic, and what decodes
+// must be well-formed.
+func FuzzDecodeReply(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	for _, s := range []string{
+		`{"stat":"ok"}`, `{"stat":"ok","photos":null}`, `{"stat":"ok","photos":{"photo":null}}`,
+		`{"stat":"ok","photos":{"page":"1","photo":[{"id":123,"farm":"x"}]}}`,
+		`{"stat":"ok","user":{"id":null,"username":{"_content":null}}}`,
+		`jsonFlickrApi({"stat":"ok","person":{"nsid":"1@N01","iconserver":"-1"}})`, `(`, `)(`, ``,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if pg, err := decodePhotoPage("m", body); err == nil {
+			for _, p := range pg.Photos {
+				if p.ID == "" {
+					t.Fatalf("photo without id decoded from %q", body)
+				}
+			}
+		} else {
+			checkAPIError(t, err)
+		}
+		if pg, err := decodeContactPage("m", body); err == nil {
+			for _, c := range pg.Contacts {
+				if c.NSID == "" || c.IconURL == "" {
+					t.Fatalf("contact %+v decoded from %q", c, body)
+				}
+			}
+		}
+		if p, err := decodePerson("m", body); err == nil && (p.NSID == "" || p.IconURL == "") {
+			t.Fatalf("person %+v decoded from %q", p, body)
+		}
+		if u, err := decodeUser("m", body); err == nil && u.NSID == "" {
+			t.Fatalf("user without nsid decoded from %q", body)
+		}
+		if id, err := decodeCommentID("m", body); err == nil && id == "" {
+			t.Fatalf("empty comment id decoded from %q", body)
+		}
+		if at, err := parseAccessToken(body); err == nil && (at.UserNSID == "" || at.Token.Token == "") {
+			t.Fatalf("access token %+v parsed from %q", at, body)
+		}
+	})
+}
+
+func checkAPIError(t *testing.T, err error) {
+	t.Helper()
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.Method != "m" {
+		t.Fatalf("APIError %+v lost its method", apiErr)
+	}
+}
