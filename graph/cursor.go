@@ -55,7 +55,12 @@ func DecodeCursor(text string, kind CursorKind) (Cursor, error) {
 	if len(text) > 4*(2+8+MaxIDLen+4)/3+4 {
 		return bad("too long")
 	}
-	buf, err := base64.RawURLEncoding.DecodeString(text)
+	for i := 0; i < len(text); i++ { // the decoder would skip '\r' and '\n'
+		if c := text[i]; !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return bad("not a cursor")
+		}
+	}
+	buf, err := base64.RawURLEncoding.Strict().DecodeString(text)
 	if err != nil {
 		return bad("not a cursor")
 	}
