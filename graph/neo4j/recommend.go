@@ -1,0 +1,98 @@
+package neo4j
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/photorec/photorec/cypher"
+	"github.com/photorec/photorec/graph"
+)
+
+// RecommendPhotos returns one page of nsid's photo ranking under opts.Algorithm (the Store's
+// default when ""): score desc, then photo ID, keyset-paged with graph cursors.
+// graph.ErrNotFound if nsid is unknown; *graph.ArgumentError for bad options or cursor.
+func (s *Store) RecommendPhotos(ctx context.Context, nsid string, opts graph.RecOptions) (graph.PhotoPage, error) {
+	if err := graph.CheckID("nsid", nsid); err != nil {
+		return graph.PhotoPage{}, err
+	}
+	opts, cur, err := graph.NormalizeRecOptions(opts, graph.PhotoCursor, s.def)
+	if err != nil {
+		return graph.PhotoPage{}, err
+	}
+	st, params := cypher.RecommendPhotosFlexplore, s.flexplorePhotosParams(nsid, opts, cur)
+	if opts.Algorithm == graph.Popularity {
+		st, params = cypher.RecommendPhotosPopularity, popularityPhotosParams(nsid, opts, cur)
+	}
+	page, err := read(ctx, s, func(t tx) (graph.PhotoPage, error) {
+		if _, err := userIn(ctx, t, nsid); err != nil {
+			return graph.PhotoPage{}, err
+		}
+		recs, err := run(ctx, t, st, params)
+		if err != nil {
+			return graph.PhotoPage{}, err
+		}
+		var page graph.PhotoPage
+		for _, rec := range recs {
+			r := row{rec}
+			owner := decodeUser(r.get("owner"))
+			page.Items = append(page.Items, graph.PhotoRec{
+				Photo: decodePhoto(r.get("photo"), owner.NSID),
+				Owner: owner,
+				Score: float(r.get("score")),
+				Why:   decodeWhy(r.get("why")),
+			})
+		}
+		if len(page.Items) > opts.Limit {
+			page.Items = page.Items[:opts.Limit]
+			last := page.Items[opts.Limit-1]
+			page.NextCursor = graph.EncodeCursor(graph.Cursor{Kind: graph.PhotoCursor, Score: last.Score, ID: last.Photo.ID})
+		}
+		return page, nil
+	})
+	if err != nil {
+		return graph.PhotoPage{}, fmt.Errorf("neo4j: %s photos for %s: %w", opts.Algorithm, nsid, err)
+	}
+	return page, nil
+}
+
+// RecommendUsers returns one page of nsid's photographer ranking (Flexplore neighbor scores
+// under every algorithm): score desc, then NSID, keyset-paged with graph cursors.
+// graph.ErrNotFound if nsid is unknown; *graph.ArgumentError for bad options or cursor.
+func (s *Store) RecommendUsers(ctx context.Context, nsid string, opts graph.RecOptions) (graph.UserPage, error) {
+	if err := graph.CheckID("nsid", nsid); err != nil {
+		return graph.UserPage{}, err
+	}
+	opts, cur, err := graph.NormalizeRecOptions(opts, graph.UserCursor, s.def)
+	if err != nil {
+		return graph.UserPage{}, err
+	}
+	page, err := read(ctx, s, func(t tx) (graph.UserPage, error) {
+		if _, err := userIn(ctx, t, nsid); err != nil {
+			return graph.UserPage{}, err
+		}
+		recs, err := run(ctx, t, cypher.RecommendUsers, s.usersParams(nsid, opts, cur))
+		if err != nil {
+			return graph.UserPage{}, err
+		}
+		var page graph.UserPage
+		for _, rec := range recs {
+			r := row{rec}
+			page.Items = append(page.Items, graph.UserRec{
+				User:   decodeUser(r.get("user")),
+				Score:  float(r.get("score")),
+				Common: int(integer(r.get("common"))),
+				Total:  int(integer(r.get("total"))),
+			})
+		}
+		if len(page.Items) > opts.Limit {
+			page.Items = page.Items[:opts.Limit]
+			last := page.Items[opts.Limit-1]
+			page.NextCursor = graph.EncodeCursor(graph.Cursor{Kind: graph.UserCursor, Score: last.Score, ID: last.User.NSID})
+		}
+		return page, nil
+	})
+	if err != nil {
+		return graph.UserPage{}, fmt.Errorf("neo4j: users for %s: %w", nsid, err)
+	}
+	return page, nil
+}

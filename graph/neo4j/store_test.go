@@ -1,0 +1,88 @@
+package neo4j
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/photorec/photorec/cypher"
+	"github.com/photorec/photorec/graph"
+	"github.com/photorec/photorec/graph/graphtest"
+)
+
+// openTestStore opens the Neo4j named by TEST_NEO4J_URI (TEST_NEO4J_USER, TEST_NEO4J_PASSWORD,
+// TEST_NEO4J_DATABASE), migrated and emptied, closed at cleanup. Without TEST_NEO4J_URI the test
+// is skipped: Neo4j cannot be installed on the development machines, so these tests run where a
+// Neo4j is reachable (e.g. `docker run -p 7687:7687 -e NEO4J_AUTH=neo4j/password neo4j:5`).
+func openTestStore(t *testing.T) *Store {
+	t.Helper()
+	uri := requireNeo4j(t)
+	ctx := context.Background()
+	s, err := Open(ctx, Options{
+		URI:      uri,
+		Username: os.Getenv("TEST_NEO4J_USER"),
+		Password: os.Getenv("TEST_NEO4J_PASSWORD"),
+		Database: os.Getenv("TEST_NEO4J_DATABASE"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.exec(ctx, cypher.DeleteAll, nil); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// requireNeo4j returns TEST_NEO4J_URI or skips the test.
+func requireNeo4j(t *testing.T) string {
+	t.Helper()
+	uri := os.Getenv("TEST_NEO4J_URI")
+	if uri == "" {
+		t.Skip("TEST_NEO4J_URI is not set: the Neo4j behaviour tests need a real Neo4j (see openTestStore)")
+	}
+	return uri
+}
+
+// TestConformance runs the graph.Store conformance suite against Neo4j.
+func TestConformance(t *testing.T) {
+	requireNeo4j(t)
+	graphtest.Run(t, func(t *testing.T) graph.Store { return openTestStore(t) })
+}
+
+// TestMigrateRecordsVersions checks that Migrate records every version once and that running it
+// again applies nothing new.
+func TestMigrateRecordsVersions(t *testing.T) {
+	s := openTestStore(t)
+	ctx := context.Background()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatalf("second Migrate: %v", err)
+	}
+	ms, err := cypher.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := read(ctx, s, func(t tx) ([]int64, error) {
+		recs, err := run(ctx, t, cypher.AppliedMigrations, nil)
+		var out []int64
+		for _, r := range recs {
+			out = append(out, integer(row{r}.get("version")))
+		}
+		return out, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(ms) {
+		t.Fatalf("recorded versions %v, want 1..%d", got, len(ms))
+	}
+	for i, v := range got {
+		if v != int64(i+1) {
+			t.Errorf("recorded versions %v, want 1..%d", got, len(ms))
+			break
+		}
+	}
+}
