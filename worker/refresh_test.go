@@ -1,0 +1,197 @@
+package worker
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/photorec/photorec/flickr/flickrtest"
+	"github.com/photorec/photorec/graph"
+)
+
+// photoNotFavedBy returns a photo of the world that nsid has not faved, whose owner is neither
+// nsid nor one of nsid's neighbors.
+func photoNotFavedBy(t *testing.T, w *flickrtest.World, nsid string) flickrtest.Photo {
+	t.Helper()
+	skip := map[string]bool{nsid: true}
+	for _, n := range neighborsOf(w, nsid) {
+		skip[n] = true
+	}
+	for _, u := range w.Users() {
+		if skip[u.NSID] || u.Faves < 20 {
+			continue
+		}
+		if ps := w.PhotosOf(u.NSID); len(ps) > 0 {
+			return ps[0]
+		}
+	}
+	t.Fatal("no photo outside the user's neighborhood")
+	return flickrtest.Photo{}
+}
+
+func TestIncrementalThenFullPull(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	pipe := Pipeline{RefreshCooldown: time.Nanosecond}
+	w := e.start(Options{Pipeline: pipe})
+	ctx := context.Background()
+	u := userWith(t, e.world, 100, 300)
+	if _, err := w.Client().Refresh(ctx, u.NSID, ReasonLogin); err != nil {
+		t.Fatal(err)
+	}
+	first := waitDone(t, w.Client(), u.NSID, 2*time.Minute)
+
+	// On Flickr: one new favorite, one removed.
+	added := photoNotFavedBy(t, e.world, u.NSID)
+	if err := e.world.AddFave(u.NSID, added.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	removed := e.world.FavesOf(u.NSID)[5]
+	if err := e.world.RemoveFave(u.NSID, removed.PhotoID); err != nil {
+		t.Fatal(err)
+	}
+	e.sim.ResetCalls()
+	newOwner, err := e.world.User(added.Owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name      string
+		fullEvery time.Duration
+		wantFaves int
+		wantCalls int // favorites calls of the user's own pull plus the new owner's
+	}{
+		// Incremental: sees the new fave (and pulls its owner, a new neighbor), keeps the removed one.
+		{"incremental", 0, u.Faves + 1, 1 + favePages(newOwner.Faves, 1000)},
+		// Full: the removed fave disappears; nothing else is pulled (every neighbor is fresh).
+		{"full", time.Nanosecond, u.Faves, 1},
+	}
+	for _, tt := range tests {
+		c, err := NewClient(ClientOptions{Redis: e.rdb, Graph: e.store, Pipeline: Pipeline{RefreshCooldown: time.Nanosecond, FullEvery: tt.fullEvery}, Logger: testLogger()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.sim.ResetCalls()
+		p, err := c.Refresh(ctx, u.NSID, ReasonManual)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.RunID == first.RunID {
+			t.Fatalf("%s: refresh joined the old run", tt.name)
+		}
+		got := waitDone(t, c, u.NSID, 2*time.Minute)
+		if got.State != StateComplete {
+			t.Errorf("%s: state %s, want complete", tt.name, got.State)
+		}
+		if n := storedFaves(t, e.store, u.NSID); n != tt.wantFaves {
+			t.Errorf("%s: stored faves = %d, want %d", tt.name, n, tt.wantFaves)
+		}
+		if calls := e.sim.Calls()["flickr.favorites.getPublicList"]; calls != tt.wantCalls {
+			t.Errorf("%s: favorites calls = %d, want %d", tt.name, calls, tt.wantCalls)
+		}
+		if got.Changed <= first.Changed {
+			t.Errorf("%s: Changed = %d, want more than %d", tt.name, got.Changed, first.Changed)
+		}
+	}
+}
+
+func TestPermanentErrorsCountAsFailed(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	w := e.start(Options{})
+	ctx := context.Background()
+
+	gone := userWith(t, e.world, 20, 300)
+	e.world.DeleteUser(gone.NSID)
+	if _, err := w.Client().Refresh(ctx, gone.NSID, ReasonView); err != nil {
+		t.Fatal(err)
+	}
+	got := waitDone(t, w.Client(), gone.NSID, time.Minute)
+	if got.State != StateCompleteWithErrors || got.Made != 1 || got.Failed != 1 {
+		t.Errorf("progress of a user deleted on Flickr = %+v, want complete_with_errors 1/1 failed", got)
+	}
+	if calls := e.sim.Calls()["flickr.favorites.getPublicList"]; calls != 1 {
+		t.Errorf("favorites calls = %d, want 1 (not found is not retried)", calls)
+	}
+}
+
+func TestFaveAddedPullsOwnerOnce(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	w := e.start(Options{})
+	ctx := context.Background()
+	u := userWith(t, e.world, 100, 300)
+	if _, err := w.Client().Refresh(ctx, u.NSID, ReasonLogin); err != nil {
+		t.Fatal(err)
+	}
+	first := waitDone(t, w.Client(), u.NSID, 2*time.Minute)
+
+	ph := photoNotFavedBy(t, e.world, u.NSID)
+	owner, err := e.world.User(ph.Owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What the server does: write the fave at once, then tell the pipeline (twice, as a double click would).
+	photo := graph.Photo{ID: ph.ID, Owner: ph.Owner}
+	if err := e.store.AddFaves(ctx, graph.FavesBatch{User: u.NSID, Faves: []graph.Fave{{Photo: photo, FavedAt: time.Now()}}}); err != nil {
+		t.Fatal(err)
+	}
+	e.sim.ResetCalls()
+	for range 2 {
+		if err := w.Client().FaveAdded(ctx, u.NSID, photo); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := waitDone(t, w.Client(), u.NSID, time.Minute)
+	if got.RunID == first.RunID || got.Made != 1 || got.Done != 1 {
+		t.Errorf("progress after fave = %+v, want a new run with one pull done", got)
+	}
+	if got.Changed <= first.Changed {
+		t.Errorf("Changed = %d, want more than %d", got.Changed, first.Changed)
+	}
+	if n, want := storedFaves(t, e.store, owner.NSID), min(owner.Faves, 1000); n != want {
+		t.Errorf("stored faves of the owner = %d, want %d", n, want)
+	}
+	if calls, want := e.sim.Calls()["flickr.favorites.getPublicList"], favePages(owner.Faves, 1000); calls != want {
+		t.Errorf("favorites calls = %d, want %d (owner pulled once)", calls, want)
+	}
+	// Faving another photo of the same, now fresh, owner pulls nothing.
+	e.sim.ResetCalls()
+	if err := w.Client().FaveAdded(ctx, u.NSID, photo); err != nil {
+		t.Fatal(err)
+	}
+	if calls := e.sim.Calls()["flickr.favorites.getPublicList"]; calls != 0 {
+		t.Errorf("favorites calls for a fresh owner = %d, want 0", calls)
+	}
+	// Own photos are a no-op.
+	if err := w.Client().FaveAdded(ctx, u.NSID, graph.Photo{ID: "1", Owner: u.NSID}); err != nil {
+		t.Errorf("FaveAdded of an own photo: %v", err)
+	}
+}
+
+func TestSchedulersDoNotDuplicate(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ctx := context.Background()
+	var users []string
+	for _, u := range e.world.Users() {
+		if u.Faves >= 20 && u.Faves <= 100 && len(users) < 4 {
+			users = append(users, u.NSID)
+			if err := e.store.Register(ctx, u.NSID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// Two processes' worth of schedulers and ingesters, one puller.
+	sched := Options{Roles: RoleIngest | RoleScheduler, ScheduleEvery: time.Second, ReapEvery: time.Second}
+	e.start(sched)
+	e.start(sched)
+	w := e.start(Options{Roles: RolePull})
+	for _, nsid := range users {
+		if p := waitDone(t, w.Client(), nsid, 2*time.Minute); p.State != StateComplete {
+			t.Errorf("scheduled run of %s = %+v, want complete", nsid, p)
+		}
+	}
+	// Let a few more periods pass: nobody is due again, so nothing is pulled again.
+	time.Sleep(3 * time.Second)
+	if calls := e.sim.Calls()["flickr.contacts.getPublicList"]; calls != len(users) {
+		t.Errorf("contacts calls = %d, want %d (one user pull per registered user)", calls, len(users))
+	}
+}
