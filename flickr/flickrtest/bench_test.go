@@ -27,6 +27,13 @@ func BenchmarkGenerateLarge(b *testing.B) {
 	}
 }
 
+// BenchmarkGenerateTiny builds the test world (300 users).
+func BenchmarkGenerateTiny(b *testing.B) {
+	for b.Loop() {
+		TinyWorld(1)
+	}
+}
+
 // BenchmarkGenerateSample builds a world the size of the real sample (4,400 users).
 func BenchmarkGenerateSample(b *testing.B) {
 	for b.Loop() {

@@ -97,8 +97,12 @@ func TestWorldShape(t *testing.T) {
 	if err := got.WriteTable(&buf, Targets); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("users %d, photos %d, favorites %d; got (target), sample-like view (users and photos with >= 10 faves):\n%s",
-		w.NumUsers(), w.NumPhotos(), w.NumFaves(), buf.String())
+	var raw bytes.Buffer
+	if err := w.Stats(0).WriteTable(&raw, Targets); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("users %d, photos %d, favorites %d; got (target)\nwhole world:\n%s\nsample-like view (users and photos with >= 10 faves):\n%s",
+		w.NumUsers(), w.NumPhotos(), w.NumFaves(), raw.String(), buf.String())
 	checks := []struct {
 		name   string
 		got    float64
