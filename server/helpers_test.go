@@ -196,7 +196,8 @@ func (e *env) storeFaves(t *testing.T, nsid string, at time.Time) {
 			t.Fatalf("world photo %s: %v", f.PhotoID, err)
 		}
 		b.Faves = append(b.Faves, graph.Fave{Photo: graph.Photo{ID: p.ID, Owner: p.Owner, Title: p.Title, Secret: p.Secret, Server: p.Server, Farm: p.Farm,
-			ThumbURL: e.sim.URL + "/img/" + p.ID + "_q.jpg"}, FavedAt: f.FavedAt})
+			ThumbURL: e.sim.URL + "/img/" + p.Server + "/" + p.ID + "_" + p.Secret + "_q.jpg",
+			ImageURL: e.sim.URL + "/img/" + p.Server + "/" + p.ID + "_" + p.Secret + "_b.jpg"}, FavedAt: f.FavedAt})
 	}
 	if err := e.g.AddFaves(context.Background(), b); err != nil {
 		t.Fatalf("AddFaves %s: %v", nsid, err)

@@ -1,0 +1,214 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"github.com/photorec/photorec/graph"
+	"github.com/photorec/photorec/internal/testsvc"
+)
+
+// TestBrowser drives the pages in headless Chromium, keyboard-free but through the real login
+// dance: browse a new user (progress page, then recommendations once the pull is done), log in
+// on the simulator's authorize page, fave a photo, open the taste graph. It saves screenshots
+// to $PHOTOREC_SCREENSHOTS when set.
+func TestBrowser(t *testing.T) {
+	bin, err := exec.LookPath("chromium")
+	if err != nil {
+		testsvc.Missing(t, "chromium")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := "http://" + ln.Addr().String()
+	e := newEnv(t, func(o *Options) {
+		o.BaseURL = site
+		o.ImageSources = []string{"http://127.0.0.1:*"}
+		o.PollInterval = 50 * time.Millisecond
+	})
+	go func() { _ = e.srv.Serve(ln) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = e.srv.Shutdown(ctx)
+	})
+	nsid := e.heavyUser(t)
+	u, _ := e.world.User(nsid)
+	shots := os.Getenv("PHOTOREC_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox,
+		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("no-first-run", true), chromedp.Flag("lang", "en-US"))
+	defer cancelAlloc()
+	bctx, cancelBrowser := chromedp.NewContext(actx)
+	defer cancelBrowser()
+	if err := chromedp.Do(bctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	// step runs actions with a liveness bound (a hung page fails the test, it does not time it).
+	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(bctx, 60*time.Second)
+		defer cancel()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	// waitFor evaluates js until it is true; it survives navigations (a page reload between two
+	// evaluations just means another try).
+	waitFor := func(js string) chromedp.Action[chromedp.Void] {
+		return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			for {
+				ok, err := chromedp.Evaluate[bool](js)(ctx, tg)
+				if err == nil && ok {
+					return chromedp.Void{}, nil
+				}
+				select {
+				case <-ctx.Done():
+					return chromedp.Void{}, fmt.Errorf("waiting for %s: %w (last error: %v)", js, ctx.Err(), err)
+				case <-time.After(50 * time.Millisecond):
+				}
+			}
+		}
+	}
+	imagesLoaded := waitFor(`Array.from(document.images).filter(i => i.getBoundingClientRect().top < innerHeight).every(i => i.complete)`)
+	shot := func(name string) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(bctx, 60*time.Second)
+		defer cancel()
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	colorScheme := func(scheme string) chromedp.Action[chromedp.Void] {
+		return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
+			return chromedp.Void{}, err
+		}
+	}
+
+	// Welcome, then browse a user nobody pulled yet: the progress page follows the run.
+	e.pipe.script = []Progress{{RunID: "r1", State: StateRunning, Made: 10, Done: 3, Failed: 1, Changed: 1}}
+	step("welcome", chromedp.Navigate(site+"/"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="login-button"]`)))
+	shot("welcome")
+	step("welcome dark", colorScheme("dark"))
+	shot("welcome-dark")
+	step("browse",
+		colorScheme("light"),
+		chromedp.SendKeys(chromedp.CSS(`[data-testid="browse-input"]`), u.Username),
+		chromedp.Click(chromedp.CSS(`[data-testid="browse-submit"]`)),
+		waitFor(`document.querySelector('#progress-bar') && document.querySelector('#progress-bar').value > 0.3`),
+		waitFor(`!document.querySelector('[data-testid="progress-failed"]').hidden`))
+	shot("progress")
+
+	// The pull lands and the run completes: the page reloads into recommendations.
+	e.seedUser(t, nsid)
+	e.pipe.mu.Lock()
+	e.pipe.script = []Progress{{RunID: "r1", State: StateComplete, Made: 10, Done: 10, Changed: 2}}
+	e.pipe.calls = 0
+	e.pipe.mu.Unlock()
+	e.iconsFromFlickr(t, nsid)
+	step("recommendations after the pull",
+		waitFor(`document.querySelector('#user-page').dataset.mode === "recommendations"`),
+		waitFor(`document.querySelectorAll('[data-testid="photo-item"]').length > 0`),
+		waitFor(`document.querySelectorAll('[data-testid="person-item"]').length > 0`),
+		imagesLoaded)
+	shot("recommendations-visitor")
+
+	// Log in on the simulator's authorize page and come back as the owner.
+	e.pipe.script = []Progress{{RunID: "r1", State: StateComplete, Made: 10, Done: 10, Changed: 2}}
+	step("login",
+		chromedp.Click(chromedp.CSS(`[data-testid="nav-login"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#login-as`)),
+		chromedp.SendKeys(chromedp.CSS(`#login-as`), nsid),
+		chromedp.Click(chromedp.CSS(`#authorize`)),
+		waitFor(`location.pathname === "/u/`+url.PathEscape(nsid)+`" || location.pathname === "/u/`+nsid+`"`),
+		waitFor(`document.querySelector('#user-page').dataset.owner === "true"`),
+		waitFor(`document.querySelectorAll('[data-testid="fave-button"]:not([hidden])').length > 0`),
+		imagesLoaded)
+	first, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.querySelector('[data-testid="photo-item"]').dataset.photoId`))
+	if err != nil || first == "" {
+		t.Fatalf("first photo id: %q %v", first, err)
+	}
+	step("fave and why",
+		chromedp.Click(chromedp.CSS(`[data-testid="photo-item"] [data-testid="fave-button"]`)),
+		waitFor(`document.querySelector('[data-testid="photo-item"] [data-testid="fave-button"]').getAttribute('aria-pressed') === "true"`),
+		chromedp.Click(chromedp.CSS(`[data-testid="photo-item"] [data-testid="why-toggle"]`)),
+		imagesLoaded)
+	if !favedOnFlickr(e, nsid, first) {
+		t.Fatalf("the fave button showed success but photo %s is not faved on the simulator", first)
+	}
+	shot("recommendations-owner")
+	step("owner dark", colorScheme("dark"), imagesLoaded)
+	shot("recommendations-owner-dark")
+
+	step("taste graph",
+		colorScheme("light"),
+		chromedp.Navigate(site+"/u/"+url.PathEscape(nsid)+"/taste"),
+		waitFor(`document.querySelectorAll('[data-testid="taste-node"]').length > 0`),
+		waitFor(`document.querySelectorAll('#taste-detail-photos img').length > 0`),
+		imagesLoaded)
+	shot("taste")
+
+	step("phone",
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
+		chromedp.Navigate(site+"/u/"+url.PathEscape(nsid)),
+		waitFor(`document.querySelectorAll('[data-testid="photo-item"]').length > 0`),
+		imagesLoaded)
+	shot("recommendations-phone")
+
+	step("logout",
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Click(chromedp.CSS(`[data-testid="logout"]`)),
+		waitFor(`location.pathname === "/" && document.querySelector('[data-testid="login-button"]') !== null`))
+	if _, err := e.g.Token(context.Background(), nsid); err == nil {
+		t.Fatal("token still stored after logout")
+	}
+}
+
+// iconsFromFlickr stores buddy icons (from people.getInfo) for nsid and their neighbors, as the
+// pipeline would.
+func (e *env) iconsFromFlickr(t *testing.T, nsid string) {
+	t.Helper()
+	ctx := context.Background()
+	ns, err := e.g.Neighbors(ctx, nsid, graph.ByScore, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{nsid}
+	for _, n := range ns {
+		ids = append(ids, n.User.NSID)
+	}
+	var users []graph.User
+	for _, id := range ids {
+		p, err := e.srv.opts.Flickr.PersonInfo(ctx, id)
+		if err != nil {
+			t.Fatalf("PersonInfo %s: %v", id, err)
+		}
+		users = append(users, graph.User{NSID: p.NSID, Username: p.Username, Realname: p.Realname, IconURL: p.IconURL})
+	}
+	if err := e.g.UpsertUsers(ctx, users); err != nil {
+		t.Fatal(err)
+	}
+}
