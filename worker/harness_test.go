@@ -103,7 +103,7 @@ func (e *env) start(opts Options) *Worker {
 		opts.Logger = testLogger()
 	}
 	if opts.RetryDelay == nil {
-		opts.RetryDelay = func(int) time.Duration { return 200 * time.Millisecond }
+		opts.RetryDelay = fastRetry
 	}
 	w, err := New(opts)
 	if err != nil {
@@ -179,3 +179,6 @@ func userWith(t testing.TB, w *flickrtest.World, lo, hi int, skip ...string) fli
 	t.Fatalf("no user with %d..%d faves", lo, hi)
 	return flickrtest.User{}
 }
+
+// fastRetry is the retry delay of tests: 200ms.
+func fastRetry(int) time.Duration { return 200 * time.Millisecond }
