@@ -5,7 +5,7 @@
 // params: $a, $b, $limit
 // returns: photo, owner
 MATCH (:User {nsid: $a})-[fa:FAVED]->(p:Photo)
-WHERE EXISTS { (:User {nsid: $b})-[:FAVED]->(p) }
+WHERE $a = $b OR EXISTS { (:User {nsid: $b})-[:FAVED]->(p) }
 OPTIONAL MATCH (o:User)-[:TOOK]->(p)
 WITH p, fa, min(o.nsid) AS owner
 RETURN p {.id, .title, .farm, .server, .secret, .thumb_url, .image_url, .added_at} AS photo,
