@@ -156,20 +156,15 @@ type responder struct {
 	noCallback       bool
 }
 
+// write sends v as JSON, or as JSONP unless nojsoncallback=1.
 func (o responder) write(v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		http.Error(o.rw, "simulator: encode reply", http.StatusInternalServerError)
 		return
 	}
-	if o.format != "json" {
-		o.rw.Header().Set("Content-Type", "text/xml; charset=utf-8")
-		fmt.Fprintf(o.rw, "<?xml version=\"1.0\" encoding=\"utf-8\" ?>\n<rsp stat=\"fail\">\n\t<err code=\"111\" msg=\"%s\" />\n</rsp>\n",
-			html.EscapeString(fmt.Sprintf("Format %q not found", o.format)))
-		return
-	}
-	o.rw.Header().Set("Content-Type", "application/json; charset=utf-8")
 	if o.noCallback {
+		o.rw.Header().Set("Content-Type", "application/json; charset=utf-8")
 		_, _ = o.rw.Write(b)
 		return
 	}
@@ -183,7 +178,14 @@ func (o responder) write(v any) {
 	_, _ = fmt.Fprintf(o.rw, "%s(%s)", cb, b)
 }
 
+// fail sends a Flickr error envelope: JSON for format=json, Flickr's XML <rsp> otherwise.
 func (o responder) fail(e *apiError) {
+	if o.format != "json" {
+		o.rw.Header().Set("Content-Type", "text/xml; charset=utf-8")
+		_, _ = fmt.Fprintf(o.rw, "<?xml version=\"1.0\" encoding=\"utf-8\" ?>\n<rsp stat=\"fail\">\n\t<err code=\"%d\" msg=\"%s\" />\n</rsp>\n",
+			e.Code, html.EscapeString(e.Message))
+		return
+	}
 	o.write(struct {
 		Stat    string `json:"stat"`
 		Code    int    `json:"code"`

@@ -55,7 +55,7 @@ type Photo struct {
 	Uploaded time.Time
 	Width    int // pixel size of the 1024 (_b) variant; the other variants scale from it
 	Height   int
-	HasLarge bool // false when the photo has no 1024 variant (url_l absent) under Quirks.MissingLarge
+	HasLarge bool // false for the photos that lack a 1024 variant (no url_l) when Quirks.MissingLarge is on
 }
 
 // Comment is a comment written through flickr.photos.comments.addComment.

@@ -130,8 +130,12 @@ func (w *World) User(nsid string) (User, error) {
 func (w *World) user(u int32) User {
 	w.mu.RLock()
 	del := w.deleted[u]
-	nf := int(w.faveOff[u+1]-w.faveOff[u]) + len(w.added[u]) - len(w.removed[u])
+	simple := len(w.deleted) == 0 && len(w.added[u]) == 0 && len(w.removed[u]) == 0
 	w.mu.RUnlock()
+	nf := int(w.faveOff[u+1] - w.faveOff[u])
+	if !simple {
+		nf = len(w.faveList(u))
+	}
 	return User{NSID: w.nsid[u], Username: w.username[u], Realname: w.realname[u], PathAlias: w.alias[u],
 		Faves: nf, Uploads: int(w.photoStart[u+1] - w.photoStart[u]),
 		Contacts: int(w.contactOff[u+1] - w.contactOff[u]),
