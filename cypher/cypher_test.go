@@ -1,6 +1,8 @@
 package cypher
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"path"
 	"regexp"
@@ -271,4 +273,40 @@ func splitTop(s string) []string {
 		}
 	}
 	return append(out, s[start:])
+}
+
+// TestMigrationsAppendOnly holds every migration file to the checksum recorded when it was added
+// (migrations/SHA256SUMS, the output of `sha256sum *.cypher` in that folder): an applied
+// migration is never edited, a change is a new file with the next version.
+func TestMigrationsAppendOnly(t *testing.T) {
+	b, err := os.ReadFile("migrations/SHA256SUMS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recorded := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		sum, name, ok := strings.Cut(line, "  ")
+		if !ok {
+			t.Fatalf("SHA256SUMS line %q is not \"<sha256>  <file>\"", line)
+		}
+		recorded["migrations/"+name] = sum
+	}
+	ms, err := Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		sum := sha256.Sum256([]byte(m.Text))
+		want, ok := recorded[m.File]
+		switch {
+		case !ok:
+			t.Errorf("%s is not in migrations/SHA256SUMS: append its line (sha256sum %s)", m.File, path.Base(m.File))
+		case want != hex.EncodeToString(sum[:]):
+			t.Errorf("%s changed after it was recorded: migrations are append-only, add a new one instead", m.File)
+		}
+		delete(recorded, m.File)
+	}
+	for f := range recorded {
+		t.Errorf("SHA256SUMS lists %s, which does not exist: migrations are never deleted", f)
+	}
 }
