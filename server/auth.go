@@ -152,7 +152,11 @@ func (s *Server) loginCallback(c *fiber.Ctx) error {
 		s.log.Warn("refresh after login failed", "user_nsid", acc.UserNSID, "err", err.Error())
 	}
 	// A new session on login: fresh CSRF token, no pending login.
-	if err := s.saveSession(c, &session{NSID: acc.UserNSID, Username: acc.Username, CSRF: randomToken()}); err != nil {
+	name := acc.Fullname
+	if name == "" {
+		name = acc.Username
+	}
+	if err := s.saveSession(c, &session{NSID: acc.UserNSID, Username: acc.Username, Name: name, CSRF: randomToken()}); err != nil {
 		return err
 	}
 	s.log.Info("user logged in", "user_nsid", acc.UserNSID)
@@ -206,7 +210,7 @@ func (s *Server) sessionInfo(c *fiber.Ctx) error {
 	ss := sess(c)
 	out := sessionJSON{LoggedIn: ss.loggedIn(), CSRFToken: ss.CSRF}
 	if ss.loggedIn() {
-		out.User = &userJSON{NSID: ss.NSID, Username: ss.Username}
+		out.User = &userJSON{NSID: ss.NSID, Username: ss.Username, Name: ss.Name}
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(out)

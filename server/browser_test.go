@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -92,7 +94,7 @@ func TestBrowser(t *testing.T) {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(bctx, 60*time.Second)
 		defer cancel()
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 		if err != nil {
 			t.Fatalf("screenshot %s: %v", name, err)
 		}
@@ -187,6 +189,8 @@ func TestBrowser(t *testing.T) {
 	}
 }
 
+var farmHost = regexp.MustCompile(`^https://farm[0-9]+\.staticflickr\.com/`)
+
 // iconsFromFlickr stores buddy icons (from people.getInfo) for nsid and their neighbors, as the
 // pipeline would.
 func (e *env) iconsFromFlickr(t *testing.T, nsid string) {
@@ -206,7 +210,10 @@ func (e *env) iconsFromFlickr(t *testing.T, nsid string) {
 		if err != nil {
 			t.Fatalf("PersonInfo %s: %v", id, err)
 		}
-		users = append(users, graph.User{NSID: p.NSID, Username: p.Username, Realname: p.Realname, IconURL: p.IconURL})
+		// The client builds Flickr's farm URLs; the simulator serves the same paths under /img/.
+		icon := strings.Replace(p.IconURL, "https://www.flickr.com/images/", e.sim.URL+"/img/", 1)
+		icon = farmHost.ReplaceAllString(icon, e.sim.URL+"/img/")
+		users = append(users, graph.User{NSID: p.NSID, Username: p.Username, Realname: p.Realname, IconURL: icon})
 	}
 	if err := e.g.UpsertUsers(ctx, users); err != nil {
 		t.Fatal(err)

@@ -190,7 +190,14 @@ func (e *env) storeFaves(t *testing.T, nsid string, at time.Time) {
 	if err := e.g.UpsertUsers(context.Background(), []graph.User{{NSID: u.NSID, Username: u.Username, Realname: u.Realname}}); err != nil {
 		t.Fatalf("UpsertUsers: %v", err)
 	}
+	owners := map[string]bool{}
 	for _, f := range e.world.FavesOf(nsid) {
+		if !owners[f.Owner] {
+			owners[f.Owner] = true
+			if o, err := e.world.User(f.Owner); err == nil {
+				b.Owners = append(b.Owners, graph.User{NSID: o.NSID, Username: o.Username, Realname: o.Realname})
+			}
+		}
 		p, err := e.world.Photo(f.PhotoID)
 		if err != nil {
 			t.Fatalf("world photo %s: %v", f.PhotoID, err)

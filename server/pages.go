@@ -9,6 +9,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
+// exampleQuery is the placeholder of the browse field.
+const exampleQuery = "flickr.com/photos/name, or a username"
+
 // basePage is what the layout of every page needs.
 type basePage struct {
 	Title  string
@@ -64,7 +67,7 @@ func (s *Server) basePage(c *fiber.Ctx, title string) basePage {
 	ss := sess(c)
 	p := basePage{Title: title, CSRF: ss.CSRF}
 	if ss.loggedIn() {
-		p.Viewer = &userJSON{NSID: ss.NSID, Username: ss.Username, Name: ss.Username}
+		p.Viewer = &userJSON{NSID: ss.NSID, Username: ss.Username, Name: ss.Name}
 	}
 	return p
 }
@@ -85,7 +88,7 @@ func (s *Server) renderStatus(c *fiber.Ctx, status int, name string, data any) e
 func (s *Server) welcome(c *fiber.Ctx) error {
 	return s.renderStatus(c, http.StatusOK, "welcome", welcomePage{
 		Page:    s.basePage(c, "photorec: photos you will like, from the people whose photos you like"),
-		Example: "https://www.flickr.com/photos/someone/",
+		Example: exampleQuery,
 	})
 }
 
@@ -107,7 +110,7 @@ func (s *Server) browse(c *fiber.Ctx) error {
 			Page:    s.basePage(c, "photorec"),
 			Query:   q,
 			Error:   ae.Message,
-			Example: "https://www.flickr.com/photos/someone/",
+			Example: exampleQuery,
 		})
 	}
 	if _, err := s.ensureFirstPull(c.UserContext(), u.NSID); err != nil {

@@ -24,6 +24,7 @@ const (
 type session struct {
 	NSID     string `json:"n,omitempty"`
 	Username string `json:"u,omitempty"`
+	Name     string `json:"m,omitempty"` // display name: full name, else username
 	CSRF     string `json:"c"`
 	// Pending is the request token of a login this browser started: the callback must match it.
 	Pending string `json:"p,omitempty"`

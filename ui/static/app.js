@@ -38,6 +38,18 @@
     if (kind) el.classList.add(kind);
   }
 
+  // Buddy icons come from Flickr's hosts; when one cannot load, show a neutral local icon.
+  function fallbackIcon(img) {
+    function swap() {
+      if (img.dataset.fallback) return;
+      img.dataset.fallback = "1";
+      img.src = "/static/avatar.svg";
+    }
+    img.addEventListener("error", swap);
+    if (img.complete && img.naturalWidth === 0 && img.getAttribute("src")) swap();
+  }
+  document.querySelectorAll("img.avatar, img.avatar-small").forEach(fallbackIcon);
+
   var page = document.getElementById("user-page");
   if (!page) return;
 
@@ -79,6 +91,7 @@
       li.querySelector(".new-badge").hidden = false;
       if (newLegend) newLegend.hidden = false;
     }
+    if (!owner) li.querySelector(".why .meta").textContent = "Faved by photographers whose taste overlaps theirs:";
     var whyList = li.querySelector(".why-list");
     var why = li.querySelector(".why");
     if (!rec.why || rec.why.length === 0) {
@@ -90,6 +103,8 @@
         icon.src = w.user.icon_url;
         icon.alt = "";
         icon.width = 24; icon.height = 24;
+        icon.className = "avatar-small";
+        fallbackIcon(icon);
         var a = document.createElement("a");
         a.href = "/u/" + enc(w.user.nsid);
         a.textContent = w.user.name;
@@ -101,7 +116,7 @@
     var status = li.querySelector(".item-status");
     if (owner) {
       li.querySelector(".photo-actions").hidden = false;
-      li.querySelector(".comment").hidden = false;
+      li.querySelector(".comment-box").hidden = false;
       wireFave(li, p.id, status);
       wireDismissPhoto(li, p.id, status);
       wireComment(li, p.id, status);
@@ -203,6 +218,7 @@
     var li = personTpl.content.firstElementChild.cloneNode(true);
     li.dataset.nsid = rec.user.nsid;
     var img = li.querySelector("img");
+    fallbackIcon(img);
     img.src = rec.user.icon_url;
     img.alt = "Buddy icon of " + rec.user.name;
     var a = li.querySelector(".person-name");

@@ -24,7 +24,11 @@
     var clip = el("clipPath", { id: id }, defs);
     el("circle", { cx: cx, cy: cy, r: r - 3 }, clip);
     el("circle", { cx: cx, cy: cy, r: r }, parent);
-    el("image", { href: href, x: cx - r + 3, y: cy - r + 3, width: 2 * (r - 3), height: 2 * (r - 3), "clip-path": "url(#" + id + ")", preserveAspectRatio: "xMidYMid slice" }, parent);
+    var img = el("image", { href: href, x: cx - r + 3, y: cy - r + 3, width: 2 * (r - 3), height: 2 * (r - 3), "clip-path": "url(#" + id + ")", preserveAspectRatio: "xMidYMid slice" }, parent);
+    img.addEventListener("error", function () {
+      // Flickr's icon host is unreachable: a neutral local icon instead.
+      if (img.getAttribute("href") !== "/static/avatar.svg") img.setAttribute("href", "/static/avatar.svg");
+    });
   }
 
   function short(s, n) { return s.length > n ? s.slice(0, n - 1) + "…" : s; }
@@ -65,15 +69,19 @@
     var edgeOf = [];
     ns.forEach(function (n, i) {
       var angle = -Math.PI / 2 + i * 2 * Math.PI / ns.length;
-      var dist = 130 + (1 - n.score / max) * 140;
-      var x = cx + dist * Math.cos(angle), y = cy + dist * Math.sin(angle);
+      var dist = 190 + (1 - n.score / max) * 60;
+      var cos = Math.cos(angle), sin = Math.sin(angle);
+      var x = cx + dist * cos, y = cy + dist * sin;
       edgeOf[i] = el("line", { x1: cx, y1: cy, x2: x, y2: y, "class": "edge", "stroke-width": (1.5 + 6 * n.score / max).toFixed(1) }, edges);
       var a = el("a", { href: "/u/" + encodeURIComponent(n.user.nsid), "class": "node", "data-testid": "taste-node", "aria-label": n.user.name + ": " + n.common + " faves in common" }, nodes);
       el("title", {}, a).textContent = n.user.name + " (" + n.common + " in common)";
-      avatar(a, defs, "clip-" + i, x, y, 26, n.user.icon_url);
-      var label = el("text", { x: x, y: y + 42, "text-anchor": "middle" }, a);
+      avatar(a, defs, "clip-" + i, x, y, 24, n.user.icon_url);
+      // Labels sit outside the ring, away from the edges and the other nodes.
+      var anchor = Math.abs(cos) < 0.35 ? "middle" : (cos > 0 ? "start" : "end");
+      var lx = x + cos * 34, ly = y + sin * 34 + (Math.abs(cos) < 0.35 ? (sin > 0 ? 10 : -14) : 0);
+      var label = el("text", { x: lx, y: ly, "text-anchor": anchor }, a);
       label.textContent = short(n.user.name, 18);
-      var score = el("text", { x: x, y: y + 57, "text-anchor": "middle", "class": "score" }, a);
+      var score = el("text", { x: lx, y: ly + 15, "text-anchor": anchor, "class": "score" }, a);
       score.textContent = n.common + " in common";
       function activate() {
         nodes.querySelectorAll(".node.active").forEach(function (e) { e.classList.remove("active"); });
@@ -88,7 +96,7 @@
     var me = el("g", { "class": "node center", "data-testid": "taste-center" }, svg);
     el("title", {}, me).textContent = data.user.name;
     avatar(me, defs, "clip-me", cx, cy, 40, data.user.icon_url);
-    var name = el("text", { x: cx, y: cy + 60, "text-anchor": "middle" }, me);
+    var name = el("text", { x: cx, y: cy + 60, "text-anchor": "middle", "class": "center-name" }, me);
     name.textContent = short(data.user.name, 24);
     showDetail(ns[0]);
     nodes.firstElementChild.classList.add("active");
