@@ -17,9 +17,10 @@ var workRoles = []string{"pull", "ingest", "scheduler"}
 func cmdWork(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("work", "[--config FILE] [--roles pull,ingest,scheduler] [--concurrency N]", `
 Run queue workers against the Redis at redis.url, until SIGINT or SIGTERM. Scale by running more
-processes. Roles: pull (fetch from Flickr), ingest (write to the graph; with the embedded graph
-only the process that owns data_dir may ingest), scheduler (enqueue periodic refreshes; safe to
-run in several processes).`)
+processes. Roles: pull (fetch from Flickr; needs flickr.api_key and flickr.api_secret), ingest
+(write to the graph), scheduler (enqueue periodic refreshes, reap failed tasks; safe in several
+processes). ingest and scheduler open the graph: with the embedded graph only the one process
+that owns data_dir may run them; with Neo4j any number may.`)
 	cf := addConfigFlags(fs)
 	roles := fs.String("roles", strings.Join(workRoles, ","), "comma-separated `roles` to run")
 	cf.override(fs, "concurrency", "worker.concurrency", "tasks processed at once, `N`")

@@ -500,3 +500,31 @@ func TestParseRoles(t *testing.T) {
 		}
 	}
 }
+
+// TestREADMEListsEveryKey keeps the README's configuration table true to the defaults table.
+func TestREADMEListsEveryKey(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	for _, k := range config.Keys() {
+		def := k.DefaultString()
+		if def == "" {
+			def = `""`
+		}
+		row := fmt.Sprintf("| `%s` | `%s`", k.Name, k.Env())
+		i := strings.Index(readme, row)
+		if i < 0 {
+			t.Errorf("README lacks a row starting %q", row)
+			continue
+		}
+		line := readme[i : i+strings.Index(readme[i:], "\n")]
+		if !strings.Contains(line, "`"+def+"`") {
+			t.Errorf("README row of %s does not show the default `%s`:\n%s", k.Name, def, line)
+		}
+		if k.Secret && !strings.Contains(line, k.Env()+"_FILE") {
+			t.Errorf("README row of secret %s does not mention %s_FILE", k.Name, k.Env())
+		}
+	}
+}
