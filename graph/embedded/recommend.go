@@ -34,6 +34,7 @@ type scratch struct {
 	user    uint32
 	marked  bool // pflag/uflag set for user
 	top     topK
+	whyBuf  []candidate
 }
 
 func (s *Store) getScratch(st *state) *scratch {
@@ -112,6 +113,18 @@ func (sc *scratch) unmark(st *state) {
 	sc.marked = false
 }
 
+// setExcluded sets acc to v for every photo u faved or dismissed.
+func (sc *scratch) setExcluded(st *state, u uint32, v float64) {
+	for _, p := range st.users[u].faves {
+		sc.acc[p] = v
+	}
+	if x := st.users[u].x; x != nil {
+		for _, p := range x.dismissedPhotos {
+			sc.acc[p] = v
+		}
+	}
+}
+
 // markNeighbors fills sc.nbrs with u's neighbors and how many of u's faves each took.
 func (sc *scratch) markNeighbors(st *state, u uint32) {
 	for _, p := range st.users[u].faves {
@@ -132,11 +145,12 @@ func (sc *scratch) markNeighbors(st *state, u uint32) {
 func (sc *scratch) scoreNeighbors(st *state, u uint32, params graph.FlexploreParams) {
 	sc.mark(st, u)
 	sc.markNeighbors(st, u)
+	pflag := sc.pflag
 	for i := range sc.nbrs {
 		n := &sc.nbrs[i]
 		var common, dismissed int32
 		for _, p := range st.users[n.u].faves {
-			f := sc.pflag[p]
+			f := pflag[p]
 			common += int32(f & pFaved)
 			dismissed += int32(f >> 1)
 		}
@@ -271,21 +285,28 @@ func (s *Store) RecommendPhotos(ctx context.Context, nsid string, opts graph.Rec
 		}
 	} else {
 		sc.scoreNeighbors(st, u, s.params)
+		// Excluded photos (faved or dismissed by u) get a negative sentinel in acc, so the hot
+		// loop below touches one array: one random access per neighbor fave.
+		sc.setExcluded(st, u, -1)
+		acc, touched := sc.acc, sc.touched
 		for i := range sc.nbrs {
-			n := &sc.nbrs[i]
-			if n.score <= 0 {
+			score := sc.nbrs[i].score
+			if score <= 0 {
 				continue
 			}
-			for _, p := range st.users[n.u].faves {
-				if sc.pflag[p] != 0 {
+			for _, p := range st.users[sc.nbrs[i].u].faves {
+				a := acc[p]
+				if a < 0 {
 					continue
 				}
-				if sc.acc[p] == 0 {
-					sc.touched = append(sc.touched, p)
+				if a == 0 {
+					touched = append(touched, p)
 				}
-				sc.acc[p] += n.score
+				acc[p] = a + score
 			}
 		}
+		sc.touched = touched
+		sc.setExcluded(st, u, 0)
 		for _, p := range sc.touched {
 			consider(p, sc.acc[p])
 		}
@@ -302,17 +323,47 @@ func (s *Store) RecommendPhotos(ctx context.Context, nsid string, opts graph.Rec
 	return out, nil
 }
 
-// why lists the positive-score neighbors who faved p, strongest first, at most n.
+// why lists the positive-score neighbors who faved p, strongest first, at most n. It walks
+// whichever is shorter: the photo's favers, or the neighbors (binary search in their faves).
 func (sc *scratch) why(st *state, p uint32, n int) []graph.Contribution {
-	var cs []candidate
-	for _, v := range st.favers[p] {
-		if slot := sc.uslot[v]; slot != 0 && sc.nbrs[slot-1].score > 0 {
-			cs = append(cs, candidate{idx: v, score: sc.nbrs[slot-1].score, id: st.users[v].nsid})
+	best := sc.whyBuf[:0]
+	add := func(slot int32) {
+		nb := &sc.nbrs[slot-1]
+		if nb.score <= 0 {
+			return
+		}
+		c := candidate{idx: nb.u, score: nb.score}
+		if len(best) == n && !(c.score > best[n-1].score || c.score == best[n-1].score && st.users[c.idx].nsid < best[n-1].id) {
+			return
+		}
+		c.id = st.users[c.idx].nsid
+		i := len(best)
+		if i < n {
+			best = append(best, c)
+		} else {
+			i = n - 1
+		}
+		for ; i > 0 && before(&c, &best[i-1]); i-- {
+			best[i] = best[i-1]
+		}
+		best[i] = c
+	}
+	if favers := st.favers[p]; len(favers) <= 16*len(sc.nbrs) {
+		for _, v := range favers {
+			if slot := sc.uslot[v]; slot != 0 {
+				add(slot)
+			}
+		}
+	} else {
+		for i := range sc.nbrs {
+			if sc.nbrs[i].score > 0 && hasSorted(st.users[sc.nbrs[i].u].faves, p) {
+				add(int32(i + 1))
+			}
 		}
 	}
-	sort.Slice(cs, func(i, j int) bool { return before(&cs[i], &cs[j]) })
-	out := make([]graph.Contribution, 0, min(n, len(cs)))
-	for _, c := range cs[:min(n, len(cs))] {
+	sc.whyBuf = best[:0]
+	out := make([]graph.Contribution, 0, len(best))
+	for _, c := range best {
 		out = append(out, graph.Contribution{User: st.userOf(c.idx), Score: c.score})
 	}
 	return out
