@@ -528,3 +528,13 @@ func TestREADMEListsEveryKey(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigLimitsMatchGraph(t *testing.T) {
+	if config.MaxNeighborsLimit != graph.MaxLimit {
+		t.Errorf("config.MaxNeighborsLimit = %d, graph.MaxLimit = %d: keep them equal", config.MaxNeighborsLimit, graph.MaxLimit)
+	}
+	got, want := flexploreParams(config.Defaults().Recommend), graph.DefaultFlexplore()
+	if got != want {
+		t.Errorf("recommend.* defaults give %+v, graph.DefaultFlexplore() is %+v", got, want)
+	}
+}

@@ -79,7 +79,7 @@ type Pull struct {
 	FullEvery        time.Duration // pull.full_every: a full pull (detects removals) at least this often
 	NeighborFreshFor time.Duration // pull.neighbor_fresh_for: a neighbor pulled this recently is not pulled again
 	RefreshEvery     time.Duration // pull.refresh_every: registered users are refreshed this often
-	MaxNeighbors     int           // pull.max_neighbors: neighbors pulled per refresh, most-taken first
+	MaxNeighbors     int           // pull.max_neighbors: neighbors pulled per refresh, most-taken first; 1..MaxNeighborsLimit
 }
 
 // Worker sizes the task workers.

@@ -9,6 +9,10 @@ import (
 // EnvPrefix starts every environment variable photorec reads.
 const EnvPrefix = "PHOTOREC_"
 
+// MaxNeighborsLimit bounds pull.max_neighbors: the most neighbors one graph read returns
+// (graph.MaxLimit; config imports no project package, so main's tests keep the two equal).
+const MaxNeighborsLimit = 500
+
 // Key describes one setting: its dotted snake_case name, its default, whether it is a secret and
 // what it means. The table returned by Keys is the single source of defaults.
 type Key struct {
@@ -85,7 +89,7 @@ var table = []Key{
 		field: func(c *Config) any { return &c.Pull.NeighborFreshFor }},
 	{Name: "pull.refresh_every", Default: 6 * time.Hour, Doc: "registered users are refreshed this often",
 		field: func(c *Config) any { return &c.Pull.RefreshEvery }},
-	{Name: "pull.max_neighbors", Default: 16000, Doc: "neighbors pulled per refresh, most-taken first",
+	{Name: "pull.max_neighbors", Default: MaxNeighborsLimit, Doc: "neighbors pulled per refresh, most-taken first (at most 500)",
 		field: func(c *Config) any { return &c.Pull.MaxNeighbors }},
 	{Name: "worker.concurrency", Default: 8, Doc: "tasks processed at once per worker process",
 		field: func(c *Config) any { return &c.Worker.Concurrency }},

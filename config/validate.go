@@ -86,7 +86,9 @@ func (c Config) Validate() error {
 	if c.Pull.RefreshEvery <= 0 {
 		bad("pull.refresh_every", fmt.Sprintf("must be positive, got %s", c.Pull.RefreshEvery))
 	}
-	atLeast("pull.max_neighbors", c.Pull.MaxNeighbors, 1)
+	if c.Pull.MaxNeighbors < 1 || c.Pull.MaxNeighbors > MaxNeighborsLimit {
+		bad("pull.max_neighbors", fmt.Sprintf("must be between 1 and %d, got %d", MaxNeighborsLimit, c.Pull.MaxNeighbors))
+	}
 	atLeast("worker.concurrency", c.Worker.Concurrency, 1)
 	if c.Security.SessionKey != "" {
 		if _, err := DecodeKey(c.Security.SessionKey); err != nil {
