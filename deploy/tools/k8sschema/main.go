@@ -49,7 +49,7 @@ func run(args []string, stdout io.Writer) error {
 		return err
 	}
 	if *swagger == "" || *out == "" || fs.NArg() == 0 {
-		return errors.New("usage: k8sschema -swagger FILE [-crd FILE]... -out DIR group/version/Kind...")
+		return errors.New("usage: k8sschema -swagger FILE [-crd FILE]... -out DIR group/version/Kind [group/version/Kind]")
 	}
 	core, err := loadSwagger(*swagger)
 	if err != nil {
