@@ -29,7 +29,7 @@ func testLogger() *slog.Logger {
 
 // env is one pipeline under test: a real redis-server, the Flickr simulator, a real embedded store.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	redis *testsvc.RedisServer
 	rdb   *redis.Client
 	world *flickrtest.World
@@ -43,7 +43,7 @@ type envOptions struct {
 	redisArgs []string
 }
 
-func newEnv(t *testing.T, o envOptions) *env {
+func newEnv(t testing.TB, o envOptions) *env {
 	t.Helper()
 	rs := testsvc.Redis(t, o.redisArgs...)
 	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr})

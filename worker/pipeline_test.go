@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/photorec/photorec/flickr/flickrtest"
 	"github.com/photorec/photorec/graph"
@@ -29,7 +30,12 @@ func neighborsOf(w *flickrtest.World, nsid string) []string {
 
 func TestRefreshPullsUserThenNeighbors(t *testing.T) {
 	e := newEnv(t, envOptions{})
-	w := e.start(Options{})
+	reg := prometheus.NewRegistry()
+	m, err := NewMetrics(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := e.start(Options{Metrics: m, ReapEvery: 100 * time.Millisecond})
 	u := userWith(t, e.world, 150, 400)
 	ctx := context.Background()
 
@@ -82,6 +88,78 @@ func TestRefreshPullsUserThenNeighbors(t *testing.T) {
 	if err != nil || len(recs.Items) == 0 {
 		t.Errorf("recommendations after refresh: %d items, err %v; want some", len(recs.Items), err)
 	}
+
+	wantFaves := u.Faves
+	for _, n := range ns {
+		nu, _ := e.world.User(n)
+		wantFaves += min(nu.Faves, 1000)
+	}
+	metrics := []struct {
+		name   string
+		labels map[string]string
+		want   float64
+	}{
+		{"photorec_faves_ingested_total", nil, float64(wantFaves)},
+		{"photorec_flickr_calls_total", map[string]string{"method": "flickr.favorites.getPublicList", "outcome": "ok"}, float64(wantCalls)},
+		{"photorec_flickr_calls_total", map[string]string{"method": "flickr.contacts.getPublicList", "outcome": "ok"}, 1},
+	}
+	for _, mt := range metrics {
+		if got := counterSum(t, reg, mt.name, mt.labels); got != mt.want {
+			t.Errorf("%s%v = %v, want %v", mt.name, mt.labels, got, mt.want)
+		}
+	}
+	hists := []struct {
+		name   string
+		labels map[string]string
+		want   uint64
+	}{
+		{"photorec_refresh_duration_seconds", map[string]string{"outcome": StateComplete}, 1},
+		{"photorec_task_duration_seconds", map[string]string{"type": "graph:ingest", "outcome": "ok"}, uint64(1 + len(ns))},
+		{"photorec_task_duration_seconds", map[string]string{"type": "flickr:pull-neighbor", "outcome": "ok"}, uint64(len(ns))},
+		{"photorec_flickr_ratelimit_wait_seconds", map[string]string{"lane": "interactive"}, 2},
+	}
+	for _, h := range hists {
+		if got := histCount(t, reg, h.name, h.labels); got != h.want {
+			t.Errorf("%s%v count = %d, want %d", h.name, h.labels, got, h.want)
+		}
+	}
+	// The scheduler samples queue depth; the ingest queue exists by now.
+	for i := 0; histCount(t, reg, "photorec_queue_tasks", nil) == 0; i++ {
+		if i > 500 {
+			t.Fatal("photorec_queue_tasks never sampled")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// histCount sums the sample counts of a histogram family (or, for a gauge, counts its series)
+// over the series whose labels include want.
+func histCount(t *testing.T, reg *prometheus.Registry, name string, want map[string]string) uint64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n uint64
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+	metrics:
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if v, ok := want[l.GetName()]; ok && v != l.GetValue() {
+					continue metrics
+				}
+			}
+			if h := m.GetHistogram(); h != nil {
+				n += h.GetSampleCount()
+			} else {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // cmpProgress ignores times and the Changed counter (checked on their own).
