@@ -77,5 +77,5 @@ func startChild(t *testing.T, redisAddr, simURL string, extra ...string) *exec.C
 // nopTB lets the child build a flickr client with the test helper; it never fails.
 type nopTB struct{ testing.TB }
 
-func (nopTB) Helper()                       {}
+func (nopTB) Helper()                        {}
 func (nopTB) Fatalf(format string, a ...any) { panic(fmt.Sprintf(format, a...)) }
