@@ -226,7 +226,7 @@ func returnColumns(text string) []string {
 func blankOut(text string) string {
 	b := []byte(text)
 	for i := 0; i < len(b); i++ {
-		end := i
+		var end int
 		switch {
 		case strings.HasPrefix(text[i:], "//"):
 			end = skipTo(text, i, "\n") - 1

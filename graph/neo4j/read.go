@@ -47,13 +47,13 @@ func (s *Store) Photo(ctx context.Context, id string) (graph.Photo, error) {
 	})
 }
 
-// pullStateIn returns nsid's pull state and whether the user exists.
-func pullStateIn(ctx context.Context, t tx, nsid string) (graph.PullState, bool, error) {
+// pullStateIn returns nsid's pull state; the zero value if the user is unknown.
+func pullStateIn(ctx context.Context, t tx, nsid string) (graph.PullState, error) {
 	recs, err := run(ctx, t, cypher.PullState, nsidParams(nsid))
 	if err != nil || len(recs) == 0 {
-		return graph.PullState{}, false, err
+		return graph.PullState{}, err
 	}
-	return decodePullState(row{recs[0]}), true, nil
+	return decodePullState(row{recs[0]}), nil
 }
 
 // PullState returns nsid's pull bookkeeping; the zero value (and no error) if unknown.
@@ -62,8 +62,7 @@ func (s *Store) PullState(ctx context.Context, nsid string) (graph.PullState, er
 		return graph.PullState{}, err
 	}
 	ps, err := read(ctx, s, func(t tx) (graph.PullState, error) {
-		ps, _, err := pullStateIn(ctx, t, nsid)
-		return ps, err
+		return pullStateIn(ctx, t, nsid)
 	})
 	if err != nil {
 		return graph.PullState{}, fmt.Errorf("neo4j: pull state of %s: %w", nsid, err)
@@ -107,7 +106,7 @@ func (s *Store) Summary(ctx context.Context, nsid string) (graph.Summary, error)
 		if len(recs) == 0 {
 			return graph.Summary{}, notFound("user", nsid, graph.ErrNotFound)
 		}
-		ps, _, err := pullStateIn(ctx, t, nsid)
+		ps, err := pullStateIn(ctx, t, nsid)
 		if err != nil {
 			return graph.Summary{}, fmt.Errorf("neo4j: summary of %s: %w", nsid, err)
 		}

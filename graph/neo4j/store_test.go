@@ -42,7 +42,7 @@ func requireNeo4j(t *testing.T) string {
 	t.Helper()
 	uri := os.Getenv("TEST_NEO4J_URI")
 	if uri == "" {
-		t.Skip("TEST_NEO4J_URI is not set: the Neo4j behaviour tests need a real Neo4j (see openTestStore)")
+		t.Skip("TEST_NEO4J_URI is not set: the Neo4j behavior tests need a real Neo4j (see openTestStore)")
 	}
 	return uri
 }
@@ -50,7 +50,10 @@ func requireNeo4j(t *testing.T) string {
 // TestConformance runs the graph.Store conformance suite against Neo4j.
 func TestConformance(t *testing.T) {
 	requireNeo4j(t)
-	graphtest.Run(t, func(t *testing.T) graph.Store { return openTestStore(t) })
+	graphtest.Run(t, func(t *testing.T) graph.Store {
+		t.Helper()
+		return openTestStore(t)
+	})
 }
 
 // TestMigrateRecordsVersions checks that Migrate records every version once and that running it
