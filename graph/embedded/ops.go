@@ -1,15 +1,15 @@
 package embedded
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
-	"sort"
 
 	"github.com/photorec/photorec/graph"
 )
 
 // Log record types. A record is one type byte and its payload; records are applied in sequence
-// order, both live (by the committer) and when the log is replayed on Open, by the same code.
+// order, both live (by Store.applyLoop) and when the log is replayed on Open, by the same code.
 const (
 	recUpsertUsers byte = iota + 1
 	recAddFaves
@@ -320,7 +320,7 @@ func (s *state) applyAddFaves(d *dec) {
 		x.pulls[string(pull)] = append(x.pulls[string(pull)], seen...)
 	}
 	if len(add) > 0 {
-		sort.SliceStable(add, func(i, j int) bool { return add[i].p < add[j].p })
+		slices.SortStableFunc(add, func(a, b pending) int { return cmp.Compare(a.p, b.p) })
 		// Keep one per photo: the last known time.
 		w := 0
 		for _, a := range add {

@@ -9,8 +9,8 @@ import (
 
 const none = math.MaxUint32 // "no user" in photo.owner
 
-// state is the whole graph in memory. Writers (the committer goroutine) hold Store.mu for
-// writing while they apply; readers hold it for reading.
+// state is the whole graph in memory. The one writer (Store.applyLoop) holds Store.mu for
+// writing while it applies; readers hold it for reading.
 type state struct {
 	seq      uint64 // last applied log sequence number
 	userIdx  map[string]uint32

@@ -39,9 +39,10 @@ type Options struct {
 // ErrClosed is returned by every call on a closed Store.
 var ErrClosed = errors.New("embedded: store closed")
 
-// Store is the embedded engine. Writes are queued to one committer goroutine, which appends a
-// group of them to the log in one bbolt transaction (one fsync), then applies them in log order;
-// a write returns once it is durable and visible. Reads share a read lock and are served while
+// Store is the embedded engine. Writes are queued to a two-stage pipeline: logLoop appends a
+// group of them to the log in one bbolt transaction (one commit, fsynced), then applyLoop applies
+// them in log order while the next group is being logged; a write returns once it is durable
+// and visible. Reads share a read lock and are served while
 // writes are committed; they wait only while a group is applied to memory.
 type Store struct {
 	dir      string
@@ -59,13 +60,14 @@ type Store struct {
 	queue   chan *write
 	done    chan struct{}
 
-	// Owned by the committer goroutine.
+	// Owned by logLoop (after Open).
 	wal      *bolt.DB
 	walGen   uint64
 	oldWALs  []string // WAL files fully covered by the next snapshot
-	walBytes int64    // log bytes since the last snapshot
-	snapSize int64
-	pool     sync.Pool // *scratch
+	walBytes int64    // log bytes since the last rotation
+	applyCh  chan committed
+	snapSize atomic.Int64 // bytes of the last snapshot, set by applyLoop
+	pool     sync.Pool    // *scratch
 }
 
 // write is one queued record and the reply channel of its writer.
@@ -79,7 +81,7 @@ type write struct {
 var walBucket = []byte("wal")
 
 // Open opens (or creates) the store in opts.Dir: it loads the newest snapshot, replays the log
-// written after it, and starts the committer. One process may open a Dir at a time.
+// written after it, and starts the writer pipeline. One process may open a Dir at a time.
 func Open(ctx context.Context, opts Options) (*Store, error) {
 	if opts.Dir == "" {
 		return nil, errors.New("embedded: Options.Dir is required")
@@ -109,6 +111,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		log:     opts.Logger,
 		snapMin: opts.SnapshotBytes,
 		queue:   make(chan *write, 1024),
+		applyCh: make(chan committed, 4),
 		done:    make(chan struct{}),
 	}
 	start := time.Now()
@@ -121,7 +124,8 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	s.log.Info("graph store opened", "dir", s.dir, "users", len(s.st.users), "photos", s.st.known,
 		"faves", s.st.faves, "seq", s.st.seq, "duration_ms", time.Since(start).Milliseconds())
-	go s.commitLoop()
+	go s.logLoop()
+	go s.applyLoop()
 	return s, nil
 }
 
@@ -154,7 +158,7 @@ func (s *Store) load(ctx context.Context) error {
 		}
 		s.st = st
 		if fi, err := os.Stat(newest); err == nil {
-			s.snapSize = fi.Size()
+			s.snapSize.Store(fi.Size())
 		}
 		for _, old := range snaps[:len(snaps)-1] {
 			_ = os.Remove(filepath.Join(s.dir, old))
@@ -175,7 +179,7 @@ func (s *Store) load(ctx context.Context) error {
 			s.walGen = g
 		}
 	}
-	if s.snapSize > 64<<20 || replayed > 0 {
+	if s.snapSize.Load() > 64<<20 || replayed > 0 {
 		debug.FreeOSMemory() // return the transient load buffers to the OS
 	}
 	s.walGen++
@@ -268,12 +272,29 @@ func (s *Store) lock() error {
 	return nil
 }
 
-// commitLoop is the only writer: it takes every queued write, logs them in one transaction,
-// applies them in order and replies. It snapshots when the log has grown enough.
-func (s *Store) commitLoop() {
-	defer close(s.done)
-	group := make([]*write, 0, 64)
+// committed is a group of writes durable in the log, or a snapshot marker, on its way to the
+// applier.
+type committed struct {
+	group []*write
+	snap  *snapshotMarker
+}
+
+// snapshotMarker asks the applier for a snapshot once it has applied everything before it.
+// covered are the WAL files (already closed) that the snapshot makes redundant.
+type snapshotMarker struct {
+	covered []string
+	req     *write // a Snapshot call waiting for the result, or nil
+}
+
+// logLoop is the first stage of the writer pipeline and the only WAL writer: it takes every
+// queued write, appends the group to the log in one transaction (one fsync), and hands the group
+// to applyLoop; while one group is applied, the next is made durable. It rotates the WAL when
+// the log has grown enough and asks applyLoop for the snapshot that makes the old files
+// redundant.
+func (s *Store) logLoop() {
+	defer close(s.applyCh)
 	var next *write // a write taken from the queue but not yet in a group
+	nextSeq := s.st.seq + 1
 	for {
 		w := next
 		next = nil
@@ -283,15 +304,14 @@ func (s *Store) commitLoop() {
 				return
 			}
 		}
-		if w.rec == nil { // a snapshot request
-			w.err = s.snapshot()
-			close(w.reply)
+		if w.rec == nil { // a Snapshot call
+			s.rotate(w)
 			continue
 		}
-		group = append(group[:0], w)
+		group := []*write{w}
 		size := len(w.rec)
 	drain:
-		for len(group) < 256 && size < 8<<20 {
+		for len(group) < 512 && size < 8<<20 {
 			select {
 			case w, ok := <-s.queue:
 				if !ok {
@@ -307,17 +327,27 @@ func (s *Store) commitLoop() {
 				break drain
 			}
 		}
-		s.commit(group)
-		if s.walBytes >= max(s.snapMin, s.snapSize) {
-			if err := s.snapshot(); err != nil {
-				s.log.Error("graph snapshot failed", "err", err)
+		if err := s.append(nextSeq, group); err != nil {
+			for _, w := range group {
+				w.err = err
+				close(w.reply)
 			}
+			continue
+		}
+		nextSeq += uint64(len(group))
+		s.walBytes += int64(size)
+		s.applyCh <- committed{group: group}
+		if s.walBytes >= max(s.snapMin, s.snapSize.Load()) {
+			s.rotate(nil)
 		}
 	}
 }
 
-func (s *Store) commit(group []*write) {
-	first := s.st.seq + 1 // only the committer changes seq, so reading it unlocked is safe
+// append writes group to the log with sequence numbers from first on, durably.
+func (s *Store) append(first uint64, group []*write) error {
+	if s.wal == nil {
+		return errors.New("embedded: log unavailable after a failed rotation")
+	}
 	err := s.wal.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(walBucket)
 		b.FillPercent = 1 // keys only ever grow
@@ -331,59 +361,96 @@ func (s *Store) commit(group []*write) {
 		return nil
 	})
 	if err != nil {
-		err = fmt.Errorf("embedded: append to log: %w", err)
-		for _, w := range group {
-			w.err = err
-			close(w.reply)
-		}
-		return
+		return fmt.Errorf("embedded: append to log: %w", err)
 	}
-	s.mu.Lock()
-	for _, w := range group {
-		w.res, w.err = s.st.apply(w.rec)
-		s.st.seq++
-		s.walBytes += int64(len(w.rec))
-	}
-	s.mu.Unlock()
-	for _, w := range group {
-		close(w.reply)
-	}
+	return nil
 }
 
-// snapshot writes the state to a snapshot file and drops the WAL files it covers. Writers wait
-// in the queue meanwhile; readers do not wait.
-func (s *Store) snapshot() error {
-	start := time.Now()
+// rotate closes the current WAL file, opens the next one, and asks applyLoop for a snapshot
+// covering every closed file. req, if not nil, gets the snapshot's result.
+func (s *Store) rotate(req *write) {
+	fail := func(err error) {
+		if req != nil {
+			req.err = err
+			close(req.reply)
+		} else {
+			s.log.Error("graph log rotation failed", "err", err)
+		}
+	}
+	if s.wal == nil {
+		fail(errors.New("embedded: log unavailable after a failed rotation"))
+		return
+	}
 	covered := walName(s.walGen)
 	if err := s.wal.Close(); err != nil {
-		return fmt.Errorf("embedded: close log: %w", err)
+		s.wal = nil
+		fail(fmt.Errorf("embedded: close log: %w", err))
+		return
 	}
+	s.wal = nil
 	s.oldWALs = append(s.oldWALs, covered)
 	s.walGen++
 	if err := s.openWAL(); err != nil {
-		return err
+		fail(err)
+		return
 	}
-	// Readers may hold mu.RLock concurrently: writeSnapshot only reads st.
+	s.walBytes = 0
+	m := &snapshotMarker{covered: s.oldWALs, req: req}
+	s.oldWALs = nil
+	s.applyCh <- committed{snap: m}
+}
+
+// applyLoop is the second stage: it applies committed groups in log order, replies to their
+// writers, and writes snapshots when asked.
+func (s *Store) applyLoop() {
+	defer close(s.done)
+	for c := range s.applyCh {
+		if c.snap != nil {
+			err := s.snapshot(c.snap.covered)
+			if err != nil && c.snap.req == nil {
+				s.log.Error("graph snapshot failed", "err", err)
+			}
+			if c.snap.req != nil {
+				c.snap.req.err = err
+				close(c.snap.req.reply)
+			}
+			continue
+		}
+		s.mu.Lock()
+		for _, w := range c.group {
+			w.res, w.err = s.st.apply(w.rec)
+			s.st.seq++
+		}
+		s.mu.Unlock()
+		for _, w := range c.group {
+			close(w.reply)
+		}
+	}
+}
+
+// snapshot writes the state (everything up to the marker) to a snapshot file and deletes the
+// WAL files it covers. Writers keep logging meanwhile; readers are not blocked: only applyLoop
+// changes the state, and it is busy here.
+func (s *Store) snapshot(covered []string) error {
+	start := time.Now()
 	size, err := writeSnapshot(s.dir, s.st)
 	if err != nil {
 		return err
 	}
-	for _, name := range s.oldWALs {
+	for _, name := range covered {
 		if err := os.Remove(filepath.Join(s.dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			s.log.Warn("graph log cleanup failed", "file", name, "err", err)
 		}
 	}
-	s.oldWALs = s.oldWALs[:0]
 	entries, _ := os.ReadDir(s.dir)
 	for _, e := range entries {
 		if n := e.Name(); strings.HasPrefix(n, "snapshot-") && n != snapshotName(s.st.seq) {
 			_ = os.Remove(filepath.Join(s.dir, n))
 		}
 	}
-	s.log.Info("graph snapshot written", "seq", s.st.seq, "bytes", size, "log_bytes", s.walBytes,
+	s.log.Info("graph snapshot written", "seq", s.st.seq, "bytes", size,
 		"duration_ms", time.Since(start).Milliseconds())
-	s.snapSize = size
-	s.walBytes = 0
+	s.snapSize.Store(size)
 	return nil
 }
 
@@ -410,7 +477,7 @@ func (s *Store) submit(ctx context.Context, w *write) error {
 	return w.err
 }
 
-// Close stops the committer after the queued writes and closes the files. Idempotent.
+// Close stops the writer pipeline after the queued writes and closes the files. Idempotent.
 func (s *Store) Close() error {
 	s.closeMu.Lock()
 	if s.closed.Swap(true) {
