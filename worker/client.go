@@ -52,6 +52,7 @@ type ClientOptions struct {
 type Client struct {
 	st    state
 	q     *asynq.Client
+	insp  *asynq.Inspector
 	graph PullStates
 	pipe  Pipeline
 	log   *slog.Logger
@@ -77,6 +78,7 @@ func NewClient(opts ClientOptions) (*Client, error) {
 	return &Client{
 		st:    state{rdb: opts.Redis, p: pipe.KeyPrefix, ttl: pipe.RunTTL},
 		q:     asynq.NewClientFromRedisClient(opts.Redis),
+		insp:  asynq.NewInspectorFromRedisClient(opts.Redis),
 		graph: opts.Graph,
 		pipe:  pipe,
 		log:   opts.Logger,
@@ -201,6 +203,9 @@ func (c *Client) startJob(ctx context.Context, run string, p task.Pull, queue st
 		// Joined the pull queued, running, or waiting for its ingest. It may have landed
 		// just before we registered.
 		c.log.DebugContext(ctx, "pull joined", "run_id", run, "job", p.Job)
+		if queue == task.QueueInteractive {
+			c.promote(ctx, p.Job)
+		}
 		if freshOK {
 			if fresh, ferr := c.st.isFresh(ctx, p.Job); ferr == nil && fresh {
 				return c.finish(ctx, run, p.Job, outcomeDone)
@@ -208,11 +213,7 @@ func (c *Client) startJob(ctx context.Context, run string, p task.Pull, queue st
 		}
 		return nil
 	}
-	t, err := task.NewPull(p)
-	if err == nil {
-		_, err = c.q.EnqueueContext(ctx, t, asynq.TaskID(task.PullTaskID(p.Job)), asynq.Queue(queue),
-			asynq.MaxRetry(c.pipe.MaxRetry), asynq.Timeout(c.pipe.PullTimeout))
-	}
+	err = c.enqueuePull(ctx, p, queue)
 	c.log.DebugContext(ctx, "pull enqueued", "run_id", run, "job", p.Job, "pull_id", p.PullID, "queue", queue, "err", err)
 	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
 		_ = c.st.unlock(ctx, p.Job)
@@ -220,6 +221,48 @@ func (c *Client) startJob(ctx context.Context, run string, p task.Pull, queue st
 		return c.failJob(ctx, run, p.Job, fmt.Errorf("worker: enqueue %s: %w", p.Job, err))
 	}
 	return nil
+}
+
+// promote moves job's pull, when it is still pending on a background queue, to the
+// interactive queue and lane: a person now waits for it (a fave of a neighbor's photo while the
+// neighbors are still being pulled). A pull picked up meanwhile is left alone.
+func (c *Client) promote(ctx context.Context, job string) {
+	id := task.PullTaskID(job)
+	for _, q := range []string{task.QueuePullFirst, task.QueuePull} {
+		ti, err := c.insp.GetTaskInfo(q, id)
+		if err != nil || ti.State != asynq.TaskStatePending {
+			continue
+		}
+		p, err := task.ParsePull(asynq.NewTask(ti.Type, ti.Payload))
+		if err != nil {
+			return
+		}
+		if err := c.insp.DeleteTask(q, id); err != nil {
+			return // a worker took it meanwhile
+		}
+		p.Lane = task.LaneInteractive
+		if err := c.enqueuePull(ctx, p, task.QueueInteractive); err != nil {
+			// Put it back where it was; the job lock is still held, so it must exist somewhere.
+			p.Lane = task.LaneBackground
+			if err2 := c.enqueuePull(ctx, p, q); err2 != nil {
+				c.log.ErrorContext(ctx, "pull lost while promoting", "job", job, "err", errors.Join(err, err2))
+				_ = c.endJob(ctx, job, outcomeFailed)
+			}
+			return
+		}
+		c.log.DebugContext(ctx, "pull promoted", "job", job, "from", q)
+		return
+	}
+}
+
+func (c *Client) enqueuePull(ctx context.Context, p task.Pull, queue string) error {
+	t, err := task.NewPull(p)
+	if err != nil {
+		return err
+	}
+	_, err = c.q.EnqueueContext(ctx, t, asynq.TaskID(task.PullTaskID(p.Job)), asynq.Queue(queue),
+		asynq.MaxRetry(c.pipe.MaxRetry), asynq.Timeout(c.pipe.PullTimeout))
+	return err
 }
 
 // failJob counts job as failed in run and returns cause.

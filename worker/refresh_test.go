@@ -5,8 +5,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hibiken/asynq"
+
 	"github.com/photorec/photorec/flickr/flickrtest"
 	"github.com/photorec/photorec/graph"
+	"github.com/photorec/photorec/worker/task"
 )
 
 // photoNotFavedBy returns a photo of the world that nsid has not faved, whose owner is neither
@@ -193,5 +196,51 @@ func TestSchedulersDoNotDuplicate(t *testing.T) {
 	time.Sleep(3 * time.Second)
 	if calls := e.sim.Calls()["flickr.contacts.getPublicList"]; calls != len(users) {
 		t.Errorf("contacts calls = %d, want %d (one user pull per registered user)", calls, len(users))
+	}
+}
+
+func TestFavePromotesQueuedPull(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ctx := context.Background()
+	c, err := NewClient(ClientOptions{Redis: e.rdb, Graph: e.store, Logger: testLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := userWith(t, e.world, 50, 300)
+	b := userWith(t, e.world, 50, 300, a.NSID)
+	owner := userWith(t, e.world, 20, 300, a.NSID, b.NSID)
+	// a's run queued the owner as a background neighbor; no puller runs yet.
+	run, _, err := c.st.startRun(ctx, a.NSID, newID(), string(ReasonSchedule), time.Now(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.startNeighborPull(ctx, run, owner.NSID, task.QueuePull, task.LaneBackground); err != nil {
+		t.Fatal(err)
+	}
+	// b faves one of the owner's photos: the same pull moves to the interactive queue.
+	if err := c.FaveAdded(ctx, b.NSID, graph.Photo{ID: "1", Owner: owner.NSID}); err != nil {
+		t.Fatal(err)
+	}
+	id := task.PullTaskID(neighborJob(owner.NSID))
+	if _, err := c.insp.GetTaskInfo(task.QueuePull, id); err == nil {
+		t.Errorf("pull still on the %s queue after a fave", task.QueuePull)
+	}
+	ti, err := c.insp.GetTaskInfo(task.QueueInteractive, id)
+	if err != nil {
+		t.Fatalf("pull not on the interactive queue: %v", err)
+	}
+	p, err := task.ParsePull(asynq.NewTask(ti.Type, ti.Payload))
+	if err != nil || p.Lane != task.LaneInteractive {
+		t.Errorf("promoted pull lane = %q (err %v), want %q", p.Lane, err, task.LaneInteractive)
+	}
+	// One pull then ends both runs.
+	e.start(Options{})
+	for _, nsid := range []string{a.NSID, b.NSID} {
+		if got := waitDone(t, c, nsid, time.Minute); got.State != StateComplete || got.Done != 1 {
+			t.Errorf("run of %s = %+v, want complete with the one shared pull", nsid, got)
+		}
+	}
+	if calls, want := e.sim.Calls()["flickr.favorites.getPublicList"], favePages(owner.Faves, 1000); calls != want {
+		t.Errorf("favorites calls = %d, want %d", calls, want)
 	}
 }
