@@ -310,3 +310,47 @@ func TestMigrationsAppendOnly(t *testing.T) {
 		t.Errorf("SHA256SUMS lists %s, which does not exist: migrations are never deleted", f)
 	}
 }
+
+var (
+	constraintRE = regexp.MustCompile(`(?is)FOR\s*\(\s*\w+\s*:\s*(\w+)\s*\)\s*REQUIRE\s*\w+\.(\w+)\s+IS\s+UNIQUE`)
+	mergeNodeRE  = regexp.MustCompile(`(?s)MERGE\s*\(\s*\w*\s*:\s*(\w+)\s*\{\s*(\w+)\s*:[^,}]*\}\s*\)`)
+	mergeAnyRE   = regexp.MustCompile(`MERGE\s*\(`)
+	mergeRelRE   = regexp.MustCompile(`MERGE\s*\(\s*\w+\s*\)\s*-\[`)
+)
+
+// TestMergeOnConstrainedKeys checks the idempotency rule: every node MERGE names exactly one
+// property, and that (label, property) has a unique constraint created by a migration; every
+// other MERGE joins two bound nodes with a relationship.
+func TestMergeOnConstrainedKeys(t *testing.T) {
+	constrained := map[string]bool{}
+	ms, err := Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		for _, c := range constraintRE.FindAllStringSubmatch(m.Text, -1) {
+			constrained[c[1]+"."+c[2]] = true
+		}
+	}
+	if len(constrained) < 2 {
+		t.Fatalf("found constraints %v; the scan is broken", constrained)
+	}
+	merges := 0
+	for _, st := range Store() {
+		code := blankOut(st.Text)
+		nodes := mergeNodeRE.FindAllStringSubmatch(code, -1)
+		for _, n := range nodes {
+			if !constrained[n[1]+"."+n[2]] {
+				t.Errorf("%s: MERGE on %s.%s, which no migration constrains", st.File, n[1], n[2])
+			}
+		}
+		rels := mergeRelRE.FindAllStringIndex(code, -1)
+		if all := len(mergeAnyRE.FindAllStringIndex(code, -1)); all != len(nodes)+len(rels) {
+			t.Errorf("%s: %d MERGE clauses, only %d on one constrained key or between bound nodes", st.File, all, len(nodes)+len(rels))
+		}
+		merges += len(nodes) + len(rels)
+	}
+	if merges < 10 {
+		t.Errorf("found %d MERGE clauses; the scan is broken", merges)
+	}
+}

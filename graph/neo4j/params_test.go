@@ -282,3 +282,41 @@ func TestSealedCopied(t *testing.T) {
 		t.Errorf("sealed param = %q after the caller changed its slice", got)
 	}
 }
+
+// TestOnlyStatementText checks that Cypher reaches Neo4j only through run, which sends a
+// statement's embedded text, and that no Go string in the backend looks like Cypher: parameters
+// only, never built queries.
+func TestOnlyStatementText(t *testing.T) {
+	cypherish := regexp.MustCompile(`\b(MATCH|MERGE|RETURN|CREATE|DELETE|UNWIND|CALL)\b`)
+	runs := 0
+	for name, f := range packageFiles(t, false) {
+		for _, decl := range f.Decls {
+			fn, ok := decl.(*ast.FuncDecl)
+			if !ok {
+				continue
+			}
+			ast.Inspect(fn, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.BasicLit:
+					if n.Kind == token.STRING && cypherish.MatchString(n.Value) {
+						t.Errorf("%s: %s: string %s looks like Cypher", name, fn.Name.Name, n.Value)
+					}
+				case *ast.CallExpr:
+					sel, ok := n.Fun.(*ast.SelectorExpr)
+					if !ok || sel.Sel.Name != "Run" || len(n.Args) != 3 {
+						return true
+					}
+					runs++
+					text, ok := n.Args[1].(*ast.SelectorExpr)
+					if fn.Name.Name != "run" || !ok || text.Sel.Name != "Text" {
+						t.Errorf("%s: %s calls Run with something other than a statement's Text", name, fn.Name.Name)
+					}
+				}
+				return true
+			})
+		}
+	}
+	if runs != 1 {
+		t.Errorf("found %d calls of Run, want exactly the one in run", runs)
+	}
+}
