@@ -15,4 +15,8 @@ package graph
 //     (it must still name a known algorithm).
 //   - FAVED-edge times (Fave.FavedAt, PullState.NewestFaveAt) have one-second resolution.
 //   - Writes that name a user create it (as MERGE would), so Register, PutToken, SetContacts and
-//     the dismissals of a user the store has not seen yet succeed.
+//     the dismissals of a user the store has not seen yet succeed. RemoveFave and DeleteToken
+//     create nothing. Dismissing a photo the store has not seen is allowed; it applies once the
+//     photo arrives.
+//   - Re-adding a FAVED edge keeps it once; a known FavedAt replaces the stored one, a zero one
+//     never erases it.

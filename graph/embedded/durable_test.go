@@ -379,3 +379,36 @@ func TestKill9(t *testing.T) {
 		must(t, s.Close())
 	}
 }
+
+// Pulls abandoned by a crashed worker are bounded, and finishing one late removes nothing.
+func TestAbandonedPulls(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(ctx, Options{Dir: dir})
+	must(t, err)
+	for i := 0; i < maxOpenPulls+2; i++ {
+		must(t, s.AddFaves(ctx, graph.FavesBatch{User: "u", PullID: fmt.Sprint("pull-", i), At: time.Unix(1e9, 0),
+			Faves: []graph.Fave{{Photo: graph.Photo{ID: fmt.Sprint(100 + i), Owner: "o"}}}}))
+	}
+	s = reopen(t, s, dir) // the bookkeeping survives a restart
+	s.mu.RLock()
+	open := len(s.st.users[s.st.userIdx["u"]].x.pulls)
+	s.mu.RUnlock()
+	if open != maxOpenPulls {
+		t.Errorf("%d pulls in progress kept, want %d", open, maxOpenPulls)
+	}
+	// pull-0 was dropped: finishing it as full must not wipe faves it never saw.
+	must(t, s.FinishPull(ctx, graph.PullDone{User: "u", PullID: "pull-0", Kind: graph.PullFull, At: time.Unix(1e9, 0)}))
+	sum, err := s.Summary(ctx, "u")
+	must(t, err)
+	if sum.Faves != maxOpenPulls+2 {
+		t.Errorf("faves after finishing a dropped pull = %d, want %d", sum.Faves, maxOpenPulls+2)
+	}
+	// The newest pull is still tracked: finishing it as full keeps only what it saw.
+	must(t, s.FinishPull(ctx, graph.PullDone{User: "u", PullID: fmt.Sprint("pull-", maxOpenPulls+1), Kind: graph.PullFull, At: time.Unix(1e9, 0)}))
+	sum, err = s.Summary(ctx, "u")
+	must(t, err)
+	if sum.Faves != 1 {
+		t.Errorf("faves after finishing the newest full pull = %d, want 1", sum.Faves)
+	}
+	must(t, s.Close())
+}

@@ -313,11 +313,7 @@ func (s *state) applyAddFaves(d *dec) {
 		add = append(add, pending{p, f.at})
 	}
 	if len(seen) > 0 {
-		x := s.extra(u)
-		if x.pulls == nil {
-			x.pulls = map[string][]uint32{}
-		}
-		x.pulls[string(pull)] = append(x.pulls[string(pull)], seen...)
+		s.extra(u).notePull(pull, seen)
 	}
 	if len(add) > 0 {
 		slices.SortStableFunc(add, func(a, b pending) int { return cmp.Compare(a.p, b.p) })

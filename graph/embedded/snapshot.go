@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 )
 
 const snapMagic = "PHOTOREC-SNAPSHOT-1\n"
@@ -94,15 +93,14 @@ func writeSnapshot(dir string, st *state) (int64, error) {
 			e.bool1(x.token != nil)
 			e.bytes(x.token)
 			e.str(x.lastFinished)
-			ids := make([]string, 0, len(x.pulls))
-			for id := range x.pulls {
-				ids = append(ids, id)
+			e.uvar(uint64(len(x.pulls)))
+			for _, p := range x.pulls {
+				e.str(p.id)
+				e.u32s(p.seen)
 			}
-			sort.Strings(ids)
-			e.uvar(uint64(len(ids)))
-			for _, id := range ids {
+			e.uvar(uint64(len(x.dropped)))
+			for _, id := range x.dropped {
 				e.str(id)
-				e.u32s(x.pulls[id])
 			}
 		}
 		if len(e.b) > 1<<16 {
@@ -221,11 +219,11 @@ func readSnapshot(path string) (*state, error) {
 			x.lastFinished = d.str()
 			npulls := d.count()
 			for j := 0; j < npulls && d.err == nil; j++ {
-				if x.pulls == nil {
-					x.pulls = map[string][]uint32{}
-				}
-				id := d.str()
-				x.pulls[id] = d.u32s()
+				x.pulls = append(x.pulls, pullSeen{id: d.str(), seen: d.u32s()})
+			}
+			ndropped := d.count()
+			for j := 0; j < ndropped && d.err == nil; j++ {
+				x.dropped = append(x.dropped, d.str())
 			}
 			st.follows += len(x.contacts)
 		}

@@ -40,9 +40,53 @@ type userExtra struct {
 	lastFullPull    int64
 	lastVisit       int64
 	registered      bool
-	token           []byte              // nil when none
-	lastFinished    string              // PullID of the last finished pull: FinishPull is idempotent
-	pulls           map[string][]uint32 // pulls in progress: photo indexes seen (unsorted, may repeat)
+	token           []byte     // nil when none
+	lastFinished    string     // PullID of the last finished pull: FinishPull is idempotent
+	pulls           []pullSeen // pulls in progress, oldest first, at most maxOpenPulls
+	dropped         []string   // IDs of the last pulls dropped from pulls, at most maxOpenPulls
+}
+
+// pullSeen is a pull in progress: the photos its batches carried (unsorted, may repeat).
+type pullSeen struct {
+	id   string
+	seen []uint32
+}
+
+// maxOpenPulls bounds the pulls in progress kept per user: a pull abandoned by a crashed worker
+// is dropped once newer ones start. Finishing a dropped pull removes nothing: its view is lost.
+const maxOpenPulls = 4
+
+// notePull records that pull carried photos seen.
+func (x *userExtra) notePull(pull []byte, seen []uint32) {
+	for i := range x.pulls {
+		if x.pulls[i].id == string(pull) {
+			x.pulls[i].seen = append(x.pulls[i].seen, seen...)
+			return
+		}
+	}
+	if len(x.pulls) == maxOpenPulls {
+		if len(x.dropped) == maxOpenPulls {
+			x.dropped = slices.Delete(x.dropped, 0, 1)
+		}
+		x.dropped = append(x.dropped, x.pulls[0].id)
+		x.pulls = slices.Delete(x.pulls, 0, 1)
+	}
+	x.pulls = append(x.pulls, pullSeen{id: string(pull), seen: seen})
+}
+
+// takePull removes and returns the photos seen by pull.
+func (x *userExtra) takePull(pull string) []uint32 {
+	for i := range x.pulls {
+		if x.pulls[i].id == pull {
+			seen := x.pulls[i].seen
+			x.pulls = slices.Delete(x.pulls, i, i+1)
+			if len(x.pulls) == 0 {
+				x.pulls = nil
+			}
+			return seen
+		}
+	}
+	return nil
 }
 
 // photo is one node. owner is none for photos known only from a dismissal.
@@ -164,10 +208,10 @@ func (s *state) finishPull(u uint32, pullID string, full bool, at int64) {
 	if x.lastFinished == pullID && pullID != "" {
 		return
 	}
-	seen := x.pulls[pullID]
-	delete(x.pulls, pullID)
-	if len(x.pulls) == 0 {
-		x.pulls = nil
+	seen := x.takePull(pullID)
+	if full && slices.Contains(x.dropped, pullID) {
+		full = false // its view of the faves was dropped: remove nothing
+		x.lastFullPull = at
 	}
 	if full {
 		sort.Slice(seen, func(i, j int) bool { return seen[i] < seen[j] })

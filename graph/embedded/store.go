@@ -36,6 +36,8 @@ type Options struct {
 	SnapshotBytes int64
 }
 
+var _ graph.Store = (*Store)(nil)
+
 // ErrClosed is returned by every call on a closed Store.
 var ErrClosed = errors.New("embedded: store closed")
 

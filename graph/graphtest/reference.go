@@ -82,7 +82,9 @@ func (m *Model) AddFaves(b graph.FavesBatch) {
 			set = map[string]time.Time{}
 			m.Faves[b.User] = set
 		}
-		set[p.ID] = f.FavedAt
+		if old, ok := set[p.ID]; !ok || !f.FavedAt.IsZero() || old.IsZero() {
+			set[p.ID] = f.FavedAt
+		}
 	}
 	m.UpsertUsers(b.Owners)
 }
