@@ -9,7 +9,7 @@
 #      the vendored schemas in deploy/schemas/, plus a known-bad manifest that must be rejected.
 #   2. The vendored schemas are exactly what deploy/tools/k8sschema generates from the pinned
 #      Kubernetes and KEDA sources (fetched through the Go module proxy).
-#   3. deploy/tools tests: compose.yaml through compose-go (the loader of `docker compose config`),
+#   3. deploy/tools vet, golangci-lint and tests: compose.yaml through compose-go (the loader of `docker compose config`),
 #      alert rules and dashboard through Prometheus's PromQL parser.
 #   4. deploy tests in the main module: example config == config defaults, every deployed
 #      environment loads with config.Load, kustomization lists every manifest, every metric the
@@ -21,6 +21,9 @@ set -euo pipefail
 KUBECONFORM=github.com/yannh/kubeconform/cmd/kubeconform@v0.7.0
 K8S_MODULE=k8s.io/kubernetes@v1.36.3
 KEDA_MODULE=github.com/kedacore/keda/v2@v2.21.0
+# deploy/tools is its own module, outside `go tool task lint`: lint it here with the same pinned
+# golangci-lint and the repository's .golangci.yml (the version must match Taskfile.yml).
+GOLANGCI_LINT_VERSION=v2.15.0
 # Every kind deploy/k8s uses. kubeconform fails on a kind with no schema: add it here and run
 # `deploy/validate.sh schemas`.
 KINDS=(
@@ -113,8 +116,14 @@ fi
 schemas=("$deploy_dir"/schemas/*.json)
 echo "deploy/schemas: up to date (${#schemas[@]} schemas)"
 
-step "deploy/tools tests (compose-go, PromQL)"
-(cd "$deploy_dir/tools" && go vet ./... && go test -count=1 ./...)
+step "deploy/tools: vet, golangci-lint $GOLANGCI_LINT_VERSION, tests (compose-go, PromQL)"
+if ! grep -q "GOLANGCI_LINT_VERSION: $GOLANGCI_LINT_VERSION\$" "$root/Taskfile.yml"; then
+  echo "Taskfile.yml pins another golangci-lint than GOLANGCI_LINT_VERSION=$GOLANGCI_LINT_VERSION here" >&2
+  exit 1
+fi
+(cd "$deploy_dir/tools" && go vet ./... \
+  && go run "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$GOLANGCI_LINT_VERSION" run --config ../../.golangci.yml ./... \
+  && go test -count=1 ./...)
 
 step "deploy tests (config defaults, deployed environments, metrics, Dockerfile build)"
 (cd "$root" && go vet ./deploy && go test -count=1 ./deploy)
