@@ -14,9 +14,12 @@
 // semantic errors, deprecations, and labels, relationship types, property keys or functions
 // outside schema.json / Neo4j's function catalogue).
 //
-// Usage: node lint.mjs DIR_OR_FILE...   exits 1 when any file fails.
-//        node lint.mjs --self-test      lints testdata/good (must pass) and testdata/bad (each
-//                                       file must fail with the text of its "// expect:" line).
+// Usage: node lint.mjs DIR_OR_FILE...   runs the self-test first (so a linter that stopped
+//                                       finding problems fails too), then lints; exits 1 when
+//                                       the self-test or any file fails.
+//        node lint.mjs --self-test      only the self-test: testdata/good must pass, and each
+//                                       file of testdata/bad must fail with the text of its
+//                                       "// expect:" line.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -174,5 +177,5 @@ if (args.length === 0) {
   console.error('usage: node lint.mjs DIR_OR_FILE... | --self-test');
   process.exit(2);
 }
-const ok = args[0] === '--self-test' ? selfTest() : lintAll(args);
+const ok = args[0] === '--self-test' ? selfTest() : selfTest() && lintAll(args);
 process.exit(ok ? 0 : 1);
