@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/photorec/photorec/config"
@@ -14,7 +16,8 @@ func cmdConfig(_ context.Context, args []string, stdout, stderr io.Writer) error
 Print the effective configuration (defaults, then the config file, then PHOTOREC_* environment
 variables) as TOML, with every secret that is set shown as `+config.Mask+`. The output is a valid
 config file. If the configuration is invalid, it is printed anyway, followed by every problem,
-and the exit status is 1.
+and the exit status is 1. PHOTOREC_* variables that name no key are listed on stderr
+(they are ignored: tests and benchmarks use the prefix too).
 
 With --keys, list every key instead: its environment variable, default and meaning.`)
 	cf := addConfigFlags(fs)
@@ -28,6 +31,9 @@ With --keys, list every key instead: its environment variable, default and meani
 	cfg, loadErr := cf.load()
 	if err := cfg.Redacted().WriteTOML(stdout); err != nil {
 		return err
+	}
+	if unknown := config.UnknownEnv(os.Environ()); len(unknown) > 0 {
+		fmt.Fprintf(stderr, "note: ignored environment variables that name no key: %s\n", strings.Join(unknown, ", "))
 	}
 	return loadErr
 }

@@ -142,9 +142,13 @@ func TestConfigMasksSecrets(t *testing.T) {
 	t.Setenv("PHOTOREC_SECURITY_TOKEN_KEY_FILE", secretFile)
 	t.Setenv("PHOTOREC_REDIS_URL", "redis://:url-secret-value@localhost:6379/0")
 
-	stdout, _, err := runCmd(t, "config", "--config", cfgFile)
+	t.Setenv("PHOTOREC_NEO4J_PASWORD", "typo")
+	stdout, stderr, err := runCmd(t, "config", "--config", cfgFile)
 	if err != nil {
 		t.Fatalf("config: %v", err)
+	}
+	if !strings.Contains(stderr, "ignored environment variables that name no key: PHOTOREC_NEO4J_PASWORD") {
+		t.Errorf("config does not point out the misspelled variable; stderr:\n%s", stderr)
 	}
 	for _, secret := range []string{"file-secret-value", "env-secret-value", "dG9rZW4ta2V5", "url-secret-value"} {
 		if strings.Contains(stdout, secret) {

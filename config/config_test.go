@@ -238,14 +238,10 @@ func TestLoadProblems(t *testing.T) {
 			wantText: []string{"use one"},
 		},
 		{
-			name:     "_FILE of a non-secret is unknown",
+			name:     "_FILE of a non-secret",
 			env:      []string{"PHOTOREC_DATA_DIR_FILE=" + secretFile},
-			wantKeys: []string{"PHOTOREC_DATA_DIR_FILE"},
-		},
-		{
-			name:     "unknown environment variable",
-			env:      []string{"PHOTOREC_NEO4J_PASWORD=typo"},
-			wantKeys: []string{"PHOTOREC_NEO4J_PASWORD"},
+			wantKeys: []string{"data_dir"},
+			wantText: []string{"only secrets are read from files"},
 		},
 		{
 			name:     "unknown file keys",
@@ -570,5 +566,24 @@ func TestWriteTOMLRoundTrip(t *testing.T) {
 	}
 	if diff := cmp.Diff(c, got); diff != "" {
 		t.Errorf("round trip (-want +got):\n%s\nTOML:\n%s", diff, b.String())
+	}
+}
+
+func TestUnknownEnv(t *testing.T) {
+	environ := []string{
+		"PHOTOREC_NEO4J_PASWORD=typo",
+		"PHOTOREC_BENCH_USERS=5000",
+		"PHOTOREC_NEO4J_PASSWORD=ok",
+		"PHOTOREC_ADMIN_PASSWORD_FILE=/run/secrets/admin",
+		"PHOTOREC_CONFIG=photorec.yaml",
+		"PHOTOREC_BENCH_USERS=again",
+		"HOME=/root",
+	}
+	want := []string{"PHOTOREC_BENCH_USERS", "PHOTOREC_NEO4J_PASWORD"}
+	if diff := cmp.Diff(want, config.UnknownEnv(environ)); diff != "" {
+		t.Errorf("UnknownEnv (-want +got):\n%s", diff)
+	}
+	if _, err := config.Load(config.Options{Environ: []string{"PHOTOREC_BENCH_USERS=5000"}}); err != nil {
+		t.Errorf("Load rejects a PHOTOREC_ variable that names no key: %v", err)
 	}
 }

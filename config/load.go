@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -35,8 +36,10 @@ type Options struct {
 // trailing newlines is the value; setting both is an error), and Options.Set.
 //
 // An unreadable or unparsable file is returned at once as the only error. Otherwise Load reports
-// every problem together, joined: values of the wrong type, unknown keys in the file, unknown
-// PHOTOREC_* variables, and everything Validate finds. A key whose value could not be read keeps
+// every problem together, joined: values of the wrong type, unknown keys in the file or in
+// Options.Set, *_FILE variables of non-secret keys, and everything Validate finds. Other
+// PHOTOREC_* variables are ignored (tests and benchmarks use the prefix for their own knobs);
+// UnknownEnv lists them. A key whose value could not be read keeps
 // its default. The returned Config is complete either way (useful for printing), but it is safe
 // to use only when the error is nil. Error messages never contain secret values.
 func Load(opts Options) (Config, error) {
@@ -57,25 +60,23 @@ func Load(opts Options) (Config, error) {
 
 	var errs []error
 	env := environ(opts.Environ)
-	known := map[string]bool{EnvConfigFile: true}
 	for _, k := range table {
-		known[k.Env()] = true
 		val, set := env[k.Env()]
-		if k.Secret {
-			fileVar := k.Env() + "_FILE"
-			known[fileVar] = true
-			if path, ok := env[fileVar]; ok {
-				if set {
-					errs = append(errs, k.problem("both "+k.Env()+" and "+fileVar+" are set; use one"))
-					continue
-				}
-				b, err := readFile(path)
-				if err != nil {
-					errs = append(errs, k.problem(fmt.Sprintf("read %s: %v", fileVar, err)))
-					continue
-				}
-				val, set = strings.TrimRight(string(b), "\r\n"), true
+		fileVar := k.Env() + "_FILE"
+		path, fromFile := env[fileVar]
+		switch {
+		case fromFile && !k.Secret:
+			errs = append(errs, k.problem(fileVar+" is set, but only secrets are read from files; set "+k.Env()))
+		case fromFile && set:
+			errs = append(errs, k.problem("both "+k.Env()+" and "+fileVar+" are set; use one"))
+			continue
+		case fromFile:
+			b, err := readFile(path)
+			if err != nil {
+				errs = append(errs, k.problem(fmt.Sprintf("read %s: %v", fileVar, err)))
+				continue
 			}
+			val, set = strings.TrimRight(string(b), "\r\n"), true
 		}
 		if set {
 			v.Set(k.Name, val)
@@ -92,16 +93,6 @@ func Load(opts Options) (Config, error) {
 			continue
 		}
 		v.Set(name, opts.Set[name])
-	}
-	names = names[:0]
-	for name := range env {
-		if strings.HasPrefix(name, EnvPrefix) && !known[name] {
-			names = append(names, name)
-		}
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		errs = append(errs, &FieldError{Key: name, Problem: "unknown environment variable"})
 	}
 	for _, name := range v.AllKeys() { // sorted by viper
 		if _, ok := lookup(name); !ok {
@@ -129,6 +120,25 @@ func Load(opts Options) (Config, error) {
 		}
 	}
 	return c, errors.Join(errs...)
+}
+
+// UnknownEnv returns the PHOTOREC_* variables in environ (os.Environ form) that name no key,
+// sorted: likely typos, or knobs of tests and benchmarks. Load ignores them.
+func UnknownEnv(environ []string) []string {
+	known := map[string]bool{EnvConfigFile: true}
+	for _, k := range table {
+		known[k.Env()] = true
+		known[k.Env()+"_FILE"] = true // non-secret ones are reported by Load
+	}
+	var out []string
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, EnvPrefix) && !known[name] && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 func environ(kvs []string) map[string]string {
