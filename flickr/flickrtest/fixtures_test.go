@@ -135,13 +135,7 @@ func TestRepliesMatchClientFixtures(t *testing.T) {
 	c := signedClient(plain, tok, sec)
 	readTok, readSec := plain.IssueToken(heavy.NSID, "read")
 	faved := w.FavesOf(heavy.NSID)[0].PhotoID
-	var other string
-	for _, p := range w.PhotosOf(iconed.NSID) {
-		if !slices.ContainsFunc(w.FavesOf(heavy.NSID), func(f Fave) bool { return f.PhotoID == p.ID }) {
-			other = p.ID
-			break
-		}
-	}
+	other := unfavedPhoto(t, w, heavy.NSID)
 	extras := "url_q,url_m,url_l,owner_name,path_alias"
 	future := fmt.Sprint(now.Add(24 * time.Hour).Unix())
 
@@ -239,13 +233,34 @@ func TestRepliesMatchClientFixtures(t *testing.T) {
 				t.Fatalf("reply is not JSON: %v: %q", err, r.body)
 			}
 			for _, d := range shapeDiff("", want, got, tt.ignore) {
-				t.Error(d)
+				t.Errorf("%s (reply %s)", d, r.body)
 			}
 			if code, ok := want.(map[string]any)["code"]; ok && got.(map[string]any)["code"] != code {
 				t.Errorf("code %v, fixture has %v", got.(map[string]any)["code"], code)
 			}
 		})
 	}
+}
+
+// unfavedPhoto is a photo nsid neither owns nor faved.
+func unfavedPhoto(t *testing.T, w *World, nsid string) string {
+	t.Helper()
+	faved := map[string]bool{}
+	for _, f := range w.FavesOf(nsid) {
+		faved[f.PhotoID] = true
+	}
+	for _, u := range w.Users() {
+		if u.NSID == nsid {
+			continue
+		}
+		for _, p := range w.PhotosOf(u.NSID) {
+			if !faved[p.ID] {
+				return p.ID
+			}
+		}
+	}
+	t.Fatalf("%s faved every photo", nsid)
+	return ""
 }
 
 func TestTextRepliesMatchClientFixtures(t *testing.T) {

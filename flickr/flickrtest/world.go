@@ -213,6 +213,7 @@ func Generate(opts WorldOptions) *World {
 
 	topicA := make([]uint16, U)
 	topicB := make([]uint16, U)
+	shoot := make([]uint16, U)
 	sub := make([]uint8, U)
 	target := make([]int, U)
 	pop := make([]float64, U)
@@ -223,6 +224,11 @@ func Generate(opts WorldOptions) *World {
 		topicA[u] = uint16(cumPick(r, topicCum, 0, p.topics))
 		topicB[u] = uint16(cumPick(r, topicCum, 0, p.topics))
 		sub[u] = uint8(r.IntN(substyles))
+		// What a photographer shoots is often not what they fave (their faves follow topicA).
+		shoot[u] = topicA[u]
+		if r.Float64() < 0.5 {
+			shoot[u] = uint16(cumPick(r, topicCum, 0, p.topics))
+		}
 		z := r.NormFloat64()
 		target[u] = max(1, int(math.Round(math.Exp(p.faveMu+p.faveSigma*z))))
 		pop[u] = math.Exp(1.0*r.NormFloat64() + 0.3*z)
@@ -249,12 +255,12 @@ func Generate(opts WorldOptions) *World {
 			w.photoOwner[ph] = int32(u)
 			j := int64(w.joined[u])
 			w.photoUp[ph] = uint32(j + int64(r.Float64()*float64(p.end-j)))
-			w.photoTopic[ph] = topicA[u]
+			w.photoTopic[ph] = shoot[u]
 			if r.Float64() < 0.1 {
 				w.photoTopic[ph] = topicB[u]
 			}
 			photoSub[ph] = sub[u]
-			if r.Float64() < 0.5 {
+			if r.Float64() < 0.7 {
 				photoSub[ph] = uint8(r.IntN(substyles))
 			}
 			acc += pop[u] * lognormal(r, 0, 0.7)
@@ -470,7 +476,7 @@ func (g *genFaves) user(u int, out []uint64, seen []uint32) int {
 				t = g.topicB[u]
 			}
 			s := int(g.sub[u])
-			if r.Float64() < 0.4 {
+			if r.Float64() < 0.2 {
 				s = r.IntN(substyles)
 			}
 			c := int(t)*substyles + s
