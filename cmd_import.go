@@ -31,7 +31,8 @@ line numbers (the first 20 in full, then a count) and NOTHING from the file is a
 are the favorites applied, in batches grouped per user. This is not a full pull: no favorite
 already in the graph is removed and no pull is recorded for the users. Re-running the same file
 is idempotent: its batches carry a pull id derived from the file's content (sha256) and every
-write is a merge.
+write is a merge. (A later full pull of a user from Flickr does remove that user's imported
+favorites that Flickr does not list.)
 
 With the embedded graph, stop serve or demo first: one process at a time opens data_dir. With
 Neo4j, run migrate first.`)
