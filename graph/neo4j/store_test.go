@@ -14,9 +14,9 @@ import (
 // TEST_NEO4J_DATABASE), migrated and emptied, closed at cleanup. Without TEST_NEO4J_URI the test
 // is skipped: Neo4j cannot be installed on the development machines, so these tests run where a
 // Neo4j is reachable (e.g. `docker run -p 7687:7687 -e NEO4J_AUTH=neo4j/password neo4j:5`).
-func openTestStore(t *testing.T) *Store {
-	t.Helper()
-	uri := requireNeo4j(t)
+func openTestStore(tb testing.TB) *Store {
+	tb.Helper()
+	uri := requireNeo4j(tb)
 	ctx := context.Background()
 	s, err := Open(ctx, Options{
 		URI:      uri,
@@ -25,24 +25,24 @@ func openTestStore(t *testing.T) *Store {
 		Database: os.Getenv("TEST_NEO4J_DATABASE"),
 	})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
+	tb.Cleanup(func() { s.Close() })
 	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	if err := s.exec(ctx, cypher.DeleteAll, nil); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return s
 }
 
 // requireNeo4j returns TEST_NEO4J_URI or skips the test.
-func requireNeo4j(t *testing.T) string {
-	t.Helper()
+func requireNeo4j(tb testing.TB) string {
+	tb.Helper()
 	uri := os.Getenv("TEST_NEO4J_URI")
 	if uri == "" {
-		t.Skip("TEST_NEO4J_URI is not set: the Neo4j behavior tests need a real Neo4j (see openTestStore)")
+		tb.Skip("TEST_NEO4J_URI is not set: the Neo4j behavior tests need a real Neo4j (see openTestStore)")
 	}
 	return uri
 }
