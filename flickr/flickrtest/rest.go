@@ -318,7 +318,8 @@ func scaled(w, h, edge int) (int, int) {
 func (s *Server) photoEntry(c *call, ph int32, extras map[string]bool) photoJSON {
 	w := s.w
 	p := photoJSON{ID: w.photoID(ph), Owner: w.nsid[w.photoOwner[ph]], Secret: w.secret(ph), Server: w.server(ph),
-		Farm: 66, Title: makeTitle(w.photoHash(ph), int(w.photoTopic[ph])), IsPublic: 1}
+		Title: makeTitle(w.photoHash(ph), int(w.photoTopic[ph])), IsPublic: 1}
+	p.Farm = farm(p.Server)
 	o := w.photoOwner[ph]
 	if extras["owner_name"] {
 		p.OwnerName = w.username[o]
@@ -452,10 +453,7 @@ func (w *World) iconOf(u int32) (string, int) {
 	if srv == 0 {
 		return "0", 0
 	}
-	if srv == 65535 {
-		return "65535", 66
-	}
-	return strconv.Itoa(srv), srv/1000 + 1
+	return strconv.Itoa(srv), farm(strconv.Itoa(srv))
 }
 
 func (s *Server) contactsGetPublicList(c *call) (any, *apiError) {

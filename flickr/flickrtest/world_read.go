@@ -53,6 +53,15 @@ func (w *World) secret(ph int32) string {
 	return fmt.Sprintf("%010x", w.photoHash(ph)&0xffffffffff)
 }
 
+// farm is the farm number that goes with a server, as in real replies (66 for 65535).
+func farm(server string) int {
+	n, _ := strconv.Atoi(server)
+	if n == 65535 {
+		return 66
+	}
+	return n/1000 + 1
+}
+
 func (w *World) server(ph int32) string {
 	return []string{"65535", "65535", "65535", "7372", "4021", "1862"}[w.photoHash(ph)>>50%6]
 }
@@ -79,7 +88,7 @@ func (w *World) photo(ph int32) Photo {
 	wd, ht := w.dims(ph)
 	return Photo{ID: w.photoID(ph), Owner: w.nsid[w.photoOwner[ph]],
 		Title: makeTitle(w.photoHash(ph), int(w.photoTopic[ph])), Secret: w.secret(ph), Server: w.server(ph),
-		Farm: 66, Uploaded: time.Unix(int64(w.photoUp[ph]), 0).UTC(), Width: wd, Height: ht, HasLarge: !w.smallOriginal(ph)}
+		Farm: farm(w.server(ph)), Uploaded: time.Unix(int64(w.photoUp[ph]), 0).UTC(), Width: wd, Height: ht, HasLarge: !w.smallOriginal(ph)}
 }
 
 // lookup resolves an NSID to a live user index.
