@@ -7,8 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/photorec/photorec/flickr/flickrtest"
+	"github.com/photorec/photorec/graph"
 )
 
 // writeWorldTSV writes w in the import format to a file and returns its path and fave count.
@@ -106,4 +108,46 @@ func BenchmarkImport(b *testing.B) {
 	}
 	b.ReportMetric(float64(total*iters)/b.Elapsed().Seconds(), "faves/s")
 	b.ReportMetric(float64(total), "faves/op")
+}
+
+// TestImportThenFullPull checks what the import help promises about later pulls: an incremental
+// one keeps imported favorites, a full one keeps only what Flickr listed.
+func TestImportThenFullPull(t *testing.T) {
+	cfgFile, cfg := storeConfig(t)
+	faves := writeFile(t, "faves.tsv", goodFaves)
+	if _, stderr, err := runCmd(t, "import", "--config", cfgFile, "--faves", faves); err != nil {
+		t.Fatalf("import: %v\n%s", err, stderr)
+	}
+	ctx := context.Background()
+	s := openTestStore(ctx, t, cfg)
+	at := time.Unix(1800000000, 0)
+	pull := func(id string, kind graph.PullKind) {
+		t.Helper()
+		err := s.AddFaves(ctx, graph.FavesBatch{User: "10@N01", PullID: id, At: at, Faves: []graph.Fave{
+			{Photo: graph.Photo{ID: "1001", Owner: "20@N01"}, FavedAt: time.Unix(1700000000, 0)},
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.FinishPull(ctx, graph.PullDone{User: "10@N01", PullID: id, Kind: kind, At: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		kind graph.PullKind
+		want int
+	}{
+		{graph.PullIncremental, 3},
+		{graph.PullFull, 1},
+	}
+	for i, tt := range tests {
+		pull(fmt.Sprintf("pull-%d", i), tt.kind)
+		sum, err := s.Summary(ctx, "10@N01")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Faves != tt.want {
+			t.Errorf("after a %s pull listing one fave: %d faves, want %d", tt.kind, sum.Faves, tt.want)
+		}
+	}
 }
