@@ -15,12 +15,12 @@ const photoExtras = "owner_name,date_faved,url_q,url_m,url_l"
 // MaxPerPage is the largest per_page Flickr accepts for photo lists.
 const MaxPerPage = 500
 
-func pageParams(page, perPage, max int) url.Values {
+func pageParams(page, perPage, maxPer int) url.Values {
 	if page <= 0 {
 		page = 1
 	}
-	if perPage <= 0 || perPage > max {
-		perPage = max
+	if perPage <= 0 || perPage > maxPer {
+		perPage = maxPer
 	}
 	return url.Values{"page": {strconv.Itoa(page)}, "per_page": {strconv.Itoa(perPage)}}
 }

@@ -71,11 +71,11 @@ func (f *fixtureServer) calls() int {
 	return len(f.reqs)
 }
 
-func fixture(t testing.TB, name string) []byte {
-	t.Helper()
+func fixture(tb testing.TB, name string) []byte {
+	tb.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
-		t.Fatalf("fixture: %v", err)
+		tb.Fatalf("fixture: %v", err)
 	}
 	return b
 }
@@ -172,7 +172,7 @@ func TestDecodeFixtures(t *testing.T) {
 			name: "public photos", file: "people_getPublicPhotos.json",
 			do: func() (any, error) { return c.PublicPhotos(ctx, "199246608@N02", 0, 0) },
 			want: PhotoPage{Page: Page{Page: 1, Pages: 5, PerPage: 100, Total: 487}, Photos: []Photo{{
-				ID: "53373661077", Owner: "199246608@N02", OwnerName: "cefarrjf87", Title: "Harbour at dusk",
+				ID: "53373661077", Owner: "199246608@N02", OwnerName: "cefarrjf87", Title: "Harbor at dusk",
 				Secret: "a1b2c3d4e5", Server: "65535", Farm: 66,
 				ThumbURL:  "https://live.staticflickr.com/65535/53373661077_a1b2c3d4e5_q.jpg",
 				MediumURL: "https://live.staticflickr.com/65535/53373661077_a1b2c3d4e5.jpg",
@@ -395,7 +395,7 @@ func TestErrorFixtures(t *testing.T) {
 			for _, s := range sentinels {
 				want := false
 				for _, w := range tt.is {
-					want = want || w == s
+					want = want || errors.Is(w, s)
 				}
 				if got := errors.Is(err, s); got != want {
 					t.Errorf("errors.Is(err, %v) = %v, want %v", s, got, want)

@@ -293,6 +293,6 @@ func TestRedisLimiterReserveAndCancel(t *testing.T) {
 		t.Errorf("grants = %s, want %s (background stops at the reserve of 2, interactive takes it)", strings.Join(got, " "), want)
 	}
 	if n, _ := rdb.ZCard(ctx, lim.waiters).Result(); n != 0 {
-		t.Errorf("cancelled interactive waiter still registered (%d)", n)
+		t.Errorf("canceled interactive waiter still registered (%d)", n)
 	}
 }

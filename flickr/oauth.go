@@ -137,7 +137,7 @@ func parseAccessToken(body []byte) (AccessToken, error) {
 		Username: v.Get("username"),
 		Fullname: v.Get("fullname"),
 	}
-	if at.Token.Token == "" || at.Token.Secret == "" {
+	if at.Token.Token == "" || at.Secret == "" {
 		return AccessToken{}, errors.New("reply has no oauth_token or oauth_token_secret")
 	}
 	if at.UserNSID == "" {

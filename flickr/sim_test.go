@@ -439,7 +439,7 @@ func TestSimOAuthDance(t *testing.T) {
 	}
 	u, _ := w.User(nsid)
 	want := flickr.AccessToken{Token: at.Token, UserNSID: nsid, Username: u.Username, Fullname: u.Realname}
-	if diff := cmp.Diff(want, at); diff != "" || at.Token.Token == "" || at.Token.Secret == "" {
+	if diff := cmp.Diff(want, at); diff != "" || at.Token.Token == "" || at.Secret == "" {
 		t.Errorf("access token (-want +got):\n%s", diff)
 	}
 	who, err := c.TestLogin(ctx, at.Token)
@@ -519,10 +519,10 @@ func TestSimFaultsAndRetries(t *testing.T) {
 	cancel()
 	s.ResetCalls()
 	if _, err := c.PersonInfo(ctx, u.NSID); !errors.Is(err, context.Canceled) {
-		t.Errorf("cancelled ctx: %v, want context.Canceled", err)
+		t.Errorf("canceled ctx: %v, want context.Canceled", err)
 	}
 	if got := s.Calls()["flickr.people.getInfo"]; got != 0 {
-		t.Errorf("cancelled ctx made %d calls", got)
+		t.Errorf("canceled ctx made %d calls", got)
 	}
 }
 
