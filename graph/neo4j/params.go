@@ -17,6 +17,14 @@ func nanos(t time.Time) any {
 	return t.UnixNano()
 }
 
+// seconds truncates a FAVED-edge time to the second (graph/algorithms.go: one-second resolution).
+func seconds(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return time.Unix(t.Unix(), 0)
+}
+
 func userRow(u graph.User) map[string]any {
 	return map[string]any{"nsid": u.NSID, "username": u.Username, "realname": u.Realname, "icon_url": u.IconURL}
 }
@@ -46,7 +54,7 @@ func addFavesParams(b graph.FavesBatch) map[string]any {
 			"secret":    p.Secret,
 			"thumb_url": p.ThumbURL,
 			"image_url": p.ImageURL,
-			"faved_at":  nanos(f.FavedAt),
+			"faved_at":  nanos(seconds(f.FavedAt)),
 		}
 	}
 	return map[string]any{"user": b.User, "pull_id": b.PullID, "at": nanos(b.At), "rows": rows}
@@ -67,7 +75,7 @@ func recordPullParams(p graph.PullDone) map[string]any {
 func nsidParams(nsid string) map[string]any { return map[string]any{"nsid": nsid} }
 
 func dueForRefreshParams(olderThan time.Time, limit int) map[string]any {
-	return map[string]any{"older_than": olderThan.UnixNano(), "limit": int64(limit)}
+	return map[string]any{"older_than": nanos(olderThan), "limit": int64(limit)}
 }
 
 func pruneFollowsParams(nsid string, contacts []graph.User) map[string]any {

@@ -71,10 +71,10 @@ func (s *Store) PullState(ctx context.Context, nsid string) (graph.PullState, er
 }
 
 // DueForRefresh lists registered users whose last pull ended before olderThan: never pulled
-// first, then oldest first, then by NSID; limit is 1..graph.MaxLimit.
+// first, then oldest first, then by NSID; at most limit (at least 1).
 func (s *Store) DueForRefresh(ctx context.Context, olderThan time.Time, limit int) ([]string, error) {
-	if err := graph.CheckLimit(limit); err != nil {
-		return nil, err
+	if limit < 1 {
+		return nil, &graph.ArgumentError{Field: "limit", Reason: "must be at least 1"}
 	}
 	out, err := read(ctx, s, func(t tx) ([]string, error) {
 		recs, err := run(ctx, t, cypher.DueForRefresh, dueForRefreshParams(olderThan, limit))

@@ -3,6 +3,7 @@ package neo4j
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/photorec/photorec/cypher"
@@ -42,7 +43,8 @@ func (s *Store) UpsertUsers(ctx context.Context, users []graph.User) error {
 }
 
 // AddFaves merges one batch (owners, photos, TOOK and FAVED edges) in one transaction.
-// Idempotent: the same batch twice leaves the graph as once.
+// Idempotent: the same batch twice leaves the graph as once. A zero b.At means now; FavedAt is
+// kept to the second and must lie in 1970..2106 (or be zero: unknown), as in the embedded graph.
 func (s *Store) AddFaves(ctx context.Context, b graph.FavesBatch) error {
 	if err := graph.CheckID("nsid", b.User); err != nil {
 		return err
@@ -54,9 +56,18 @@ func (s *Store) AddFaves(ctx context.Context, b graph.FavesBatch) error {
 		if err := graph.CheckID("owner", f.Photo.Owner); err != nil {
 			return err
 		}
+		if !f.FavedAt.IsZero() && (f.FavedAt.Unix() < 1 || f.FavedAt.Unix() > math.MaxUint32) {
+			return &graph.ArgumentError{Field: "faved_at", Reason: "outside 1970..2106"}
+		}
+		if f.Photo.Farm < math.MinInt32 || f.Photo.Farm > math.MaxInt32 {
+			return &graph.ArgumentError{Field: "farm", Reason: "out of range"}
+		}
 	}
 	if err := checkUsers(b.Owners); err != nil {
 		return err
+	}
+	if b.At.IsZero() {
+		b.At = time.Now()
 	}
 	_, err := write(ctx, s, func(t tx) (struct{}, error) {
 		if _, err := run(ctx, t, cypher.AddFaves, addFavesParams(b)); err != nil {
@@ -89,7 +100,7 @@ func (s *Store) RemoveFave(ctx context.Context, user, photoID string) error {
 	return nil
 }
 
-// FinishPull records the end of a pull; a full pull first removes the user's FAVED edges that
+// FinishPull records the end of a pull (a zero p.At means now); a full pull first removes the user's FAVED edges that
 // no batch of p.PullID added. Both happen in one transaction; repeating it changes nothing.
 func (s *Store) FinishPull(ctx context.Context, p graph.PullDone) error {
 	if err := graph.CheckID("nsid", p.User); err != nil {
@@ -97,6 +108,9 @@ func (s *Store) FinishPull(ctx context.Context, p graph.PullDone) error {
 	}
 	if p.Kind != graph.PullFull && p.Kind != graph.PullIncremental {
 		return &graph.ArgumentError{Field: "kind", Reason: "must be full or incremental"}
+	}
+	if p.At.IsZero() {
+		p.At = time.Now()
 	}
 	removed, err := write(ctx, s, func(t tx) (int64, error) {
 		var removed int64
