@@ -420,26 +420,30 @@ func TestRedacted(t *testing.T) {
 	}
 
 	var printed strings.Builder
-	for _, s := range r.Settings() {
-		printed.WriteString(s.Key + "=" + s.Value + "\n")
+	if err := r.WriteTOML(&printed); err != nil {
+		t.Fatal(err)
 	}
 	for _, secret := range []string{"neo-pass", "flickr-secret", sessionKey, "admin-pass", "redis-pass", "uri-pass"} {
 		if strings.Contains(printed.String(), secret) {
-			t.Errorf("Settings of Redacted show %q", secret)
+			t.Errorf("WriteTOML of Redacted shows %q", secret)
 		}
 	}
-	for _, line := range []string{"flickr.api_key=public-key\n", "security.token_key=\n", "pull.full_every=168h\n", "recommend.scale=150\n"} {
-		if !strings.Contains(printed.String(), line) {
-			t.Errorf("Settings lack %q in:\n%s", line, printed.String())
+	for _, line := range []string{`flickr.api_key = "public-key"`, `security.token_key = ""`, `neo4j.password = "******"`, `pull.full_every = "168h"`, "recommend.scale = 150"} {
+		if !strings.Contains(printed.String(), line+"\n") {
+			t.Errorf("WriteTOML lacks %q in:\n%s", line, printed.String())
 		}
 	}
 }
 
 func TestKeysTable(t *testing.T) {
+	var defaults strings.Builder
+	if err := config.Defaults().WriteTOML(&defaults); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(defaults.String(), "\n"), "\n")
 	keys := config.Keys()
-	settings := config.Defaults().Settings()
-	if len(keys) != len(settings) {
-		t.Fatalf("%d keys but %d settings", len(keys), len(settings))
+	if len(keys) != len(lines) {
+		t.Fatalf("%d keys but %d lines of TOML", len(keys), len(lines))
 	}
 	seen := map[string]bool{}
 	for i, k := range keys {
@@ -450,8 +454,9 @@ func TestKeysTable(t *testing.T) {
 		if k.Doc == "" {
 			t.Errorf("key %s has no doc", k.Name)
 		}
-		if settings[i].Value != k.DefaultString() {
-			t.Errorf("%s: Defaults() holds %q, table default is %q", k.Name, settings[i].Value, k.DefaultString())
+		name, val, _ := strings.Cut(lines[i], " = ")
+		if name != k.Name || strings.Trim(val, `"`) != k.DefaultString() {
+			t.Errorf("Defaults() prints %q, the table says %s = %q", lines[i], k.Name, k.DefaultString())
 		}
 		if want := "PHOTOREC_" + strings.ToUpper(strings.ReplaceAll(k.Name, ".", "_")); k.Env() != want {
 			t.Errorf("%s: Env() = %s, want %s", k.Name, k.Env(), want)

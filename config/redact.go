@@ -39,24 +39,6 @@ func redactURL(raw string) string {
 	return u.Redacted()
 }
 
-// Setting is one key's effective value, as `photorec config` prints it.
-type Setting struct {
-	Key    string
-	Env    string
-	Value  string
-	Secret bool
-}
-
-// Settings lists every key of c in table order with its value spelled as in a config file.
-// Call it on Redacted() before printing.
-func (c Config) Settings() []Setting {
-	out := make([]Setting, 0, len(table))
-	for _, k := range table {
-		out = append(out, Setting{Key: k.Name, Env: k.Env(), Value: format(k.field(&c)), Secret: k.Secret})
-	}
-	return out
-}
-
 // WriteTOML writes every key of c as `key = value` lines in table order, a valid TOML config file
 // (dotted keys; strings and durations quoted). Call it on Redacted() before showing it to anyone.
 func (c Config) WriteTOML(w io.Writer) error {
