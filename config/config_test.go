@@ -244,6 +244,12 @@ func TestLoadProblems(t *testing.T) {
 			wantText: []string{"only secrets are read from files"},
 		},
 		{
+			name:     "a section given a value",
+			content:  "flickr: 5\ndata_dir: null\n",
+			wantKeys: []string{"flickr"},
+			wantText: []string{"give it keys (like flickr.api_key)"},
+		},
+		{
 			name:     "unknown file keys",
 			content:  "listen_adr: x\nflickr:\n  api_kee: y\n",
 			wantKeys: []string{"flickr.api_kee", "listen_adr"},

@@ -95,15 +95,23 @@ func Load(opts Options) (Config, error) {
 		v.Set(name, opts.Set[name])
 	}
 	for _, name := range v.AllKeys() { // sorted by viper
-		if _, ok := lookup(name); !ok {
-			errs = append(errs, &FieldError{Key: name, Problem: "unknown key in " + opts.File})
+		if _, ok := lookup(name); ok {
+			continue
 		}
+		problem := "unknown key in " + opts.File
+		if isSection(name) {
+			problem = "is a section in " + opts.File + ": give it keys (like " + firstKeyOf(name) + "), not a value"
+		}
+		errs = append(errs, &FieldError{Key: name, Problem: problem})
 	}
 
 	c := Defaults()
 	failed := map[string]bool{}
 	for _, k := range table {
 		raw := v.Get(k.Name)
+		if raw == nil {
+			continue // null in the file, or hidden by a section given a value (reported above)
+		}
 		if err := assign(k.field(&c), raw); err != nil {
 			failed[k.Name] = true
 			msg := err.Error()
@@ -139,6 +147,18 @@ func UnknownEnv(environ []string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// isSection reports whether name is the dotted prefix of some keys, like "flickr".
+func isSection(name string) bool { return firstKeyOf(name) != "" }
+
+func firstKeyOf(section string) string {
+	for _, k := range table {
+		if strings.HasPrefix(k.Name, section+".") {
+			return k.Name
+		}
+	}
+	return ""
 }
 
 func environ(kvs []string) map[string]string {
