@@ -36,10 +36,11 @@ func FuzzGather(f *testing.F) {
 	f.Add(`OAuth oauth_consumer_key="k", oauth_signature="c2ln%3D"`, "method=x&a=1", "b=2")
 	f.Add(`OAuth realm="", oauth_token=`, "%zz", "&&=")
 	f.Fuzz(func(t *testing.T, auth, query, body string) {
-		req, err := http.NewRequest(http.MethodPost, "http://127.0.0.1:1/services/rest/?"+query, strings.NewReader(body))
+		req, err := http.NewRequest(http.MethodPost, "http://127.0.0.1:1/services/rest/", strings.NewReader(body))
 		if err != nil {
-			return
+			t.Fatal(err)
 		}
+		req.URL.RawQuery = query
 		req.Header.Set("Authorization", auth)
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		sr, err := gather(req)
