@@ -12,17 +12,20 @@ type Config struct {
 	DataDir    string // data_dir: where the embedded graph, generated keys and the demo world live
 	ListenAddr string // listen_addr: host:port of the HTTP server
 	BaseURL    string // base_url: public URL of the app; "" means http://<listen_addr>
-	Log        Log
-	Graph      Graph
-	Neo4j      Neo4j
-	Redis      Redis
-	Flickr     Flickr
-	Recommend  Recommend
-	Pull       Pull
-	Worker     Worker
-	Security   Security
-	Admin      Admin
-	Demo       Demo
+	// ProxyHeader (proxy_header) names the header holding the client IP when a reverse proxy
+	// is in front; "" uses the peer address. Only set it behind a proxy that overwrites it.
+	ProxyHeader string
+	Log         Log
+	Graph       Graph
+	Neo4j       Neo4j
+	Redis       Redis
+	Flickr      Flickr
+	Recommend   Recommend
+	Pull        Pull
+	Worker      Worker
+	Security    Security
+	Admin       Admin
+	Demo        Demo
 }
 
 // Log selects log verbosity and encoding.

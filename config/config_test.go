@@ -326,6 +326,8 @@ func TestValidate(t *testing.T) {
 		{"listen_addr bad port", func(c *config.Config) { c.ListenAddr = ":99999" }, []string{"listen_addr"}},
 		{"base_url relative", func(c *config.Config) { c.BaseURL = "/photorec" }, []string{"base_url"}},
 		{"base_url ftp", func(c *config.Config) { c.BaseURL = "ftp://example.com" }, []string{"base_url"}},
+		{"proxy_header", func(c *config.Config) { c.ProxyHeader = "X Forwarded: For" }, []string{"proxy_header"}},
+		{"proxy_header set", func(c *config.Config) { c.ProxyHeader = "X-Forwarded-For" }, nil},
 		{"log.level", func(c *config.Config) { c.Log.Level = "trace" }, []string{"log.level"}},
 		{"log.format", func(c *config.Config) { c.Log.Format = "xml" }, []string{"log.format"}},
 		{"graph.backend", func(c *config.Config) { c.Graph.Backend = "mysql" }, []string{"graph.backend"}},

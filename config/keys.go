@@ -45,6 +45,8 @@ var table = []Key{
 		field: func(c *Config) any { return &c.ListenAddr }},
 	{Name: "base_url", Default: "", Doc: `public URL of the app (OAuth callbacks); "" means http://<listen_addr>`,
 		field: func(c *Config) any { return &c.BaseURL }},
+	{Name: "proxy_header", Default: "", Doc: `header with the client IP behind a reverse proxy, e.g. X-Forwarded-For; "" uses the peer address`,
+		field: func(c *Config) any { return &c.ProxyHeader }},
 	{Name: "log.level", Default: "info", Doc: "debug, info, warn or error",
 		field: func(c *Config) any { return &c.Log.Level }},
 	{Name: "log.format", Default: "text", Doc: "text or json",

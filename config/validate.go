@@ -45,6 +45,9 @@ func (c Config) Validate() error {
 			bad("base_url", err.Error())
 		}
 	}
+	if c.ProxyHeader != "" && !isHeaderName(c.ProxyHeader) {
+		bad("proxy_header", fmt.Sprintf("must be an HTTP header name like X-Forwarded-For, got %q", c.ProxyHeader))
+	}
 	oneOf("log.level", c.Log.Level, "debug", "info", "warn", "error")
 	oneOf("log.format", c.Log.Format, "text", "json")
 	oneOf("graph.backend", c.Graph.Backend, BackendEmbedded, BackendNeo4j)
@@ -160,4 +163,13 @@ func checkRedisURL(raw string) error {
 		return nil
 	}
 	return fmt.Errorf("%s, got %q", want, u.Redacted())
+}
+
+func isHeaderName(s string) bool {
+	for _, r := range s {
+		if !(r == '-' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z') {
+			return false
+		}
+	}
+	return s != ""
 }
