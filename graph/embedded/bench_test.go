@@ -70,10 +70,23 @@ func (g synth) popular(r *rand.Rand) int {
 	return int(uint64(rank) * 0x9E3779B1 % uint64(g.photos))
 }
 
-// heavy returns the heavy user's faved photo indexes.
+// heavy returns the heavy user's faved photo indexes: one photo of every neighbor, then random
+// other photos of theirs, 1,000 in all.
 func (g synth) heavy() []int {
 	r := rand.New(rand.NewPCG(g.seed, 1))
-	return r.Perm(neighborCount * photosPerNbr)[:heavyFaves]
+	out := make([]int, 0, heavyFaves)
+	for n := 0; n < neighborCount; n++ {
+		out = append(out, n*photosPerNbr)
+	}
+	for _, p := range r.Perm(neighborCount * photosPerNbr) {
+		if len(out) == heavyFaves {
+			break
+		}
+		if p%photosPerNbr != 0 {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // each calls fn for every user's faves (photo indexes, deduplicated), heavy user first, then the
@@ -191,24 +204,29 @@ func (g synth) ingest(tb testing.TB, s *Store, writers int) int {
 	})
 }
 
-// rss returns VmRSS from /proc/self/status in bytes (it counts mapped files such as bbolt's mmap).
-func rss(tb testing.TB) int64 {
+// procStatus returns fields of /proc/self/status in bytes: VmRSS counts everything resident,
+// mapped files (bbolt's mmap) included; RssAnon and RssFile split it.
+func procStatus(tb testing.TB, keys ...string) []int64 {
 	raw, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		tb.Fatal(err)
 	}
+	out := make([]int64, len(keys))
 	for _, line := range strings.Split(string(raw), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			if err != nil {
-				tb.Fatal(err)
+		for i, k := range keys {
+			if v, ok := strings.CutPrefix(line, k+":"); ok {
+				kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+				if err != nil {
+					tb.Fatal(err)
+				}
+				out[i] = kb << 10
 			}
-			return kb << 10
 		}
 	}
-	tb.Fatal("no VmRSS in /proc/self/status")
-	return 0
+	return out
 }
+
+func rss(tb testing.TB) int64 { return procStatus(tb, "VmRSS")[0] }
 
 // memNow returns the live heap after a full GC and the process RSS after returning free memory.
 func memNow(tb testing.TB) (heap, res int64) {
@@ -217,6 +235,16 @@ func memNow(tb testing.TB) (heap, res int64) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return int64(ms.HeapAlloc), rss(tb)
+}
+
+// memDetail describes where resident memory is: Go heap in use (live plus fragmentation), and the
+// anonymous and file-backed parts of RSS.
+func memDetail(tb testing.TB) string {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	st := procStatus(tb, "RssAnon", "RssFile")
+	return fmt.Sprintf("heap in use %d MiB, Go runtime total %d MiB, RssAnon %d MiB, RssFile %d MiB",
+		ms.HeapInuse>>20, (ms.Sys-ms.HeapReleased)>>20, st[0]>>20, st[1]>>20)
 }
 
 // benchGraph is one built graph shared by the benchmarks of a process.
@@ -257,6 +285,7 @@ func built(b *testing.B, faves int) *benchGraph {
 		st.Faves, st.Users, st.Photos, took.Seconds(), float64(n)/took.Seconds(), benchBatchSize, cpu.Seconds(), float64(n)/cpu.Seconds())
 	fmt.Printf("after ingest: heap %.1f B/edge, RSS %.1f B/edge (heap %d MiB, RSS %d MiB above baseline)\n",
 		float64(heap1-heap0)/float64(st.Faves), float64(rss1-rss0)/float64(st.Faves), (heap1-heap0)>>20, (rss1-rss0)>>20)
+	fmt.Printf("  (%s)\n", memDetail(b))
 	if err := s.Close(); err != nil {
 		b.Fatal(err)
 	}
@@ -271,6 +300,23 @@ func built(b *testing.B, faves int) *benchGraph {
 	heap2, rss2 := memNow(b)
 	fmt.Printf("reopen: %.2fs; after reopen: heap %.1f B/edge, RSS %.1f B/edge (heap %d MiB, RSS %d MiB above the closed baseline)\n",
 		openTook.Seconds(), float64(heap2-heapC)/float64(st.Faves), float64(rss2-rssC)/float64(st.Faves), (heap2-heapC)>>20, (rss2-rssC)>>20)
+	fmt.Printf("  (%s)\n", memDetail(b))
+	sum, err := s.Summary(context.Background(), heavyNSID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if sum.Faves != heavyFaves || sum.Neighbors != neighborCount {
+		b.Fatalf("heavy user has %d faves and %d neighbors, want %d and %d", sum.Faves, sum.Neighbors, heavyFaves, neighborCount)
+	}
+	nb, err := s.Neighbors(context.Background(), heavyNSID, graph.ByScore, neighborCount)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range nb {
+		if n.Total < neighborFaves {
+			b.Fatalf("neighbor %s has %d faves, want %d", n.User.NSID, n.Total, neighborFaves)
+		}
+	}
 	g := &benchGraph{s: s, dir: dir, faves: st.Faves}
 	graphs[faves] = g
 	return g

@@ -149,7 +149,7 @@ func writeWorld(t *testing.T, s *Store, seed uint64, n int) {
 func reopen(t *testing.T, s *Store, dir string) *Store {
 	t.Helper()
 	must(t, s.Close())
-	s2, err := Open(ctx, Options{Dir: dir})
+	s2, err := Open(ctx, Options{Dir: dir, walFileBytes: 4 << 10})
 	must(t, err)
 	return s2
 }
@@ -157,7 +157,7 @@ func reopen(t *testing.T, s *Store, dir string) *Store {
 // Reopening replays the log, and snapshots plus log tails, into exactly the same store.
 func TestReopenKeepsEverything(t *testing.T) {
 	dir := t.TempDir()
-	s, err := Open(ctx, Options{Dir: dir})
+	s, err := Open(ctx, Options{Dir: dir, walFileBytes: 4 << 10}) // many WAL files
 	must(t, err)
 	writeWorld(t, s, 1, 400)
 	want := takeDump(t, s)
@@ -183,10 +183,15 @@ func TestReopenKeepsEverything(t *testing.T) {
 			t.Fatalf("%s: store differs after reopen (-before +after):\n%s", step.name, diff)
 		}
 	}
+	must(t, s.Snapshot(ctx))
 	must(t, s.Close())
 	files, _ := filepath.Glob(filepath.Join(dir, "snapshot-*"))
 	if len(files) != 1 {
 		t.Errorf("snapshot files = %v, want exactly one", files)
+	}
+	wals, _ := filepath.Glob(filepath.Join(dir, "wal-*"))
+	if len(wals) != 1 {
+		t.Errorf("WAL files after a snapshot = %v, want only the open one", wals)
 	}
 }
 
@@ -270,7 +275,7 @@ func TestKillChild(t *testing.T) {
 		t.Skip("child process of TestKill9 only")
 	}
 	// Tiny snapshots: the kill often lands during a snapshot or a log rotation.
-	s, err := Open(ctx, Options{Dir: dir, SnapshotBytes: 32 << 10})
+	s, err := Open(ctx, Options{Dir: dir, SnapshotBytes: 32 << 10, walFileBytes: 8 << 10})
 	if err != nil {
 		fmt.Println("open failed:", err)
 		os.Exit(3)

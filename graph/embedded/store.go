@@ -1,6 +1,7 @@
 package embedded
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -34,6 +35,8 @@ type Options struct {
 	// SnapshotBytes is how many bytes of log make a new snapshot worth writing (at least this
 	// much, and at least the size of the last snapshot); 0 means 64 MiB.
 	SnapshotBytes int64
+
+	walFileBytes int64 // tests shrink it; 0 means walFileBytes
 }
 
 var _ graph.Store = (*Store)(nil)
@@ -52,6 +55,7 @@ type Store struct {
 	def      graph.Algorithm
 	log      *slog.Logger
 	snapMin  int64
+	walFile  int64
 	lockFile *os.File
 
 	mu sync.RWMutex // guards st
@@ -66,7 +70,8 @@ type Store struct {
 	wal      *bolt.DB
 	walGen   uint64
 	oldWALs  []string // WAL files fully covered by the next snapshot
-	walBytes int64    // log bytes since the last rotation
+	walBytes int64    // log bytes in the current WAL file
+	logBytes int64    // log bytes since the last snapshot
 	applyCh  chan committed
 	snapSize atomic.Int64 // bytes of the last snapshot, set by applyLoop
 	pool     sync.Pool    // *scratch
@@ -112,6 +117,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		def:     opts.Default,
 		log:     opts.Logger,
 		snapMin: opts.SnapshotBytes,
+		walFile: cmp.Or(opts.walFileBytes, walFileBytes),
 		queue:   make(chan *write, 1024),
 		applyCh: make(chan committed, 4),
 		done:    make(chan struct{}),
@@ -221,7 +227,7 @@ func (s *Store) replay(path string) (int, error) {
 				return fmt.Errorf("embedded: log %s: record %d: %w", path, seq, err)
 			}
 			s.st.seq = seq
-			s.walBytes += int64(len(v))
+			s.logBytes += int64(len(v))
 			n++
 		}
 		return nil
@@ -307,7 +313,7 @@ func (s *Store) logLoop() {
 			}
 		}
 		if w.rec == nil { // a Snapshot call
-			s.rotate(w)
+			s.rotate(w, true)
 			continue
 		}
 		group := []*write{w}
@@ -338,9 +344,13 @@ func (s *Store) logLoop() {
 		}
 		nextSeq += uint64(len(group))
 		s.walBytes += int64(size)
+		s.logBytes += int64(size)
 		s.applyCh <- committed{group: group}
-		if s.walBytes >= max(s.snapMin, s.snapSize.Load()) {
-			s.rotate(nil)
+		switch {
+		case s.logBytes >= max(s.snapMin, s.snapSize.Load()):
+			s.rotate(nil, true)
+		case s.walBytes >= s.walFile:
+			s.rotate(nil, false)
 		}
 	}
 }
@@ -368,9 +378,13 @@ func (s *Store) append(first uint64, group []*write) error {
 	return nil
 }
 
-// rotate closes the current WAL file, opens the next one, and asks applyLoop for a snapshot
-// covering every closed file. req, if not nil, gets the snapshot's result.
-func (s *Store) rotate(req *write) {
+// walFileBytes caps one WAL file: bbolt rewrites its last leaf on every commit, which pages the
+// file's mmap in, so a closed (unmapped) file no longer counts in the process's RSS.
+const walFileBytes = 32 << 20
+
+// rotate closes the current WAL file and opens the next one. With snap, it asks applyLoop for a
+// snapshot covering every closed file; req, if not nil, gets the snapshot's result.
+func (s *Store) rotate(req *write, snap bool) {
 	fail := func(err error) {
 		if req != nil {
 			req.err = err
@@ -397,6 +411,10 @@ func (s *Store) rotate(req *write) {
 		return
 	}
 	s.walBytes = 0
+	if !snap {
+		return
+	}
+	s.logBytes = 0
 	m := &snapshotMarker{covered: s.oldWALs, req: req}
 	s.oldWALs = nil
 	s.applyCh <- committed{snap: m}
