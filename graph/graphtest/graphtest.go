@@ -22,6 +22,13 @@ const Tolerance = 1e-9
 // Run runs the whole conformance suite. open must return a fresh, empty store scored with
 // graph.DefaultFlexplore() whose default algorithm is graph.Flexplore, and register its own
 // cleanup. Run the suite with -race: some cases read while others write.
+//
+// Besides graph/score.go and graph/algorithms.go, the suite pins: bad arguments are
+// *graph.ArgumentError with Field "nsid", "photo_id", "owner", "limit", "cursor", "algorithm",
+// "why", "order" or "kind" (use graph.CheckID, graph.CheckLimit, graph.NormalizeRecOptions and
+// graph.DecodeCursor); NextCursor is "" exactly on the last page (fetch limit+1); photo IDs
+// order as strings; CommonFaves puts unknown fave times last; DueForRefresh orders by last pull
+// (never first), then NSID, and takes any limit >= 1.
 func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 	cases := []struct {
 		name string
