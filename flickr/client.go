@@ -57,7 +57,9 @@ type Options struct {
 	Metrics Observer
 }
 
-// Client is a Flickr REST client. It is safe for concurrent use.
+// Client is a Flickr REST client. It is safe for concurrent use. Every HTTP attempt (retries and
+// OAuth token steps included) first waits for the Limiter in the lane of its ctx (WithLane):
+// code serving a person who waits, such as an HTTP handler, should use Interactive.
 type Client struct {
 	key, secret string
 	apiBase     string

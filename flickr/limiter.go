@@ -55,7 +55,8 @@ type LimitOptions struct {
 //     interactive demand; interactive waiters among themselves are not ordered.
 //
 // A waiter that dies while registered is forgotten after its registration expires (its next
-// poll time plus 2s). When Redis fails, Wait fails (calls are not let through unmetered).
+// poll, at most MaxPoll away, plus 2s), so a crashed process holds background back for at most
+// MaxPoll+2s. When Redis fails, Wait fails (calls are not let through unmetered).
 type RedisLimiter struct {
 	rdb      redis.UniversalClient
 	perUs    float64
@@ -109,7 +110,8 @@ func NewRedisLimiter(rdb redis.UniversalClient, o LimitOptions) *RedisLimiter {
 
 // takeScript takes one token for a lane or says how long to wait (microseconds; 0 = taken).
 // KEYS: bucket hash, interactive-waiters zset. ARGV: tokens per µs, burst, reserve, lane
-// ("i"|"b"), waiter id, waiter grace µs, key ttl ms.
+// ("i"|"b"), waiter id, waiter grace µs, key ttl ms, max poll µs. A waiting interactive caller
+// is registered until its next poll (at most max poll away) plus the grace.
 var takeScript = redis.NewScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -120,6 +122,7 @@ local lane = ARGV[4]
 local id = ARGV[5]
 local grace = tonumber(ARGV[6])
 local ttl = tonumber(ARGV[7])
+local maxpoll = tonumber(ARGV[8])
 local b = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
 local tokens = tonumber(b[1])
 local ts = tonumber(b[2])
@@ -154,7 +157,7 @@ else
     wait = 1
   end
   if lane == 'i' then
-    redis.call('ZADD', KEYS[2], now + wait + grace, id)
+    redis.call('ZADD', KEYS[2], now + math.min(wait, maxpoll) + grace, id)
     redis.call('PEXPIRE', KEYS[2], ttl)
   end
 end
@@ -180,7 +183,7 @@ func (l *RedisLimiter) Wait(ctx context.Context, lane Lane) error {
 	}()
 	for {
 		waitUs, err := takeScript.Run(ctx, l.rdb, []string{l.bucket, l.waiters},
-			strconv.FormatFloat(l.perUs, 'g', -1, 64), l.burst, l.reserve, laneArg, id, l.graceUs, l.keyTTLms).Int64()
+			strconv.FormatFloat(l.perUs, 'g', -1, 64), l.burst, l.reserve, laneArg, id, l.graceUs, l.keyTTLms, l.maxPoll.Microseconds()).Int64()
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()

@@ -35,6 +35,12 @@ func newRedis(t *testing.T, addr string) *redis.Client {
 // startChild runs TestLimiterChild in a child process with env; its stdout is returned by wait.
 func startChild(t *testing.T, env ...string) (wait func() string) {
 	t.Helper()
+	_, wait = startChildCmd(t, env...)
+	return wait
+}
+
+func startChildCmd(t *testing.T, env ...string) (*exec.Cmd, func() string) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestLimiterChild$", "-test.count=1", "-test.v")
 	cmd.Env = append(os.Environ(), append(env, limiterChildEnv+"=1")...)
 	var out strings.Builder
@@ -42,7 +48,7 @@ func startChild(t *testing.T, env ...string) (wait func() string) {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start child: %v", err)
 	}
-	return func() string {
+	return cmd, func() string {
 		t.Helper()
 		if err := cmd.Wait(); err != nil {
 			t.Fatalf("child: %v\n%s", err, out.String())
@@ -96,6 +102,10 @@ func TestLimiterChild(t *testing.T) {
 			t.Fatal(err)
 		}
 		fmt.Println("result=ok")
+	case "hang":
+		// Wait as an interactive caller until killed.
+		_ = lim.Wait(ctx, Interactive)
+		t.Fatal("interactive wait ended; want to be killed while waiting")
 	default:
 		t.Fatalf("unknown MODE %q", os.Getenv("MODE"))
 	}
@@ -294,5 +304,34 @@ func TestRedisLimiterReserveAndCancel(t *testing.T) {
 	}
 	if n, _ := rdb.ZCard(ctx, lim.waiters).Result(); n != 0 {
 		t.Errorf("canceled interactive waiter still registered (%d)", n)
+	}
+}
+
+func TestRedisLimiterForgetsCrashedInteractiveWaiter(t *testing.T) {
+	rs := testsvc.Redis(t)
+	rdb := newRedis(t, rs.Addr)
+	ctx := context.Background()
+	const key = "test:crash"
+	lim := NewRedisLimiter(rdb, LimitOptions{CallsPerHour: 1, Burst: 4, Key: key, MaxPoll: 50 * time.Millisecond})
+	if err := rdb.HSet(ctx, lim.bucket, "tokens", -1000, "ts", time.Now().UnixMicro()).Err(); err != nil {
+		t.Fatal(err)
+	}
+	cmd, _ := startChildCmd(t, "MODE=hang", "REDIS_ADDR="+rs.Addr, "LIMIT_KEY="+key, "CALLS_PER_HOUR=1", "BURST=4")
+	waitFor(t, "the child's interactive registration", func() bool { n, _ := rdb.ZCard(ctx, lim.waiters).Result(); return n == 1 })
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait() // killed: the exit error is expected
+	if err := rdb.HSet(ctx, lim.bucket, "tokens", 4).Err(); err != nil {
+		t.Fatal(err)
+	}
+	// The dead waiter still blocks background for up to MaxPoll+2s, then is forgotten.
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := lim.Wait(wctx, Background); err != nil {
+		t.Fatalf("background after a crashed interactive waiter: %v (its registration never expired)", err)
+	}
+	if n, _ := rdb.ZCard(ctx, lim.waiters).Result(); n != 0 {
+		t.Errorf("%d waiters registered, want the dead one forgotten", n)
 	}
 }
