@@ -116,3 +116,43 @@ func TestBrowse(t *testing.T) {
 		}
 	})
 }
+
+// TestGettingStartedPhotos: a user with too few faves is offered popular photos, never one they
+// already faved.
+func TestGettingStartedPhotos(t *testing.T) {
+	e := newEnv(t, nil)
+	var light string
+	for _, u := range e.world.Users() {
+		if !u.Deleted && u.Faves > 0 && u.Faves < minFavesForRecs {
+			light = u.NSID
+			break
+		}
+	}
+	// The world's other faves make photos popular.
+	e.seedUser(t, e.heavyUser(t))
+	e.storeFaves(t, light, e.clock.Now())
+	c := e.client(t)
+	var sum summaryJSON
+	c.get("/api/v1/users/"+url.PathEscape(light)).decode(t, &sum)
+	if !sum.GettingStarted {
+		t.Fatalf("user with %d faves, %d neighbors is not getting started", sum.Faves, sum.Neighbors)
+	}
+	var page photoPageJSON
+	res := c.get("/api/v1/users/" + url.PathEscape(light) + "/recommendations/photos?algorithm=popularity&limit=500")
+	if res.Status != 200 {
+		t.Fatalf("popularity: %d %s", res.Status, res.Body)
+	}
+	res.decode(t, &page)
+	if len(page.Items) == 0 {
+		t.Fatal("no popular photos to start with")
+	}
+	faved := map[string]bool{}
+	for _, f := range e.world.FavesOf(light) {
+		faved[f.PhotoID] = true
+	}
+	for _, it := range page.Items {
+		if faved[it.Photo.ID] {
+			t.Fatalf("offered photo %s, which the user already faved", it.Photo.ID)
+		}
+	}
+}

@@ -32,8 +32,8 @@ func (s *Server) routes() {
 	app.Post("/login", limit, s.login)
 	app.Get("/login/callback", limit, s.loginCallback)
 	app.Post("/logout", s.logout)
-	app.Get("/u/:nsid", s.userPageHandler)
-	app.Get("/u/:nsid/taste", s.tastePageHandler)
+	app.Get("/u/:nsid", limit, s.userPageHandler)
+	app.Get("/u/:nsid/taste", limit, s.tastePageHandler)
 
 	// JSON API.
 	api := app.Group("/api/v1", limit)

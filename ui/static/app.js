@@ -134,6 +134,7 @@
         btn.setAttribute("aria-pressed", res.faved ? "true" : "false");
         btn.textContent = res.faved ? "♥ Faved" : "♡ Fave";
         setStatus(status, res.faved ? "Faved on Flickr." : "Removed from your Flickr faves.", "ok");
+        if (mode === "getting-started") updateCounts();
       }).catch(function (err) {
         // A failure is shown as a failure: the button keeps its previous state.
         setStatus(status, "Not done: " + err.message, "err");
@@ -208,6 +209,18 @@
       }, { rootMargin: "600px" }).observe(sentinel);
     }
     loadPhotos(true);
+  }
+
+  // In getting-started mode, each fave may be the one that unlocks recommendations.
+  function updateCounts() {
+    api("GET", base).then(function (sum) {
+      var faves = document.querySelector('[data-testid="fave-count"]');
+      var neighbors = document.querySelector('[data-testid="neighbor-count"]');
+      if (faves) faves.textContent = sum.faves;
+      if (neighbors) neighbors.textContent = sum.neighbors;
+      var ready = document.getElementById("recs-ready");
+      if (ready && !sum.getting_started) ready.hidden = false;
+    }).catch(function () { /* the counts refresh on the next fave */ });
   }
 
   // ---- People -------------------------------------------------------------------------------
