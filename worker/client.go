@@ -101,9 +101,11 @@ func (c *Client) Refresh(ctx context.Context, nsid string, reason Reason) (Progr
 	}
 	if created {
 		c.log.InfoContext(ctx, "refresh started", "user_nsid", nsid, "run_id", run, "reason", string(reason))
-		if err := c.startUserPull(ctx, run, nsid, reason); err != nil {
-			return Progress{}, err
-		}
+	}
+	// A joined run may lack the user's own pull (a run started by FaveAdded): add it. A run
+	// that has it already, or has ended (cooldown), is left as is.
+	if err := c.startUserPull(ctx, run, nsid, reason); err != nil && !errors.Is(err, errRunEnded) {
+		return Progress{}, err
 	}
 	return c.st.runProgress(ctx, run)
 }
@@ -179,8 +181,14 @@ func (c *Client) plan(ctx context.Context, nsid string, maxFaves int) (task.Pull
 // fresh finishes at once.
 func (c *Client) startJob(ctx context.Context, run string, p task.Pull, queue string, freshOK bool) error {
 	added, err := c.st.addJob(ctx, run, p.Job)
-	if err != nil || !added {
+	if err != nil {
 		return err
+	}
+	if !added {
+		if queue == task.QueueInteractive {
+			c.promote(ctx, p.Job)
+		}
+		return nil
 	}
 	if freshOK {
 		if fresh, err := c.st.isFresh(ctx, p.Job); err != nil {

@@ -244,3 +244,32 @@ func TestFavePromotesQueuedPull(t *testing.T) {
 		t.Errorf("favorites calls = %d, want %d", calls, want)
 	}
 }
+
+func TestRefreshJoinsFaveRunAndAddsUserPull(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ctx := context.Background()
+	c, err := NewClient(ClientOptions{Redis: e.rdb, Graph: e.store, Logger: testLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := userWith(t, e.world, 50, 300)
+	owner := userWith(t, e.world, 20, 300, u.NSID)
+	if err := c.FaveAdded(ctx, u.NSID, graph.Photo{ID: "1", Owner: owner.NSID}); err != nil {
+		t.Fatal(err)
+	}
+	fave, err := c.Progress(ctx, u.NSID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.Refresh(ctx, u.NSID, ReasonLogin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.RunID != fave.RunID || got.Made != 2 {
+		t.Errorf("refresh during a fave run = %+v, want run %s with 2 pulls made (owner, user)", got, fave.RunID)
+	}
+	ti, err := c.insp.GetTaskInfo(task.QueueInteractive, task.PullTaskID(userJob(u.NSID)))
+	if err != nil || ti.Type != task.TypePullUser {
+		t.Errorf("user pull on the interactive queue: %v, %v", ti, err)
+	}
+}
