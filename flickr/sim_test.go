@@ -300,9 +300,22 @@ func TestSimLookupUser(t *testing.T) {
 			}
 		})
 	}
+	intl := pickUser(t, w, func(u flickrtest.User) bool { return !isASCII(u.Username) })
+	if got, err := c.LookupUser(ctx, " "+intl.Username+" "); err != nil || got.NSID != intl.NSID {
+		t.Errorf("LookupUser(%q) = %+v, %v; want %s", intl.Username, got, err, intl.NSID)
+	}
 	if _, err := c.LookupUser(ctx, "https://example.com/photos/x/"); !errors.Is(err, flickr.ErrInvalidUserInput) {
 		t.Errorf("junk: err = %v, want ErrInvalidUserInput", err)
 	}
+}
+
+func isASCII(s string) bool {
+	for _, r := range s {
+		if r >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func TestSimWrites(t *testing.T) {
@@ -500,6 +513,19 @@ func TestSimFaultsAndRetries(t *testing.T) {
 				}
 			}
 		})
+	}
+
+	s.SetFaults(flickrtest.Faults{CommentTooFast: 1})
+	s.ResetCalls()
+	me := pickUser(t, w, func(u flickrtest.User) bool { return u.Faves > 0 })
+	tk, sec := s.IssueToken(me.NSID, "write")
+	_, err := simClient(t, s, nil).AddComment(context.Background(), flickr.Token{Token: tk, Secret: sec}, w.FavesOf(me.NSID)[0].PhotoID, "hi")
+	var apiErr *flickr.APIError
+	if !errors.As(err, &apiErr) || apiErr.Code != 9 || flickr.IsRetryable(err) {
+		t.Errorf("comment too fast: %v, want a permanent *APIError code 9", err)
+	}
+	if got := s.Calls()["flickr.photos.comments.addComment"]; got != 1 {
+		t.Errorf("comment too fast: %d calls, want 1", got)
 	}
 
 	s.SetFaults(flickrtest.Faults{RateLimited: 0.15, ServerError: 0.15, Unavailable: 0.1, APIDown: 0.1})
