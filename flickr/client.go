@@ -94,9 +94,6 @@ func New(o Options) (*Client, error) {
 	if o.HTTPClient == nil {
 		o.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
-	if o.Limiter == nil {
-		o.Limiter = Unlimited
-	}
 	switch {
 	case o.MaxRetries == 0:
 		o.MaxRetries = 4
@@ -114,6 +111,10 @@ func New(o Options) (*Client, error) {
 	}
 	if o.Metrics == nil {
 		o.Metrics = nopObserver{}
+	}
+	if o.Limiter == nil {
+		o.Logger.Warn("flickr client without a rate limiter: calls are not metered")
+		o.Limiter = Unlimited
 	}
 	return &Client{
 		key: o.APIKey, secret: o.APISecret,
