@@ -1,0 +1,53 @@
+package eval
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// WriteTable prints results as an aligned text table: one row per result with HR, Recall and
+// NDCG at each K, coverage at the largest K, users without recommendations, time per user, and
+// HR at the smallest K relative to the first flexplore row ("-" when there is none).
+func WriteTable(w io.Writer, results []Result, ks []int) error {
+	if len(ks) == 0 {
+		ks = DefaultKs
+	}
+	var base float64
+	for _, r := range results {
+		if r.Algorithm == "flexplore" {
+			base = r.HR[ks[0]]
+			break
+		}
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	head := []string{"algorithm", "scale", "prior", "users"}
+	for _, m := range []string{"HR", "R", "NDCG"} {
+		for _, k := range ks {
+			head = append(head, fmt.Sprintf("%s@%d", m, k))
+		}
+	}
+	kmax := ks[len(ks)-1]
+	head = append(head, fmt.Sprintf("cov@%d", kmax), "no_recs", "ms/user", "p95_ms", fmt.Sprintf("HR@%d/flex", ks[0]))
+	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
+	for _, r := range results {
+		row := []string{string(r.Algorithm), fmt.Sprintf("%g", r.Scale), fmt.Sprintf("%g", r.Prior), fmt.Sprint(r.Users)}
+		for _, m := range []AtK{r.HR, r.Recall, r.NDCG} {
+			for _, k := range ks {
+				row = append(row, fmt.Sprintf("%.4f", m[k]))
+			}
+		}
+		rel := "-"
+		if base > 0 {
+			rel = fmt.Sprintf("%.2fx", r.HR[ks[0]]/base)
+		}
+		row = append(row, fmt.Sprintf("%.4f", r.Coverage[kmax]), fmt.Sprint(r.NoRecs),
+			fmt.Sprintf("%.2f", r.MeanMS), fmt.Sprintf("%.2f", r.P95MS), rel)
+		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("eval: write table: %w", err)
+	}
+	return nil
+}
