@@ -108,7 +108,7 @@ func (c *testClock) Advance(d time.Duration) {
 }
 
 // newEnv builds a server; mutate may change the options before New.
-func newEnv(t *testing.T, mutate func(*Options)) *env {
+func newEnv(t testing.TB, mutate func(*Options)) *env {
 	t.Helper()
 	ctx := context.Background()
 	world := flickrtest.TinyWorld(7)
@@ -153,7 +153,7 @@ func newEnv(t *testing.T, mutate func(*Options)) *env {
 
 // seedUser stores nsid's faves and their neighbors' faves from the simulated world, as a
 // finished pull would, and returns nsid.
-func (e *env) seedUser(t *testing.T, nsid string) {
+func (e *env) seedUser(t testing.TB, nsid string) {
 	t.Helper()
 	ctx := context.Background()
 	at := e.clock.Now().Add(-time.Hour)
@@ -180,7 +180,7 @@ func keys(m map[string]bool) []string {
 	return out
 }
 
-func (e *env) storeFaves(t *testing.T, nsid string, at time.Time) {
+func (e *env) storeFaves(t testing.TB, nsid string, at time.Time) {
 	t.Helper()
 	u, err := e.world.User(nsid)
 	if err != nil {
@@ -212,7 +212,7 @@ func (e *env) storeFaves(t *testing.T, nsid string, at time.Time) {
 }
 
 // heavyUser is the world's user with the most faves (rich recommendations).
-func (e *env) heavyUser(t *testing.T) string {
+func (e *env) heavyUser(t testing.TB) string {
 	t.Helper()
 	best, n := "", -1
 	for _, u := range e.world.Users() {
