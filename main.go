@@ -52,6 +52,7 @@ func commands() []command {
 		{"work", "run queue workers (pull, ingest, scheduler)", cmdWork},
 		{"migrate", "apply the Neo4j schema (nothing to do for the embedded graph)", cmdMigrate},
 		{"import", "load favorites from a TSV file into the graph", cmdImport},
+		{"eval", "compare recommendation algorithms offline (HR, Recall, NDCG at K)", cmdEval},
 		{"config", "print the effective configuration, secrets masked", cmdConfig},
 		{"version", "print version, commit and Go version", cmdVersion},
 	}

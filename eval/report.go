@@ -5,20 +5,24 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/photorec/photorec/graph"
 )
 
 // WriteTable prints results as an aligned text table: one row per result with HR, Recall and
 // NDCG at each K, coverage at the largest K, users without recommendations, time per user, and
-// HR at the smallest K relative to the first flexplore row ("-" when there is none).
+// HR at the smallest K relative to flexplore (the row with the default constants, else the first
+// flexplore row; "-" when there is none).
 func WriteTable(w io.Writer, results []Result, ks []int) error {
 	if len(ks) == 0 {
 		ks = DefaultKs
 	}
 	var base float64
-	for _, r := range results {
-		if r.Algorithm == "flexplore" {
+	def := graph.DefaultFlexplore()
+	for i := len(results) - 1; i >= 0; i-- { // the first flexplore row, preferring default constants
+		r := results[i]
+		if r.Algorithm == graph.Flexplore && (base == 0 || r.Scale == def.Scale && r.Prior == def.Prior) {
 			base = r.HR[ks[0]]
-			break
 		}
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
