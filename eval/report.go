@@ -17,13 +17,19 @@ func WriteTable(w io.Writer, results []Result, ks []int) error {
 	if len(ks) == 0 {
 		ks = DefaultKs
 	}
-	var base float64
+	baseRow := -1
 	def := graph.DefaultFlexplore()
-	for i := len(results) - 1; i >= 0; i-- { // the first flexplore row, preferring default constants
-		r := results[i]
-		if r.Algorithm == graph.Flexplore && (base == 0 || r.Scale == def.Scale && r.Prior == def.Prior) {
-			base = r.HR[ks[0]]
+	for i, r := range results {
+		if r.Algorithm != graph.Flexplore {
+			continue
 		}
+		if baseRow < 0 || r.Scale == def.Scale && r.Prior == def.Prior && (results[baseRow].Scale != def.Scale || results[baseRow].Prior != def.Prior) {
+			baseRow = i
+		}
+	}
+	var base float64
+	if baseRow >= 0 {
+		base = results[baseRow].HR[ks[0]]
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	head := []string{"algorithm", "scale", "prior", "users"}
