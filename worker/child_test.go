@@ -42,7 +42,7 @@ func runChild() error {
 	defer stop()
 	rdb := redis.NewClient(&redis.Options{Addr: os.Getenv(envRedis)})
 	defer rdb.Close()
-	var lim flickr.Limiter = flickr.Unlimited
+	lim := flickr.Unlimited
 	if rate, _ := strconv.Atoi(os.Getenv(envRate)); rate > 0 {
 		burst, _ := strconv.Atoi(os.Getenv(envBurst))
 		lim = flickr.NewRedisLimiter(rdb, flickr.LimitOptions{CallsPerHour: rate, Burst: burst})

@@ -3,7 +3,6 @@ package worker
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"os"
 	"strings"
@@ -24,7 +23,7 @@ func testLogger() *slog.Logger {
 	if os.Getenv("PHOTOREC_TEST_LOG") != "" {
 		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	return slog.New(slog.NewTextHandler(io.Discard, nil))
+	return slog.New(slog.DiscardHandler)
 }
 
 // env is one pipeline under test: a real redis-server, the Flickr simulator, a real embedded store.
@@ -43,21 +42,21 @@ type envOptions struct {
 	redisArgs []string
 }
 
-func newEnv(t testing.TB, o envOptions) *env {
-	t.Helper()
-	rs := testsvc.Redis(t, o.redisArgs...)
+func newEnv(tb testing.TB, o envOptions) *env {
+	tb.Helper()
+	rs := testsvc.Redis(tb, o.redisArgs...)
 	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr})
-	t.Cleanup(func() { _ = rdb.Close() })
+	tb.Cleanup(func() { _ = rdb.Close() })
 	if o.world == nil {
 		o.world = flickrtest.TinyWorld(1)
 	}
-	sim := flickrtest.Start(t, o.world, o.sim)
-	st, err := embedded.Open(context.Background(), embedded.Options{Dir: t.TempDir(), Logger: testLogger()})
+	sim := flickrtest.Start(tb, o.world, o.sim)
+	st, err := embedded.Open(context.Background(), embedded.Options{Dir: tb.TempDir(), Logger: testLogger()})
 	if err != nil {
-		t.Fatalf("open embedded store: %v", err)
+		tb.Fatalf("open embedded store: %v", err)
 	}
-	t.Cleanup(func() { _ = st.Close() })
-	return &env{t: t, redis: rs, rdb: rdb, world: o.world, sim: sim, store: st}
+	tb.Cleanup(func() { _ = st.Close() })
+	return &env{t: tb, redis: rs, rdb: rdb, world: o.world, sim: sim, store: st}
 }
 
 // flickrClient returns a client of the simulator with fast retries.
@@ -66,8 +65,8 @@ func (e *env) flickrClient(lim flickr.Limiter, m flickr.Observer) *flickr.Client
 	return newFlickrClient(e.t, e.sim.URL, lim, m)
 }
 
-func newFlickrClient(t testing.TB, base string, lim flickr.Limiter, m flickr.Observer) *flickr.Client {
-	t.Helper()
+func newFlickrClient(tb testing.TB, base string, lim flickr.Limiter, m flickr.Observer) *flickr.Client {
+	tb.Helper()
 	if lim == nil {
 		lim = flickr.Unlimited
 	}
@@ -78,7 +77,7 @@ func newFlickrClient(t testing.TB, base string, lim flickr.Limiter, m flickr.Obs
 		Metrics: m, Logger: testLogger(),
 	})
 	if err != nil {
-		t.Fatalf("flickr client: %v", err)
+		tb.Fatalf("flickr client: %v", err)
 	}
 	return c
 }
@@ -113,23 +112,23 @@ func (e *env) start(opts Options) *Worker {
 	return w
 }
 
-func runWorker(t testing.TB, w *Worker) {
-	t.Helper()
+func runWorker(tb testing.TB, w *Worker) {
+	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- w.Run(ctx) }()
-	t.Cleanup(func() {
+	tb.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
-			t.Errorf("worker.Run: %v", err)
+			tb.Errorf("worker.Run: %v", err)
 		}
 	})
 }
 
 // waitDone polls until nsid's run has ended and returns its progress. The bound is a safety net
 // against a hung pipeline, not a speed assertion.
-func waitDone(t testing.TB, c *Client, nsid string, bound time.Duration) Progress {
-	t.Helper()
+func waitDone(tb testing.TB, c *Client, nsid string, bound time.Duration) Progress {
+	tb.Helper()
 	deadline := time.Now().Add(bound)
 	var p Progress
 	var err error
@@ -140,14 +139,14 @@ func waitDone(t testing.TB, c *Client, nsid string, bound time.Duration) Progres
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("run of %s did not end within %v: last progress %+v, err %v", nsid, bound, p, err)
+	tb.Fatalf("run of %s did not end within %v: last progress %+v, err %v", nsid, bound, p, err)
 	return p
 }
 
 // favePages is how many favorites calls a pull of n favorites takes (capped at max when > 0).
-func favePages(n, max int) int {
-	if max > 0 && n > max {
-		n = max
+func favePages(n, limit int) int {
+	if limit > 0 && n > limit {
+		n = limit
 	}
 	if n == 0 {
 		return 1
@@ -156,27 +155,27 @@ func favePages(n, max int) int {
 }
 
 // storedFaves returns the photo ids nsid has faved in the store, via CommonFaves with itself.
-func storedFaves(t testing.TB, st graph.Store, nsid string) int {
-	t.Helper()
+func storedFaves(tb testing.TB, st graph.Store, nsid string) int {
+	tb.Helper()
 	s, err := st.Summary(context.Background(), nsid)
 	if errors.Is(err, graph.ErrNotFound) {
 		return 0
 	}
 	if err != nil {
-		t.Fatalf("summary of %s: %v", nsid, err)
+		tb.Fatalf("summary of %s: %v", nsid, err)
 	}
 	return s.Faves
 }
 
 // userWith returns a world user whose fave count is in [lo, hi] and who is not in skip.
-func userWith(t testing.TB, w *flickrtest.World, lo, hi int, skip ...string) flickrtest.User {
-	t.Helper()
+func userWith(tb testing.TB, w *flickrtest.World, lo, hi int, skip ...string) flickrtest.User {
+	tb.Helper()
 	for _, u := range w.Users() {
 		if u.Faves >= lo && u.Faves <= hi && !u.Deleted && !strings.Contains(strings.Join(skip, " "), u.NSID) {
 			return u
 		}
 	}
-	t.Fatalf("no user with %d..%d faves", lo, hi)
+	tb.Fatalf("no user with %d..%d faves", lo, hi)
 	return flickrtest.User{}
 }
 

@@ -222,11 +222,11 @@ func TestConcurrentRefreshesShareNeighborPulls(t *testing.T) {
 	want := 0
 	for n := range pulled {
 		nu, _ := e.world.User(n)
-		max := 1000
+		limit := 1000
 		if n == a.NSID || n == b.NSID {
-			max = 0
+			limit = 0
 		}
-		want += favePages(nu.Faves, max)
+		want += favePages(nu.Faves, limit)
 	}
 	if got := e.sim.Calls()["flickr.favorites.getPublicList"]; got != want {
 		t.Errorf("favorites calls = %d, want %d (shared neighbors pulled once)", got, want)
