@@ -106,7 +106,11 @@ func TestBrowser(t *testing.T) {
 		return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
 			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
 				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
-			return chromedp.Void{}, err
+			if err != nil {
+				return chromedp.Void{}, err
+			}
+			// Let the colour transitions (0.15s) finish before any screenshot.
+			return chromedp.Sleep(300*time.Millisecond)(ctx, tg)
 		}
 	}
 
@@ -165,6 +169,23 @@ func TestBrowser(t *testing.T) {
 	step("owner dark", colorScheme("dark"), imagesLoaded)
 	shot("recommendations-owner-dark")
 
+	// Keyboard only: focus the second photo's dismiss button and press Enter.
+	second, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.querySelectorAll('[data-testid="photo-item"]')[1].dataset.photoId`))
+	if err != nil || second == "" {
+		t.Fatalf("second photo id: %q %v", second, err)
+	}
+	step("dismiss with the keyboard",
+		chromedp.Focus(chromedp.CSS(`[data-photo-id="`+second+`"] [data-testid="dismiss-button"]`)),
+		chromedp.KeyEvent("\r"),
+		waitFor(`document.querySelector('[data-photo-id="`+second+`"]').classList.contains("dismissed")`))
+	var p photoPageJSON
+	e.client(t).get("/api/v1/users/" + url.PathEscape(nsid) + "/recommendations/photos?limit=500").decode(t, &p)
+	for _, it := range p.Items {
+		if it.Photo.ID == second {
+			t.Fatalf("photo %s dismissed with the keyboard is still recommended", second)
+		}
+	}
+
 	step("taste graph",
 		colorScheme("light"),
 		chromedp.Navigate(site+"/u/"+url.PathEscape(nsid)+"/taste"),
@@ -180,8 +201,26 @@ func TestBrowser(t *testing.T) {
 		imagesLoaded)
 	shot("recommendations-phone")
 
-	step("logout",
+	// A user with too few faves gets popular photos to start with.
+	var light string
+	for _, lu := range e.world.Users() {
+		if !lu.Deleted && lu.Faves > 0 && lu.Faves < minFavesForRecs {
+			light = lu.NSID
+			break
+		}
+	}
+	e.storeFaves(t, light, e.clock.Now())
+	if err := e.g.FinishPull(context.Background(), graph.PullDone{User: light, PullID: "seed-" + light, Kind: graph.PullFull, At: e.clock.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	step("getting started",
 		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(site+"/u/"+url.PathEscape(light)),
+		waitFor(`document.querySelectorAll('[data-testid="photo-item"]').length > 0`),
+		imagesLoaded)
+	shot("getting-started")
+
+	step("logout",
 		chromedp.Click(chromedp.CSS(`[data-testid="logout"]`)),
 		waitFor(`location.pathname === "/" && document.querySelector('[data-testid="login-button"]') !== null`))
 	if _, err := e.g.Token(context.Background(), nsid); err == nil {

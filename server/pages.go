@@ -10,7 +10,7 @@ import (
 )
 
 // exampleQuery is the placeholder of the browse field.
-const exampleQuery = "flickr.com/photos/name, or a username"
+const exampleQuery = "flickr.com/photos/name"
 
 // basePage is what the layout of every page needs.
 type basePage struct {
