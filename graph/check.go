@@ -1,5 +1,7 @@
 package graph
 
+import "slices"
+
 // CheckID returns an *ArgumentError for field unless id is a plausible NSID or photo ID:
 // 1..MaxIDLen bytes of valid UTF-8 with no spaces or control characters.
 func CheckID(field, id string) error {
@@ -31,15 +33,19 @@ const MaxWhy = 50
 // decoded cursor (nil for the first page). Limit is not defaulted: 0 is an *ArgumentError here;
 // the API applies DefaultLimit before calling a store.
 func NormalizeRecOptions(opts RecOptions, kind CursorKind, def Algorithm) (RecOptions, *Cursor, error) {
+	return NormalizeRecOptionsOf(opts, kind, def, Flexplore, Popularity)
+}
+
+// NormalizeRecOptionsOf is NormalizeRecOptions for a backend that ranks with the algorithms
+// listed in known: any other algorithm is an *ArgumentError (Field "algorithm").
+func NormalizeRecOptionsOf(opts RecOptions, kind CursorKind, def Algorithm, known ...Algorithm) (RecOptions, *Cursor, error) {
 	if opts.Algorithm == "" {
 		opts.Algorithm = def
 		if opts.Algorithm == "" {
 			opts.Algorithm = Flexplore
 		}
 	}
-	switch opts.Algorithm {
-	case Flexplore, Popularity:
-	default:
+	if !slices.Contains(known, opts.Algorithm) {
 		return opts, nil, &ArgumentError{Field: "algorithm", Reason: "unknown algorithm"}
 	}
 	if err := CheckLimit(opts.Limit); err != nil {

@@ -112,6 +112,11 @@ type Algorithm string
 const (
 	Flexplore  Algorithm = "flexplore"
 	Popularity Algorithm = "popularity"
+	// ItemKNN, RP3Beta and Blend are defined in algorithms.go. Only the embedded engine ranks
+	// with them; a backend that lacks one rejects it with an *ArgumentError (Field "algorithm").
+	ItemKNN Algorithm = "itemknn"
+	RP3Beta Algorithm = "rp3beta"
+	Blend   Algorithm = "blend"
 )
 
 // Limits on RecOptions.Limit.
