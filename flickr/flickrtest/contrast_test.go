@@ -11,8 +11,8 @@ import (
 // Flexplore (as on real Flickr data), and all three more often than popularity. The hit rates are
 // logged; docs/simulator.md quotes them.
 func TestRecommenderContrast(t *testing.T) {
-	if testing.Short() {
-		t.Skip("leave-one-out evaluation; skipped with -short")
+	if testing.Short() || raceEnabled {
+		t.Skip("single-goroutine leave-one-out evaluation; skipped with -short and -race (run it without them)")
 	}
 	w := Generate(WorldOptions{Seed: 9, Users: 2000})
 	ev := newEval(w)
