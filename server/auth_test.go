@@ -4,14 +4,18 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/photorec/photorec/flickr/flickrtest"
 	"github.com/photorec/photorec/graph"
 	"github.com/photorec/photorec/internal/testsvc"
 )
@@ -193,5 +197,60 @@ func TestSessionCookieTamper(t *testing.T) {
 	e.clock.Advance(31 * 24 * time.Hour)
 	if got := e.srv.openSession(ck.Value); got != nil {
 		t.Fatalf("expired cookie opened: %+v", got)
+	}
+}
+
+// syncBuffer is a log sink safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestSecretsNeverLogged logs at debug level through a login, a failed fave and a logout, and
+// looks for the access token, its secret and the session cookie in the log.
+func TestSecretsNeverLogged(t *testing.T) {
+	var logs syncBuffer
+	e := newEnv(t, func(o *Options) {
+		o.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	})
+	nsid := e.heavyUser(t)
+	e.seedUser(t, nsid)
+	c := e.client(t)
+	c.loginAs(nsid)
+	sealed, err := e.g.Token(context.Background(), nsid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := e.srv.tokens.openToken(nsid, sealed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cookie := c.cookies[sessionCookie].Value
+	e.sim.SetFaults(flickrtest.Faults{ServerError: 1})
+	if res := c.send(http.MethodPost, "/api/v1/photos/"+notFavedPhoto(t, c, nsid)+"/fave", nil); res.Status != http.StatusBadGateway {
+		t.Fatalf("fave under faults: %d", res.Status)
+	}
+	e.sim.SetFaults(flickrtest.Faults{})
+	c.send(http.MethodPost, "/api/v1/logout", nil)
+	out := logs.String()
+	if !strings.Contains(out, "request failed") || !strings.Contains(out, "user logged in") {
+		t.Fatalf("expected log lines missing:\n%s", out)
+	}
+	for name, secret := range map[string]string{"access token": tok.Token, "token secret": tok.Secret, "session cookie": cookie} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the log holds the %s", name)
+		}
 	}
 }
