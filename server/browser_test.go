@@ -179,7 +179,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.KeyEvent("\r"),
 		waitFor(`document.querySelector('[data-photo-id="`+second+`"]').classList.contains("dismissed")`))
 	var p photoPageJSON
-	e.client(t).get("/api/v1/users/" + url.PathEscape(nsid) + "/recommendations/photos?limit=500").decode(t, &p)
+	e.client(t).get("/api/v1/users/"+url.PathEscape(nsid)+"/recommendations/photos?limit=500").decode(t, &p)
 	for _, it := range p.Items {
 		if it.Photo.ID == second {
 			t.Fatalf("photo %s dismissed with the keyboard is still recommended", second)
