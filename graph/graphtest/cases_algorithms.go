@@ -1,0 +1,126 @@
+package graphtest
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"testing"
+
+	"github.com/photorec/photorec/graph"
+)
+
+// RunAlgorithms checks a backend that also ranks with ItemKNN, RP3Beta and Blend (see
+// graph/algorithms.go) against hand-computed scores and the brute-force reference. open is as
+// for Run. Backends without these algorithms run Run only (it checks they reject unknown ones).
+func RunAlgorithms(t *testing.T, open func(t *testing.T) graph.Store) {
+	t.Run("HandComputed", func(t *testing.T) { testAlgorithmsHand(t, open(t)) })
+	t.Run("Dismissals", func(t *testing.T) { testAlgorithmsDismissed(t, open(t)) })
+	t.Run("RecommendUsersAcceptsEvery", func(t *testing.T) { testAlgorithmsUsers(t, open(t)) })
+	for _, c := range randomSeeds {
+		t.Run(fmt.Sprintf("RandomGraphs/seed=%d", c.seed), func(t *testing.T) {
+			s := open(t)
+			m := randomWorld(t, s, c.seed, c.users, c.photos)
+			for _, algo := range []graph.Algorithm{graph.ItemKNN, graph.RP3Beta, graph.Blend} {
+				for _, u := range sortedUsers(m) {
+					checkPhotos(t, string(algo)+" photos of "+u,
+						allPhotos(t, s, u, graph.RecOptions{Algorithm: algo, Limit: c.pageSize}),
+						m.RankPhotos(u, algo, graph.DefaultWhy))
+				}
+			}
+		})
+	}
+}
+
+// walk is a world small enough to compute every algorithm by hand:
+//
+//	u faves p1 (by a) and p2 (by b); a faves p2 and p4; b faves p1, p3 and p4.
+//	deg: p1 2 (u, b), p2 2 (u, a), p3 1 (b), p4 2 (a, b). u may be recommended p3 and p4.
+//	Flexplore: a has common 1 of total 2, b common 1 of total 3.
+var walk = fixture{
+	owners: map[string]string{"p1": "a", "p2": "b", "p3": "a", "p4": "b"},
+	faves: map[string][]string{
+		"u": {"p1", "p2"},
+		"a": {"p2", "p4"},
+		"b": {"p1", "p3", "p4"},
+	},
+}
+
+// Hand-computed scores of the walk world.
+var (
+	walkA = 150 * math.Sqrt(1.0/252) // Flexplore score of a
+	walkB = 150 * math.Sqrt(1.0/253) // Flexplore score of b
+	// ItemKNN: p3 = co(p1,p3)/sqrt(2*1) = 1/sqrt 2; p4 = co(p1,p4)/2 + co(p2,p4)/2 = 1/2 + 1/2.
+	knnP3, knnP4 = 1 / math.Sqrt2, 1.0
+	// RP3Beta: p3 = (p1 -> b -> p3: 1/(2*3)) / 1^0.5; p4 = (p1 -> b: 1/6, p2 -> a: 1/(2*2)) / 2^0.5.
+	rp3P3, rp3P4 = 1.0 / 6, (1.0/6 + 1.0/4) / math.Sqrt2
+	// Blend: p4 has both maxima; p3 = half its Flexplore share plus half its RP3Beta share.
+	blendP3, blendP4 = 0.5*walkB/(walkA+walkB) + 0.5*rp3P3/rp3P4, 1.0
+)
+
+func testAlgorithmsHand(t *testing.T, s graph.Store) {
+	load(t, s, nil, walk)
+	tests := []struct {
+		algo graph.Algorithm
+		want []scored
+	}{
+		{graph.ItemKNN, []scored{{"p4", knnP4}, {"p3", knnP3}}},
+		{graph.RP3Beta, []scored{{"p4", rp3P4}, {"p3", rp3P3}}},
+		{graph.Blend, []scored{{"p4", blendP4}, {"p3", blendP3}}},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.algo), func(t *testing.T) {
+			got := allPhotos(t, s, "u", graph.RecOptions{Algorithm: tt.algo, Limit: 1})
+			checkScores(t, string(tt.algo)+" for u", photoScores(got), tt.want)
+			// Why is Flexplore's under every algorithm: p4 was faved by a and b, p3 by b.
+			checkWhy(t, got, map[string][]scored{"p4": {{"a", walkA}, {"b", walkB}}, "p3": {{"b", walkB}}})
+		})
+	}
+}
+
+func checkWhy(t *testing.T, got []graph.PhotoRec, want map[string][]scored) {
+	t.Helper()
+	for id, w := range whyOf(got) {
+		checkScores(t, "why of "+id, w, want[id])
+	}
+}
+
+func testAlgorithmsDismissed(t *testing.T, s graph.Store) {
+	load(t, s, nil, walk)
+	mustDo(t, s.DismissPhoto(ctx(), "u", "p4"))
+	// p4 is excluded, and it cancels the one common fave of a and of b: Flexplore scores are 0,
+	// so Blend keeps only its RP3Beta half, where p3 is now the maximum.
+	for algo, want := range map[graph.Algorithm][]scored{
+		graph.ItemKNN: {{"p3", knnP3}},
+		graph.RP3Beta: {{"p3", rp3P3}},
+		graph.Blend:   {{"p3", 0.5}},
+	} {
+		got := allPhotos(t, s, "u", graph.RecOptions{Algorithm: algo, Limit: 5})
+		checkScores(t, string(algo)+" after dismissing p4", photoScores(got), want)
+		checkWhy(t, got, nil)
+	}
+	mustDo(t, s.DismissUser(ctx(), "u", "a"))
+	for _, algo := range []graph.Algorithm{graph.ItemKNN, graph.RP3Beta, graph.Blend} {
+		if got := allPhotos(t, s, "u", graph.RecOptions{Algorithm: algo, Limit: 5}); len(got) != 0 {
+			t.Errorf("%s after dismissing p4 and a (owner of p3): %v, want nothing", algo, photoScores(got))
+		}
+	}
+}
+
+func testAlgorithmsUsers(t *testing.T, s graph.Store) {
+	load(t, s, nil, walk)
+	want := allUsers(t, s, "u", graph.RecOptions{Algorithm: graph.Flexplore, Limit: 5})
+	for _, algo := range []graph.Algorithm{graph.ItemKNN, graph.RP3Beta, graph.Blend} {
+		got := allUsers(t, s, "u", graph.RecOptions{Algorithm: algo, Limit: 5})
+		checkRanking(t, "users under "+string(algo), userKeys(got), userKeys(want))
+	}
+}
+
+// sortedUsers lists m's users by NSID.
+func sortedUsers(m *Model) []string {
+	users := make([]string, 0, len(m.Users))
+	for u := range m.Users {
+		users = append(users, u)
+	}
+	sort.Strings(users)
+	return users
+}
