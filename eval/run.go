@@ -124,7 +124,7 @@ const maxBatch = 5000
 var loadTime = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // Load adds train (sorted by user, as Split.Train is) to e, one batch per user (split past
-// maxBatch faves), opts.Workers batches at a time.
+// maxBatch faves), one batch at a time so that the engine's content is the same on every run.
 func Load(ctx context.Context, e Engine, train []Fave, opts Options) error {
 	opts, err := opts.withDefaults()
 	if err != nil {
@@ -149,8 +149,9 @@ func Load(ctx context.Context, e Engine, train []Fave, opts Options) error {
 	}
 	bar := newProgress(opts.Progress, "load", len(batches), "batches")
 	defer bar.finish()
-	// Writers wait for a durable commit; several in flight let the engine commit them together.
-	return forEach(ctx, len(batches), max(opts.Workers, 8), func(ctx context.Context, i int) error {
+	// One batch at a time, in order: the engine numbers photos and users in the order it
+	// applies writes, and that order fixes the order of floating-point sums, hence of near ties.
+	return forEach(ctx, len(batches), 1, func(ctx context.Context, i int) error {
 		if err := e.AddFaves(ctx, batches[i]); err != nil {
 			return fmt.Errorf("eval: load faves of %s: %w", batches[i].User, err)
 		}
