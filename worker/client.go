@@ -254,7 +254,7 @@ func (c *Client) promote(ctx context.Context, job string) {
 			p.Lane = task.LaneBackground
 			if err2 := c.enqueuePull(ctx, p, q); err2 != nil {
 				c.log.ErrorContext(ctx, "pull lost while promoting", "job", job, "err", errors.Join(err, err2))
-				_ = c.endJob(ctx, job, outcomeFailed)
+				_ = c.endJob(ctx, job, p.PullID, outcomeFailed)
 			}
 			return
 		}
@@ -298,14 +298,16 @@ func (c *Client) finish(ctx context.Context, run, job, outcome string) error {
 	return nil
 }
 
-// endJob finishes job for every run waiting on it; done marks a neighbor's data fresh.
-func (c *Client) endJob(ctx context.Context, job, outcome string) error {
+// endJob ends the pull pullID of job: unless another pull of the job holds the job lock now (its
+// own end will count the waiters), it releases the lock (marking a neighbor fresh when done) and
+// records outcome for every run waiting on the job.
+func (c *Client) endJob(ctx context.Context, job, pullID, outcome string) error {
+	var fresh time.Duration
 	if outcome == outcomeDone && isNeighborJob(job) {
-		if err := c.st.markFresh(ctx, job, c.pipe.NeighborFresh); err != nil {
-			return err
-		}
+		fresh = c.pipe.NeighborFresh
 	}
-	if err := c.st.unlock(ctx, job); err != nil {
+	released, err := c.st.release(ctx, job, pullID, fresh)
+	if err != nil || !released {
 		return err
 	}
 	runs, err := c.st.waiters(ctx, job)

@@ -41,7 +41,7 @@ func (w *Worker) handleIngest(ctx context.Context, t *asynq.Task) error {
 			}
 		}
 		if err := w.graph.AddFaves(ctx, b); err != nil {
-			return fmt.Errorf("worker: add faves of %s: %w", in.User, err)
+			return graphError(fmt.Errorf("worker: add faves of %s: %w", in.User, err))
 		}
 		w.m.favesIngested.Add(float64(len(b.Faves)))
 		if end == len(in.Faves) {
@@ -54,7 +54,7 @@ func (w *Worker) handleIngest(ctx context.Context, t *asynq.Task) error {
 			cs = append(cs, graph.User{NSID: c.NSID, Username: c.Username, IconURL: c.IconURL})
 		}
 		if err := w.graph.SetContacts(ctx, in.User, cs); err != nil {
-			return fmt.Errorf("worker: set contacts of %s: %w", in.User, err)
+			return graphError(fmt.Errorf("worker: set contacts of %s: %w", in.User, err))
 		}
 	}
 	kind := graph.PullIncremental
@@ -62,14 +62,14 @@ func (w *Worker) handleIngest(ctx context.Context, t *asynq.Task) error {
 		kind = graph.PullFull
 	}
 	if err := w.graph.FinishPull(ctx, graph.PullDone{User: in.User, PullID: in.PullID, Kind: kind, At: at}); err != nil {
-		return fmt.Errorf("worker: finish pull of %s: %w", in.User, err)
+		return graphError(fmt.Errorf("worker: finish pull of %s: %w", in.User, err))
 	}
 	if in.FanOut {
 		if err := w.fanOut(ctx, in.Job, in.User); err != nil {
 			return err
 		}
 	}
-	if err := w.client.endJob(ctx, in.Job, outcomeDone); err != nil {
+	if err := w.client.endJob(ctx, in.Job, in.PullID, outcomeDone); err != nil {
 		return err
 	}
 	w.log.DebugContext(ctx, "pull ingested", "job", in.Job, "user_nsid", in.User, "faves", len(in.Faves),
@@ -119,17 +119,23 @@ func photoOf(f task.Fave) graph.Photo {
 		Secret: f.Secret, ThumbURL: f.ThumbURL, ImageURL: f.ImageURL}
 }
 
-// jobOf returns the job id carried by a pull or ingest task, "" for other tasks.
-func jobOf(t *asynq.Task) string {
+// pullOf returns the pull carried by a pull or ingest task; ok is false for other tasks.
+func pullOf(t *asynq.Task) (p task.Pull, ok bool) {
 	switch t.Type() {
 	case task.TypePullUser, task.TypePullNeighbor:
-		if p, err := task.ParsePull(t); err == nil {
-			return p.Job
-		}
+		p, err := task.ParsePull(t)
+		return p, err == nil
 	case task.TypeIngest:
-		if in, err := task.ParseIngest(t); err == nil {
-			return in.Job
-		}
+		in, err := task.ParseIngest(t)
+		return in.Pull, err == nil
 	}
-	return ""
+	return task.Pull{}, false
+}
+
+// graphError makes invalid arguments (data the graph will never accept) permanent.
+func graphError(err error) error {
+	if errors.Is(err, graph.ErrInvalidArgument) {
+		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+	}
+	return err
 }

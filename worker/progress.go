@@ -247,13 +247,6 @@ func (s state) isFresh(ctx context.Context, job string) (bool, error) {
 	return n == 1, nil
 }
 
-func (s state) markFresh(ctx context.Context, job string, d time.Duration) error {
-	if err := s.rdb.Set(ctx, s.freshKey(job), "1", d).Err(); err != nil {
-		return fmt.Errorf("worker: mark %s fresh: %w", job, err)
-	}
-	return nil
-}
-
 // running lists running run ids.
 func (s state) running(ctx context.Context) ([]string, error) {
 	ids, err := s.rdb.SMembers(ctx, s.runningKey()).Result()
@@ -291,4 +284,23 @@ func (s state) unlock(ctx context.Context, job string) error {
 		return fmt.Errorf("worker: unlock %s: %w", job, err)
 	}
 	return nil
+}
+
+// releaseScript: KEYS lock, fresh; ARGV pull id, fresh TTL in ms (0: don't mark). Releases the
+// lock when pull id holds it or nobody does, marking the job fresh first; 1 when released.
+var releaseScript = redis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+if cur and cur ~= ARGV[1] then return 0 end
+if tonumber(ARGV[2]) > 0 then redis.call('SET', KEYS[2], '1', 'PX', ARGV[2]) end
+redis.call('DEL', KEYS[1])
+return 1
+`)
+
+// release ends the pull pullID of job (see releaseScript); fresh > 0 marks the job fresh that long.
+func (s state) release(ctx context.Context, job, pullID string, fresh time.Duration) (bool, error) {
+	n, err := releaseScript.Run(ctx, s.rdb, []string{s.lockKey(job), s.freshKey(job)}, pullID, fresh.Milliseconds()).Int()
+	if err != nil {
+		return false, fmt.Errorf("worker: release %s: %w", job, err)
+	}
+	return n == 1, nil
 }

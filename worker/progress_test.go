@@ -122,3 +122,38 @@ func TestStartRunJoinsAndCoolsDown(t *testing.T) {
 		t.Errorf("running runs (-want +got):\n%s", diff)
 	}
 }
+
+func TestReleaseOnlyByTheHolder(t *testing.T) {
+	ctx := context.Background()
+	st := newState(t)
+	const job = "neighbor:n@N01"
+	if ok, err := st.lock(ctx, job, "p1", time.Hour); err != nil || !ok {
+		t.Fatalf("lock = %v, %v", ok, err)
+	}
+	if ok, err := st.lock(ctx, job, "p2", time.Hour); err != nil || ok {
+		t.Fatalf("second lock = %v, %v; want false", ok, err)
+	}
+	tests := []struct {
+		name      string
+		pullID    string
+		wantOK    bool
+		wantFresh bool
+	}{
+		{"an older pull does not release a newer one's lock", "p0", false, false},
+		{"the holder releases and marks fresh", "p1", true, true},
+		{"a late end with no lock held still counts", "p9", true, true},
+	}
+	for _, tt := range tests {
+		ok, err := st.release(ctx, job, tt.pullID, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := st.isFresh(ctx, job)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok != tt.wantOK || fresh != tt.wantFresh {
+			t.Errorf("%s: released=%v fresh=%v, want %v and %v", tt.name, ok, fresh, tt.wantOK, tt.wantFresh)
+		}
+	}
+}

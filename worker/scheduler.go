@@ -97,10 +97,9 @@ func (w *Worker) reapArchived(ctx context.Context, q string) {
 		return // the queue may not exist yet
 	}
 	for _, ti := range tasks {
-		job := jobOf(asynq.NewTask(ti.Type, ti.Payload))
-		if job != "" {
-			if err := w.failJob(ctx, job); err != nil {
-				w.log.Warn("reap archived task", "task_id", ti.ID, "job", job, "err", err)
+		if p, ok := pullOf(asynq.NewTask(ti.Type, ti.Payload)); ok {
+			if err := w.client.endJob(ctx, p.Job, p.PullID, outcomeFailed); err != nil {
+				w.log.Warn("reap archived task", "task_id", ti.ID, "job", p.Job, "err", err)
 				continue
 			}
 		}

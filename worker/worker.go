@@ -223,20 +223,15 @@ func (w *Worker) handleError(ctx context.Context, t *asynq.Task, err error) {
 		return
 	}
 	w.log.Error("task failed", "task_id", id, "task_type", t.Type(), "retried", retried, "err", err)
-	job := jobOf(t)
-	if job == "" {
+	p, ok := pullOf(t)
+	if !ok {
 		return
 	}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if err := w.failJob(cctx, job); err != nil {
-		w.log.Error("count failed job", "job", job, "err", err)
+	if err := w.client.endJob(cctx, p.Job, p.PullID, outcomeFailed); err != nil {
+		w.log.Error("count failed job", "job", p.Job, "err", err)
 	}
-}
-
-// failJob counts job as failed for every run waiting on it.
-func (w *Worker) failJob(ctx context.Context, job string) error {
-	return w.client.endJob(ctx, job, outcomeFailed)
 }
 
 // instrument records each attempt's duration and outcome.
