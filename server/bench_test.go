@@ -20,7 +20,7 @@ func BenchmarkRecommendPhotosHandler(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		res, err := e.srv.App().Test(httptest.NewRequest(http.MethodGet, path, nil), -1)
-		if err != nil || res.StatusCode != 200 {
+		if err != nil || res.StatusCode != http.StatusOK {
 			b.Fatalf("status %v, %v", res, err)
 		}
 		res.Body.Close()

@@ -83,7 +83,7 @@ func TestBrowser(t *testing.T) {
 				}
 				select {
 				case <-ctx.Done():
-					return chromedp.Void{}, fmt.Errorf("waiting for %s: %w (last error: %v)", js, ctx.Err(), err)
+					return chromedp.Void{}, fmt.Errorf("waiting for %s: %w (last error: %w)", js, ctx.Err(), err)
 				case <-time.After(50 * time.Millisecond):
 				}
 			}
@@ -109,7 +109,7 @@ func TestBrowser(t *testing.T) {
 			if err != nil {
 				return chromedp.Void{}, err
 			}
-			// Let the colour transitions (0.15s) finish before any screenshot.
+			// Let the color transitions (0.15s) finish before any screenshot.
 			return chromedp.Sleep(300*time.Millisecond)(ctx, tg)
 		}
 	}

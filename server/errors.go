@@ -85,7 +85,7 @@ func classify(err error) *apiError {
 	if errors.As(err, &arg) {
 		return &apiError{Status: http.StatusBadRequest, Code: codeInvalidArgument, Message: "invalid " + arg.Field + ": " + arg.Reason, Err: err}
 	}
-	var ff *flickrFailure
+	var ff *flickrError
 	if errors.As(err, &ff) {
 		return classifyFlickr(ff.err)
 	}
@@ -100,19 +100,19 @@ func classify(err error) *apiError {
 	return &apiError{Status: http.StatusInternalServerError, Code: codeInternal, Message: "internal error", Err: err}
 }
 
-// flickrFailure marks an error returned by a Flickr call, so that it is reported as Flickr's
+// flickrError marks an error returned by a Flickr call, so that it is reported as Flickr's
 // failure (never as success, never as ours).
-type flickrFailure struct{ err error }
+type flickrError struct{ err error }
 
-func (f *flickrFailure) Error() string { return f.err.Error() }
-func (f *flickrFailure) Unwrap() error { return f.err }
+func (f *flickrError) Error() string { return f.err.Error() }
+func (f *flickrError) Unwrap() error { return f.err }
 
 // fromFlickr wraps the error of a Flickr call; nil stays nil.
 func fromFlickr(err error) error {
 	if err == nil {
 		return nil
 	}
-	return &flickrFailure{err: err}
+	return &flickrError{err: err}
 }
 
 func classifyFlickr(err error) *apiError {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/base64"
+	"errors"
 	"testing"
 	"time"
 )
@@ -17,7 +18,8 @@ func FuzzDecodeCursor(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		pc, err := decodeCursor(s)
 		if err != nil {
-			if ae, ok := err.(*apiError); !ok || ae.Code != codeInvalidArgument {
+			var ae *apiError
+			if !errors.As(err, &ae) || ae.Code != codeInvalidArgument {
 				t.Fatalf("decodeCursor(%q) error %v, want an invalid_argument apiError", s, err)
 			}
 			return

@@ -108,11 +108,11 @@ func (c *testClock) Advance(d time.Duration) {
 }
 
 // newEnv builds a server; mutate may change the options before New.
-func newEnv(t testing.TB, mutate func(*Options)) *env {
-	t.Helper()
+func newEnv(tb testing.TB, mutate func(*Options)) *env {
+	tb.Helper()
 	ctx := context.Background()
 	world := flickrtest.TinyWorld(7)
-	sim := flickrtest.Start(t, world, flickrtest.Options{})
+	sim := flickrtest.Start(tb, world, flickrtest.Options{})
 	fc, err := flickr.New(flickr.Options{
 		APIKey:     flickrtest.DefaultConsumerKey,
 		APISecret:  flickrtest.DefaultConsumerSecret,
@@ -121,13 +121,13 @@ func newEnv(t testing.TB, mutate func(*Options)) *env {
 		MaxRetries: -1,
 	})
 	if err != nil {
-		t.Fatalf("flickr.New: %v", err)
+		tb.Fatalf("flickr.New: %v", err)
 	}
-	g, err := embedded.Open(ctx, embedded.Options{Dir: t.TempDir(), Params: graph.DefaultFlexplore(), Default: graph.Flexplore})
+	g, err := embedded.Open(ctx, embedded.Options{Dir: tb.TempDir(), Params: graph.DefaultFlexplore(), Default: graph.Flexplore})
 	if err != nil {
-		t.Fatalf("embedded.Open: %v", err)
+		tb.Fatalf("embedded.Open: %v", err)
 	}
-	t.Cleanup(func() { _ = g.Close() })
+	tb.Cleanup(func() { _ = g.Close() })
 	clock := &testClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	pipe := &fakePipeline{}
 	opts := Options{
@@ -146,28 +146,28 @@ func newEnv(t testing.TB, mutate func(*Options)) *env {
 	}
 	srv, err := New(opts)
 	if err != nil {
-		t.Fatalf("New: %v", err)
+		tb.Fatalf("New: %v", err)
 	}
 	return &env{srv: srv, g: g, sim: sim, world: world, pipe: pipe, clock: clock}
 }
 
 // seedUser stores nsid's faves and their neighbors' faves from the simulated world, as a
 // finished pull would, and returns nsid.
-func (e *env) seedUser(t testing.TB, nsid string) {
-	t.Helper()
+func (e *env) seedUser(tb testing.TB, nsid string) {
+	tb.Helper()
 	ctx := context.Background()
 	at := e.clock.Now().Add(-time.Hour)
 	owners := map[string]bool{}
-	e.storeFaves(t, nsid, at)
+	e.storeFaves(tb, nsid, at)
 	for _, f := range e.world.FavesOf(nsid) {
 		owners[f.Owner] = true
 	}
 	for o := range owners {
-		e.storeFaves(t, o, at)
+		e.storeFaves(tb, o, at)
 	}
 	for _, u := range append([]string{nsid}, keys(owners)...) {
 		if err := e.g.FinishPull(ctx, graph.PullDone{User: u, PullID: "seed-" + u, Kind: graph.PullFull, At: at}); err != nil {
-			t.Fatalf("FinishPull %s: %v", u, err)
+			tb.Fatalf("FinishPull %s: %v", u, err)
 		}
 	}
 }
@@ -180,15 +180,15 @@ func keys(m map[string]bool) []string {
 	return out
 }
 
-func (e *env) storeFaves(t testing.TB, nsid string, at time.Time) {
-	t.Helper()
+func (e *env) storeFaves(tb testing.TB, nsid string, at time.Time) {
+	tb.Helper()
 	u, err := e.world.User(nsid)
 	if err != nil {
-		t.Fatalf("world user %s: %v", nsid, err)
+		tb.Fatalf("world user %s: %v", nsid, err)
 	}
 	b := graph.FavesBatch{User: nsid, PullID: "seed-" + nsid, At: at}
 	if err := e.g.UpsertUsers(context.Background(), []graph.User{{NSID: u.NSID, Username: u.Username, Realname: u.Realname}}); err != nil {
-		t.Fatalf("UpsertUsers: %v", err)
+		tb.Fatalf("UpsertUsers: %v", err)
 	}
 	owners := map[string]bool{}
 	for _, f := range e.world.FavesOf(nsid) {
@@ -200,20 +200,20 @@ func (e *env) storeFaves(t testing.TB, nsid string, at time.Time) {
 		}
 		p, err := e.world.Photo(f.PhotoID)
 		if err != nil {
-			t.Fatalf("world photo %s: %v", f.PhotoID, err)
+			tb.Fatalf("world photo %s: %v", f.PhotoID, err)
 		}
 		b.Faves = append(b.Faves, graph.Fave{Photo: graph.Photo{ID: p.ID, Owner: p.Owner, Title: p.Title, Secret: p.Secret, Server: p.Server, Farm: p.Farm,
 			ThumbURL: e.sim.URL + "/img/" + p.Server + "/" + p.ID + "_" + p.Secret + "_q.jpg",
 			ImageURL: e.sim.URL + "/img/" + p.Server + "/" + p.ID + "_" + p.Secret + "_b.jpg"}, FavedAt: f.FavedAt})
 	}
 	if err := e.g.AddFaves(context.Background(), b); err != nil {
-		t.Fatalf("AddFaves %s: %v", nsid, err)
+		tb.Fatalf("AddFaves %s: %v", nsid, err)
 	}
 }
 
 // heavyUser is the world's user with the most faves (rich recommendations).
-func (e *env) heavyUser(t testing.TB) string {
-	t.Helper()
+func (e *env) heavyUser(tb testing.TB) string {
+	tb.Helper()
 	best, n := "", -1
 	for _, u := range e.world.Users() {
 		if !u.Deleted && u.Faves > n {
@@ -231,6 +231,7 @@ type client struct {
 }
 
 func (e *env) client(t *testing.T) *client {
+	t.Helper()
 	return &client{t: t, e: e, cookies: map[string]*http.Cookie{}}
 }
 
@@ -348,16 +349,6 @@ func (c *client) loginAs(nsid string) {
 	if res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/u/"+nsid {
 		c.t.Fatalf("callback: status %d location %q body %s", res.Status, res.Header.Get("Location"), res.Body)
 	}
-}
-
-// sessionOf opens the client's session cookie.
-func (c *client) sessionOf() *session {
-	c.t.Helper()
-	ck := c.cookies[sessionCookie]
-	if ck == nil {
-		return nil
-	}
-	return c.e.srv.openSession(ck.Value)
 }
 
 // rawCookie decodes a cookie value for tamper tests.

@@ -113,7 +113,7 @@ func (s *Server) browse(c *fiber.Ctx) error {
 			Example: exampleQuery,
 		})
 	}
-	if _, err := s.ensureFirstPull(c.UserContext(), u.NSID); err != nil {
+	if err := s.ensureFirstPull(c.UserContext(), u.NSID); err != nil {
 		return err
 	}
 	return c.Redirect("/u/"+url.PathEscape(u.NSID), http.StatusSeeOther)
@@ -134,7 +134,7 @@ func (s *Server) userPageHandler(c *fiber.Ctx) error {
 	if _, err := s.opts.Graph.User(ctx, nsid); err != nil {
 		return err
 	}
-	if _, err := s.ensureFirstPull(ctx, nsid); err != nil {
+	if err := s.ensureFirstPull(ctx, nsid); err != nil {
 		return err
 	}
 	sum, err := s.summary(ctx, c, nsid)

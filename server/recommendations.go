@@ -45,15 +45,15 @@ func decodeCursor(s string) (pageCursor, error) {
 	return pc, nil
 }
 
-// intParam reads an integer query parameter in [lo, hi]; def when absent.
-func intParam(c *fiber.Ctx, name string, def, lo, hi int) (int, error) {
+// intParam reads an integer query parameter in [1, hi]; def when absent.
+func intParam(c *fiber.Ctx, name string, def, hi int) (int, error) {
 	raw := c.Query(name)
 	if raw == "" {
 		return def, nil
 	}
 	n, err := strconv.Atoi(raw)
-	if err != nil || n < lo || n > hi {
-		return 0, invalidArgument(name, fmt.Sprintf("must be an integer from %d to %d", lo, hi))
+	if err != nil || n < 1 || n > hi {
+		return 0, invalidArgument(name, fmt.Sprintf("must be an integer from 1 to %d", hi))
 	}
 	return n, nil
 }
@@ -95,11 +95,11 @@ type photoPageJSON struct {
 func (s *Server) recommendPhotos(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	nsid := c.Params("nsid")
-	limit, err := intParam(c, "limit", graph.DefaultLimit, 1, graph.MaxLimit)
+	limit, err := intParam(c, "limit", graph.DefaultLimit, graph.MaxLimit)
 	if err != nil {
 		return err
 	}
-	why, err := intParam(c, "why", 3, 1, 20)
+	why, err := intParam(c, "why", 3, 20)
 	if err != nil {
 		return err
 	}
@@ -169,7 +169,7 @@ type userPageJSON struct {
 // recommendUsers is GET /api/v1/users/{nsid}/recommendations/people.
 func (s *Server) recommendUsers(c *fiber.Ctx) error {
 	nsid := c.Params("nsid")
-	limit, err := intParam(c, "limit", graph.DefaultLimit, 1, graph.MaxLimit)
+	limit, err := intParam(c, "limit", graph.DefaultLimit, graph.MaxLimit)
 	if err != nil {
 		return err
 	}

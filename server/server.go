@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io"
 	"log/slog"
 	"net"
 	"net/url"
@@ -186,7 +185,7 @@ func New(opts Options) (*Server, error) {
 		return nil, errors.New("server: Graph, Flickr and Pipeline are required")
 	}
 	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.Registry == nil {
 		opts.Registry = prometheus.NewRegistry()

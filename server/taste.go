@@ -30,7 +30,7 @@ type tasteNeighborJSON struct {
 func (s *Server) taste(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	nsid := c.Params("nsid")
-	limit, err := intParam(c, "limit", 12, 1, 30)
+	limit, err := intParam(c, "limit", 12, 30)
 	if err != nil {
 		return err
 	}

@@ -160,21 +160,21 @@ func (s *Server) startRefresh(ctx context.Context, nsid string, reason RefreshRe
 }
 
 // ensureFirstPull starts the first pull of a user nobody pulled yet and no run is working on.
-// It returns the current progress.
-func (s *Server) ensureFirstPull(ctx context.Context, nsid string) (Progress, error) {
+func (s *Server) ensureFirstPull(ctx context.Context, nsid string) error {
 	p, err := s.opts.Pipeline.Progress(ctx, nsid)
 	if err != nil {
-		return Progress{}, fmt.Errorf("server: progress of %s: %w", nsid, err)
+		return fmt.Errorf("server: progress of %s: %w", nsid, err)
 	}
 	if p.State != StateNone && p.State != "" {
-		return p, nil
+		return nil
 	}
 	st, err := s.opts.Graph.PullState(ctx, nsid)
 	if err != nil {
-		return Progress{}, fmt.Errorf("server: pull state of %s: %w", nsid, err)
+		return fmt.Errorf("server: pull state of %s: %w", nsid, err)
 	}
 	if !st.LastPullAt.IsZero() {
-		return p, nil
+		return nil
 	}
-	return s.startRefresh(ctx, nsid, ReasonView)
+	_, err = s.startRefresh(ctx, nsid, ReasonView)
+	return err
 }
