@@ -31,7 +31,9 @@ func (s *Server) events(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderConnection, "keep-alive")
 	c.Set("X-Accel-Buffering", "no")
 	ctx, cancel := context.WithTimeout(s.streamCtx, s.opts.MaxStream)
+	s.metrics.streams.Inc()
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		defer s.metrics.streams.Dec()
 		defer cancel()
 		s.stream(ctx, w, nsid)
 	})

@@ -61,6 +61,7 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 type httpMetrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	streams  prometheus.Gauge
 }
 
 func newHTTPMetrics(reg prometheus.Registerer) (*httpMetrics, error) {
@@ -74,8 +75,12 @@ func newHTTPMetrics(reg prometheus.Registerer) (*httpMetrics, error) {
 			Help:    "Time to produce a response (for event streams: until the handler returns).",
 			Buckets: prometheus.DefBuckets,
 		}, []string{"method", "route"}),
+		streams: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "photorec_event_streams",
+			Help: "Server-Sent Event streams open now.",
+		}),
 	}
-	for _, col := range []prometheus.Collector{m.requests, m.duration} {
+	for _, col := range []prometheus.Collector{m.requests, m.duration, m.streams} {
 		if err := reg.Register(col); err != nil {
 			return nil, fmt.Errorf("server: register metrics: %w", err)
 		}

@@ -114,7 +114,8 @@ func (s *Server) browse(c *fiber.Ctx) error {
 		})
 	}
 	if err := s.ensureFirstPull(c.UserContext(), u.NSID); err != nil {
-		return err
+		// The page still works; its progress section says the pull has not started.
+		s.log.Warn("first pull not started", "user_nsid", u.NSID, "err", err.Error())
 	}
 	return c.Redirect("/u/"+url.PathEscape(u.NSID), http.StatusSeeOther)
 }
@@ -135,7 +136,7 @@ func (s *Server) userPageHandler(c *fiber.Ctx) error {
 		return err
 	}
 	if err := s.ensureFirstPull(ctx, nsid); err != nil {
-		return err
+		s.log.Warn("first pull not started", "user_nsid", nsid, "err", err.Error())
 	}
 	sum, err := s.summary(ctx, c, nsid)
 	if err != nil {
