@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -37,7 +38,7 @@ func TestBrowser(t *testing.T) {
 	site := "http://" + ln.Addr().String()
 	e := newEnv(t, func(o *Options) {
 		o.BaseURL = site
-		o.ImageSources = []string{"http://127.0.0.1:*"}
+		o.ImageSources = []string{"http://127.0.0.1:*", "https://*.staticflickr.com", "https://www.flickr.com"}
 		o.PollInterval = 50 * time.Millisecond
 	})
 	go func() { _ = e.srv.Serve(ln) }()
@@ -63,6 +64,32 @@ func TestBrowser(t *testing.T) {
 	if err := chromedp.Do(bctx, chromedp.EmulateViewport(1280, 900)); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
+	// Every uncaught script error and every CSP violation fails the test.
+	consoleCtx, stopConsole := context.WithCancel(bctx)
+	var consoleMu sync.Mutex
+	var problems []string
+	consoleDone := make(chan struct{})
+	messages := chromedp.Console(consoleCtx)
+	go func() {
+		defer close(consoleDone)
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			if m.IsException() || strings.Contains(m.Text, "Content Security Policy") {
+				consoleMu.Lock()
+				problems = append(problems, string(m.Type)+": "+m.Text)
+				consoleMu.Unlock()
+			}
+		}
+	}()
+	defer func() {
+		stopConsole()
+		<-consoleDone
+		for _, p := range problems {
+			t.Errorf("browser console: %s", p)
+		}
+	}()
 	// step runs actions with a liveness bound (a hung page fails the test, it does not time it).
 	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()

@@ -7,8 +7,9 @@ import (
 	"github.com/photorec/photorec/graph"
 )
 
-// defaultIcon is Flickr's buddy icon for members without one.
-const defaultIcon = "https://www.flickr.com/images/buddyicon.gif"
+// defaultIcon stands in for a user whose buddy icon the store does not know (served locally:
+// no request to a third party for a placeholder).
+const defaultIcon = "/static/avatar.svg"
 
 // userJSON is a user as the API shows it.
 type userJSON struct {
