@@ -98,19 +98,19 @@ func printUsage(w io.Writer) {
 		"%s), then %s<KEY> environment variables; see `photorec config --keys`.\n", config.EnvConfigFile, config.EnvPrefix)
 }
 
-// usageError is a command-line mistake: main prints it and exits 2.
+// usageError is a command-line mistake: main prints it and exits with exitCodeUsage.
 type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
 
-// ExitCode is the process exit status for a usage error.
-func (e *usageError) ExitCode() int { return 2 }
+// exitCodeUsage is the process status for command-line mistakes, as with Go's flag package.
+const exitCodeUsage = 2
 
 // exitCode maps run's error to the process status: 2 for usage errors, else 1.
 func exitCode(err error) int {
-	var ec interface{ ExitCode() int }
-	if errors.As(err, &ec) {
-		return ec.ExitCode()
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return exitCodeUsage
 	}
 	return 1
 }
@@ -123,7 +123,7 @@ func newFlagSet(name, synopsis, about string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.Usage = func() {
 		w := fs.Output()
-		fmt.Fprintf(w, "Usage: photorec %s %s\n\n%s\n", name, synopsis, strings.TrimSpace(about))
+		fmt.Fprintf(w, "Usage: %s\n\n%s\n", strings.TrimSpace("photorec "+name+" "+synopsis), strings.TrimSpace(about))
 		hasFlags := false
 		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
 		if hasFlags {
