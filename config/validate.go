@@ -167,7 +167,9 @@ func checkRedisURL(raw string) error {
 
 func isHeaderName(s string) bool {
 	for _, r := range s {
-		if !(r == '-' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z') {
+		switch {
+		case r == '-', r >= '0' && r <= '9', r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z':
+		default:
 			return false
 		}
 	}
