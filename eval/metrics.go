@@ -80,12 +80,15 @@ type Tally struct {
 	ndcg      AtK
 	shown     map[int]map[string]bool // K -> photos in any top K
 	catalogue int
+	listed    map[int]int // K -> items in top-K lists, summed over users
+	explained map[int]int // K -> those with a non-empty Why
 }
 
 // NewTally tallies metrics at the cut-offs ks over a catalogue of the given size (the photos
 // the engine could recommend: those with a training fave).
 func NewTally(ks []int, catalogue int) *Tally {
-	t := &Tally{ks: ks, hr: AtK{}, rec: AtK{}, ndcg: AtK{}, shown: map[int]map[string]bool{}, catalogue: catalogue}
+	t := &Tally{ks: ks, hr: AtK{}, rec: AtK{}, ndcg: AtK{}, shown: map[int]map[string]bool{}, catalogue: catalogue,
+		listed: map[int]int{}, explained: map[int]int{}}
 	for _, k := range ks {
 		t.shown[k] = map[string]bool{}
 	}
@@ -110,6 +113,19 @@ func (t *Tally) Add(ranked, held []string) {
 	}
 }
 
+// AddWhy records which items of a user's ranking (best first) came with a non-empty Why: the
+// recommendations the product can explain ("faved by these photographers you follow the taste of").
+func (t *Tally) AddWhy(explained []bool) {
+	for _, k := range t.ks {
+		for _, e := range explained[:min(k, len(explained))] {
+			t.listed[k]++
+			if e {
+				t.explained[k]++
+			}
+		}
+	}
+}
+
 // Metrics are the means over evaluated users, and catalogue coverage.
 type Metrics struct {
 	Users    int `json:"users"`    // evaluated users (with held-out photos)
@@ -118,13 +134,19 @@ type Metrics struct {
 	Recall   AtK `json:"recall"`   // mean recall at K
 	NDCG     AtK `json:"ndcg"`     // mean NDCG at K
 	Coverage AtK `json:"coverage"` // distinct photos in any user's top K / catalogue size
+	// Explained is the share of recommended items in top-K lists (pooled over users) that
+	// came with a non-empty Why; 0 when nothing was listed.
+	Explained AtK `json:"explained"`
 }
 
 // Metrics returns the means so far (0 at every K when no user was added).
 func (t *Tally) Metrics() Metrics {
-	m := Metrics{Users: t.users, NoRecs: t.noRecs, HR: AtK{}, Recall: AtK{}, NDCG: AtK{}, Coverage: AtK{}}
+	m := Metrics{Users: t.users, NoRecs: t.noRecs, HR: AtK{}, Recall: AtK{}, NDCG: AtK{}, Coverage: AtK{}, Explained: AtK{}}
 	for _, k := range t.ks {
-		m.HR[k], m.Recall[k], m.NDCG[k], m.Coverage[k] = 0, 0, 0, 0
+		m.HR[k], m.Recall[k], m.NDCG[k], m.Coverage[k], m.Explained[k] = 0, 0, 0, 0, 0
+		if t.listed[k] > 0 {
+			m.Explained[k] = float64(t.explained[k]) / float64(t.listed[k])
+		}
 		if t.users > 0 {
 			m.HR[k] = t.hr[k] / float64(t.users)
 			m.Recall[k] = t.rec[k] / float64(t.users)

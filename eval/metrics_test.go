@@ -53,6 +53,9 @@ func TestTally(t *testing.T) {
 	tl.Add([]string{"a", "b", "c"}, []string{"b"}) // hit at rank 2
 	tl.Add([]string{"a", "d", "e"}, []string{"a"}) // hit at rank 1
 	tl.Add(nil, []string{"q"})                     // nothing recommended
+	tl.AddWhy([]bool{true, false, true})
+	tl.AddWhy([]bool{false, false, true})
+	tl.AddWhy(nil)
 	got := tl.Metrics()
 	want := Metrics{
 		Users:  3,
@@ -63,6 +66,8 @@ func TestTally(t *testing.T) {
 		NDCG: AtK{1: 1.0 / 3, 3: (1/math.Log2(3) + 1) / 3},
 		// Top 1: {a}; top 3: {a, b, c, d, e}.
 		Coverage: AtK{1: 1.0 / 8, 3: 5.0 / 8},
+		// Top 1: one of two items explained; top 3: three of six.
+		Explained: AtK{1: 0.5, 3: 0.5},
 	}
 	if diff := cmp.Diff(want, got, approx); diff != "" {
 		t.Errorf("Metrics (-want +got):\n%s", diff)
@@ -71,7 +76,7 @@ func TestTally(t *testing.T) {
 
 func TestTallyEmpty(t *testing.T) {
 	got := NewTally([]int{10}, 0).Metrics()
-	want := Metrics{HR: AtK{10: 0}, Recall: AtK{10: 0}, NDCG: AtK{10: 0}, Coverage: AtK{10: 0}}
+	want := Metrics{HR: AtK{10: 0}, Recall: AtK{10: 0}, NDCG: AtK{10: 0}, Coverage: AtK{10: 0}, Explained: AtK{10: 0}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Metrics of nothing (-want +got):\n%s", diff)
 	}

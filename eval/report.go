@@ -10,7 +10,8 @@ import (
 )
 
 // WriteTable prints results as an aligned text table: one row per result with HR, Recall and
-// NDCG at each K, coverage at the largest K, users without recommendations, time per user, and
+// NDCG at each K, coverage at the largest K, the explained share at the smallest K, users without
+// recommendations, time per user, and
 // HR at the smallest K relative to flexplore (the row with the default constants, else the first
 // flexplore row; "-" when there is none).
 func WriteTable(w io.Writer, results []Result, ks []int) error {
@@ -39,7 +40,7 @@ func WriteTable(w io.Writer, results []Result, ks []int) error {
 		}
 	}
 	kmax := ks[len(ks)-1]
-	head = append(head, fmt.Sprintf("cov@%d", kmax), "no_recs", "ms/user", "p95_ms", fmt.Sprintf("HR@%d/flex", ks[0]))
+	head = append(head, fmt.Sprintf("cov@%d", kmax), fmt.Sprintf("why@%d", ks[0]), "no_recs", "ms/user", "p95_ms", fmt.Sprintf("HR@%d/flex", ks[0]))
 	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
 	for _, r := range results {
 		row := []string{string(r.Algorithm), fmt.Sprintf("%g", r.Scale), fmt.Sprintf("%g", r.Prior), fmt.Sprint(r.Users)}
@@ -52,7 +53,7 @@ func WriteTable(w io.Writer, results []Result, ks []int) error {
 		if base > 0 {
 			rel = fmt.Sprintf("%.2fx", r.HR[ks[0]]/base)
 		}
-		row = append(row, fmt.Sprintf("%.4f", r.Coverage[kmax]), fmt.Sprint(r.NoRecs),
+		row = append(row, fmt.Sprintf("%.4f", r.Coverage[kmax]), fmt.Sprintf("%.4f", r.Explained[ks[0]]), fmt.Sprint(r.NoRecs),
 			fmt.Sprintf("%.2f", r.MeanMS), fmt.Sprintf("%.2f", r.P95MS), rel)
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}

@@ -172,6 +172,7 @@ func Evaluate(ctx context.Context, e Engine, split Split, algo graph.Algorithm, 
 	users := sample(split.TestUsers(), opts.MaxUsers, opts.Seed)
 	limit := opts.Ks[len(opts.Ks)-1]
 	ranked := make([][]string, len(users))
+	explained := make([][]bool, len(users))
 	took := make([]time.Duration, len(users))
 	bar := newProgress(opts.Progress, string(algo), len(users), "users")
 	defer bar.finish()
@@ -182,11 +183,11 @@ func Evaluate(ctx context.Context, e Engine, split Split, algo graph.Algorithm, 
 		if err != nil && !errors.Is(err, graph.ErrNotFound) {
 			return fmt.Errorf("eval: %s recommendations for %s: %w", algo, users[i], err)
 		}
-		ids := make([]string, len(page.Items))
+		ids, why := make([]string, len(page.Items)), make([]bool, len(page.Items))
 		for j, it := range page.Items {
-			ids[j] = it.Photo.ID
+			ids[j], why[j] = it.Photo.ID, len(it.Why) > 0
 		}
-		ranked[i] = ids
+		ranked[i], explained[i] = ids, why
 		bar.add(1)
 		return nil
 	})
@@ -196,6 +197,7 @@ func Evaluate(ctx context.Context, e Engine, split Split, algo graph.Algorithm, 
 	t := NewTally(opts.Ks, catalogueSize(split.Train))
 	for i, u := range users {
 		t.Add(ranked[i], split.Test[u])
+		t.AddWhy(explained[i])
 	}
 	r := Result{Algorithm: algo, Metrics: t.Metrics()}
 	if len(took) > 0 {

@@ -51,13 +51,17 @@ func TestRunHandComputed(t *testing.T) {
 		Metrics: Metrics{Users: 2, NoRecs: 1,
 			HR: AtK{1: 0.5, 2: 0.5}, Recall: AtK{1: 0.5, 2: 0.5}, NDCG: AtK{1: 0.5, 2: 0.5},
 			// Catalogue: 100, 101, 300, 400. Flexplore shows 300 only.
-			Coverage: AtK{1: 0.25, 2: 0.25}},
+			Coverage: AtK{1: 0.25, 2: 0.25},
+			// 300 comes with its Why (9).
+			Explained: AtK{1: 1, 2: 1}},
 	}, {
 		Algorithm: graph.Popularity, Scale: 150, Prior: 250,
 		// 1 gets [400 300]; 2 gets [101 100] (101 has two faves, then 100 before 300 by ID).
 		Metrics: Metrics{Users: 2, NoRecs: 0,
 			HR: AtK{1: 0, 2: 0.5}, Recall: AtK{1: 0, 2: 0.5}, NDCG: AtK{1: 0, 2: 0.5 / math.Log2(3)},
-			Coverage: AtK{1: 0.5, 2: 1}},
+			Coverage: AtK{1: 0.5, 2: 1},
+			// Popularity gives no Why.
+			Explained: AtK{1: 0, 2: 0}},
 	}}
 	if diff := cmp.Diff(want, got, approx, ignoreTimes); diff != "" {
 		t.Errorf("Run (-want +got):\n%s", diff)
