@@ -70,7 +70,7 @@ type Flickr struct {
 
 // Recommend holds the recommendation algorithm and the Flexplore constants.
 type Recommend struct {
-	Algorithm     string  // recommend.algorithm: flexplore or popularity
+	Algorithm     string  // recommend.algorithm: one of AlgorithmsFor(Graph.Backend)
 	Scale         float64 // recommend.scale
 	Prior         float64 // recommend.prior
 	DismissWeight float64 // recommend.dismiss_weight

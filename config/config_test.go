@@ -345,6 +345,11 @@ func TestValidate(t *testing.T) {
 		{"flickr.burst", func(c *config.Config) { c.Flickr.Burst = -1 }, []string{"flickr.burst"}},
 		{"recommend.algorithm", func(c *config.Config) { c.Recommend.Algorithm = "random" }, []string{"recommend.algorithm"}},
 		{"recommend.algorithm popularity", func(c *config.Config) { c.Recommend.Algorithm = "popularity" }, nil},
+		{"recommend.algorithm rp3beta", func(c *config.Config) { c.Recommend.Algorithm = "rp3beta" }, nil},
+		{"recommend.algorithm rp3beta on neo4j", func(c *config.Config) {
+			c.Graph.Backend = "neo4j"
+			c.Recommend.Algorithm = "rp3beta"
+		}, []string{"recommend.algorithm"}},
 		{"recommend.scale", func(c *config.Config) { c.Recommend.Scale = 0 }, []string{"recommend.scale"}},
 		{"recommend.prior", func(c *config.Config) { c.Recommend.Prior = -1 }, []string{"recommend.prior"}},
 		{"recommend.dismiss_weight", func(c *config.Config) { c.Recommend.DismissWeight = -0.5 }, []string{"recommend.dismiss_weight"}},

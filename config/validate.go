@@ -11,6 +11,16 @@ import (
 	"strings"
 )
 
+// AlgorithmsFor returns the recommend.algorithm values a graph backend ranks with: on the
+// embedded graph graph.Flexplore, Popularity, ItemKNN, RP3Beta and Blend; on neo4j the first
+// two. main's tests keep the names in step with package graph.
+func AlgorithmsFor(backend string) []string {
+	if backend == BackendNeo4j {
+		return []string{"flexplore", "popularity"}
+	}
+	return []string{"flexplore", "popularity", "itemknn", "rp3beta", "blend"}
+}
+
 // KeyBytes is the decoded length of security.session_key and security.token_key.
 const KeyBytes = 32
 
@@ -69,7 +79,7 @@ func (c Config) Validate() error {
 	}
 	atLeast("flickr.calls_per_hour", c.Flickr.CallsPerHour, 1)
 	atLeast("flickr.burst", c.Flickr.Burst, 1)
-	oneOf("recommend.algorithm", c.Recommend.Algorithm, "flexplore", "popularity")
+	oneOf("recommend.algorithm", c.Recommend.Algorithm, AlgorithmsFor(c.Graph.Backend)...)
 	if !(c.Recommend.Scale > 0) {
 		bad("recommend.scale", fmt.Sprintf("must be positive, got %g", c.Recommend.Scale))
 	}
