@@ -139,7 +139,7 @@ func (c *Client) FaveAdded(ctx context.Context, user string, photo graph.Photo) 
 func (c *Client) startUserPull(ctx context.Context, run, nsid string, reason Reason) error {
 	p, err := c.plan(ctx, nsid, 0)
 	if err != nil {
-		return c.failJob(ctx, run, userJob(nsid), err)
+		return err
 	}
 	p.Job, p.Run, p.WithContacts, p.FanOut = userJob(nsid), run, true, true
 	queue, lane := task.QueuePullFirst, task.LaneBackground
@@ -153,7 +153,7 @@ func (c *Client) startUserPull(ctx context.Context, run, nsid string, reason Rea
 func (c *Client) startNeighborPull(ctx context.Context, run, nsid, queue, lane string) error {
 	p, err := c.plan(ctx, nsid, c.pipe.NeighborCap)
 	if err != nil {
-		return c.failJob(ctx, run, neighborJob(nsid), err)
+		return err
 	}
 	p.Job, p.Run, p.Lane = neighborJob(nsid), run, lane
 	return c.startJob(ctx, run, p, queue, true)
@@ -177,8 +177,11 @@ func (c *Client) plan(ctx context.Context, nsid string, maxFaves int) (task.Pull
 }
 
 // startJob counts p.Job in run and makes sure a pull task for it exists: it enqueues one with
-// the job's deterministic task id, or joins the one pending. With freshOK, a job whose data is
-// fresh finishes at once.
+// the job's deterministic task id, or joins the one in flight. With freshOK, a job whose data is
+// fresh finishes at once. It is idempotent: calling it again for a job already made does nothing,
+// unless an earlier start was cut short (Redis failed between counting and enqueueing; the job
+// is unfinished and nobody holds its lock), which it completes. On error the job may stay made
+// and unstarted: the caller's retry, or the scheduler's reaper, starts it.
 func (c *Client) startJob(ctx context.Context, run string, p task.Pull, queue string, freshOK bool) error {
 	added, err := c.st.addJob(ctx, run, p.Job)
 	if err != nil {
@@ -188,24 +191,28 @@ func (c *Client) startJob(ctx context.Context, run string, p task.Pull, queue st
 		if queue == task.QueueInteractive {
 			c.promote(ctx, p.Job)
 		}
-		return nil
+		lost, err := c.st.lost(ctx, run, p.Job)
+		if err != nil || !lost {
+			return err
+		}
 	}
 	if freshOK {
-		if fresh, err := c.st.isFresh(ctx, p.Job); err != nil {
-			return c.failJob(ctx, run, p.Job, err)
-		} else if fresh {
+		fresh, err := c.st.isFresh(ctx, p.Job)
+		if err != nil {
+			return err
+		}
+		if fresh {
 			return c.finish(ctx, run, p.Job, outcomeDone)
 		}
 	}
 	if err := c.st.wait(ctx, run, p.Job); err != nil {
-		return c.failJob(ctx, run, p.Job, err)
+		return err
 	}
 	// Asynq task ids are unique per queue only; the job lock makes them unique across queues
 	// and stays until the pull's ingest has landed (endJob), so nobody pulls it twice meanwhile.
 	locked, err := c.st.lock(ctx, p.Job, p.PullID, c.pipe.MaxRunAge)
 	if err != nil {
-		_ = c.st.unwait(ctx, run, p.Job)
-		return c.failJob(ctx, run, p.Job, err)
+		return err
 	}
 	if !locked {
 		// Joined the pull queued, running, or waiting for its ingest. It may have landed
@@ -225,8 +232,7 @@ func (c *Client) startJob(ctx context.Context, run string, p task.Pull, queue st
 	c.log.DebugContext(ctx, "pull enqueued", "run_id", run, "job", p.Job, "pull_id", p.PullID, "queue", queue, "err", err)
 	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
 		_ = c.st.unlock(ctx, p.Job)
-		_ = c.st.unwait(ctx, run, p.Job)
-		return c.failJob(ctx, run, p.Job, fmt.Errorf("worker: enqueue %s: %w", p.Job, err))
+		return fmt.Errorf("worker: enqueue %s: %w", p.Job, err)
 	}
 	return nil
 }
@@ -271,14 +277,6 @@ func (c *Client) enqueuePull(ctx context.Context, p task.Pull, queue string) err
 	_, err = c.q.EnqueueContext(ctx, t, asynq.TaskID(task.PullTaskID(p.Job)), asynq.Queue(queue),
 		asynq.MaxRetry(c.pipe.MaxRetry), asynq.Timeout(c.pipe.PullTimeout))
 	return err
-}
-
-// failJob counts job as failed in run and returns cause.
-func (c *Client) failJob(ctx context.Context, run, job string, cause error) error {
-	if err := c.finish(ctx, run, job, outcomeFailed); err != nil {
-		return errors.Join(cause, err)
-	}
-	return cause
 }
 
 // finish records the outcome of job in run and observes the run's end.

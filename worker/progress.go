@@ -247,6 +247,19 @@ func (s state) isFresh(ctx context.Context, job string) (bool, error) {
 	return n == 1, nil
 }
 
+// lost reports that job is made in run but unfinished and nobody holds its lock: its start was
+// cut short.
+func (s state) lost(ctx context.Context, run, job string) (bool, error) {
+	pipe := s.rdb.Pipeline()
+	done := pipe.SIsMember(ctx, s.setKey(run, "done"), job)
+	failed := pipe.SIsMember(ctx, s.setKey(run, "failed"), job)
+	locked := pipe.Exists(ctx, s.lockKey(job))
+	if _, err := pipe.Exec(ctx); err != nil {
+		return false, fmt.Errorf("worker: state of %s in %s: %w", job, run, err)
+	}
+	return !done.Val() && !failed.Val() && locked.Val() == 0, nil
+}
+
 // running lists running run ids.
 func (s state) running(ctx context.Context) ([]string, error) {
 	ids, err := s.rdb.SMembers(ctx, s.runningKey()).Result()

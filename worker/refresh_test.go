@@ -273,3 +273,30 @@ func TestRefreshJoinsFaveRunAndAddsUserPull(t *testing.T) {
 		t.Errorf("user pull on the interactive queue: %v, %v", ti, err)
 	}
 }
+
+func TestReaperRestartsLostStarts(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ctx := context.Background()
+	c, err := NewClient(ClientOptions{Redis: e.rdb, Graph: e.store, Logger: testLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := userWith(t, e.world, 50, 300)
+	owner := userWith(t, e.world, 20, 300, u.NSID)
+	// A start cut short: the pull is counted in the run, but Redis failed before it was enqueued.
+	run, _, err := c.st.startRun(ctx, u.NSID, newID(), string(ReasonFave), time.Now(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.st.addJob(ctx, run, neighborJob(owner.NSID)); err != nil {
+		t.Fatal(err)
+	}
+	e.start(Options{ReapEvery: 100 * time.Millisecond})
+	got := waitDone(t, c, u.NSID, time.Minute)
+	if got.RunID != run || got.State != StateComplete || got.Done != 1 {
+		t.Errorf("progress = %+v, want run %s complete with the lost pull done", got, run)
+	}
+	if n, want := storedFaves(t, e.store, owner.NSID), min(owner.Faves, 1000); n != want {
+		t.Errorf("stored faves of the owner = %d, want %d", n, want)
+	}
+}

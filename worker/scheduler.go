@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -115,24 +116,55 @@ func (w *Worker) reapRuns(ctx context.Context) {
 		w.log.Warn("list running runs", "err", err)
 		return
 	}
+	suspects := map[string]bool{}
 	for _, run := range runs {
 		p, err := w.client.st.runProgress(ctx, run)
 		if err != nil {
 			_ = w.client.st.dropRunning(ctx, run) // expired
 			continue
 		}
-		if p.State != StateRunning || w.now().Sub(p.StartedAt) < w.pipe.MaxRunAge {
+		if p.State != StateRunning {
 			continue
 		}
 		jobs, err := w.client.st.unfinished(ctx, run)
 		if err != nil {
 			continue
 		}
-		w.log.Warn("run too old, ending it", "run_id", run, "user_nsid", p.User, "unfinished", len(jobs))
-		for _, job := range jobs {
-			if err := w.client.finish(ctx, run, job, outcomeFailed); err != nil {
-				w.log.Warn("end old run", "run_id", run, "err", err)
+		if w.now().Sub(p.StartedAt) >= w.pipe.MaxRunAge {
+			w.log.Warn("run too old, ending it", "run_id", run, "user_nsid", p.User, "unfinished", len(jobs))
+			for _, job := range jobs {
+				if err := w.client.finish(ctx, run, job, outcomeFailed); err != nil {
+					w.log.Warn("end old run", "run_id", run, "err", err)
+				}
 			}
+			continue
 		}
+		for _, job := range jobs {
+			w.restartLost(ctx, run, p.User, job, suspects)
+		}
+	}
+	w.suspects = suspects
+}
+
+// restartLost starts a job whose start was cut short (made, unfinished, unlocked) when it was
+// seen so on the previous pass too (a job between release and count looks the same for a moment).
+func (w *Worker) restartLost(ctx context.Context, run, user, job string, suspects map[string]bool) {
+	lost, err := w.client.st.lost(ctx, run, job)
+	if err != nil || !lost {
+		return
+	}
+	key := run + " " + job
+	suspects[key] = true
+	if !w.suspects[key] {
+		return
+	}
+	w.log.Warn("restarting lost pull", "run_id", run, "job", job)
+	if nsid, ok := strings.CutPrefix(job, userJobPrefix); ok && nsid == user {
+		err = w.client.startUserPull(ctx, run, nsid, ReasonSchedule)
+	} else if nsid, ok := strings.CutPrefix(job, neighborJobPrefix); ok {
+		err = w.client.startNeighborPull(ctx, run, nsid, task.QueuePull, task.LaneBackground)
+	}
+	if err != nil {
+		w.log.Warn("restart lost pull", "run_id", run, "job", job, "err", err)
 	}
 }

@@ -83,6 +83,8 @@ type Worker struct {
 	log    *slog.Logger
 	m      *Metrics
 	now    func() time.Time
+
+	suspects map[string]bool // run+job seen lost by the last reaper pass (scheduler goroutine only)
 }
 
 // New returns a Worker; Run starts it. It fails when a role lacks what it needs.
