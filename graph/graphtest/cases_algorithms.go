@@ -53,8 +53,9 @@ var (
 	knnP3, knnP4 = 1 / math.Sqrt2, 1.0
 	// RP3Beta: p3 = (p1 -> b -> p3: 1/(2*3)) / 1^0.5; p4 = (p1 -> b: 1/6, p2 -> a: 1/(2*2)) / 2^0.5.
 	rp3P3, rp3P4 = 1.0 / 6, (1.0/6 + 1.0/4) / math.Sqrt2
-	// Blend: p4 has both maxima; p3 = half its Flexplore share plus half its RP3Beta share.
-	blendP3, blendP4 = 0.5*walkB/(walkA+walkB) + 0.5*rp3P3/rp3P4, 1.0
+	// Blend: p4 has both maxima; p3 mixes its Flexplore and RP3Beta shares by BlendWeight.
+	blendP3 = graph.BlendWeight*walkB/(walkA+walkB) + (1-graph.BlendWeight)*rp3P3/rp3P4
+	blendP4 = 1.0
 )
 
 func testAlgorithmsHand(t *testing.T, s graph.Store) {
@@ -88,11 +89,11 @@ func testAlgorithmsDismissed(t *testing.T, s graph.Store) {
 	load(t, s, nil, walk)
 	mustDo(t, s.DismissPhoto(ctx(), "u", "p4"))
 	// p4 is excluded, and it cancels the one common fave of a and of b: Flexplore scores are 0,
-	// so Blend keeps only its RP3Beta half, where p3 is now the maximum.
+	// so Blend keeps only its RP3Beta share, where p3 is now the maximum.
 	for algo, want := range map[graph.Algorithm][]scored{
 		graph.ItemKNN: {{"p3", knnP3}},
 		graph.RP3Beta: {{"p3", rp3P3}},
-		graph.Blend:   {{"p3", 0.5}},
+		graph.Blend:   {{"p3", 1 - graph.BlendWeight}},
 	} {
 		got := allPhotos(t, s, "u", graph.RecOptions{Algorithm: algo, Limit: 5})
 		checkScores(t, string(algo)+" after dismissing p4", photoScores(got), want)

@@ -19,7 +19,7 @@ func TestModelAlgorithmsHandComputed(t *testing.T) {
 		{graph.ItemKNN, "p4", []scored{{"p3", knnP3}}},
 		{graph.RP3Beta, "p4", []scored{{"p3", rp3P3}}},
 		// Dismissing p4 cancels the one common fave of a and of b: Flexplore has nothing left.
-		{graph.Blend, "p4", []scored{{"p3", 0.5}}},
+		{graph.Blend, "p4", []scored{{"p3", 1 - graph.BlendWeight}}},
 		{graph.Flexplore, "", []scored{{"p4", walkA + walkB}, {"p3", walkB}}},
 	}
 	for _, tt := range tests {
