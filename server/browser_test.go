@@ -196,6 +196,16 @@ func TestBrowser(t *testing.T) {
 	step("owner dark", colorScheme("dark"), imagesLoaded)
 	shot("recommendations-owner-dark")
 
+	// A photo the store first sees after this visit is highlighted on the next one.
+	e.clock.Advance(time.Hour)
+	e.addFreshPhoto(t, nsid, "99999000001")
+	e.clock.Advance(time.Hour)
+	step("new since the last visit",
+		chromedp.Navigate(site+"/u/"+url.PathEscape(nsid)),
+		waitFor(`document.querySelector('[data-photo-id="99999000001"].is-new [data-testid="new-badge"]:not([hidden])') !== null`),
+		imagesLoaded)
+	shot("recommendations-new")
+
 	// Keyboard only: focus the second photo's dismiss button and press Enter.
 	second, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.querySelectorAll('[data-testid="photo-item"]')[1].dataset.photoId`))
 	if err != nil || second == "" {
@@ -252,6 +262,32 @@ func TestBrowser(t *testing.T) {
 		waitFor(`location.pathname === "/" && document.querySelector('[data-testid="login-button"]') !== null`))
 	if _, err := e.g.Token(context.Background(), nsid); err == nil {
 		t.Fatal("token still stored after logout")
+	}
+}
+
+// addFreshPhoto makes the strongest neighbors of nsid fave a photo the store has not seen, so
+// that it ranks near the top of nsid's recommendations.
+func (e *env) addFreshPhoto(tb testing.TB, nsid, id string) {
+	tb.Helper()
+	ctx := context.Background()
+	ns, err := e.g.Neighbors(ctx, nsid, graph.ByScore, graph.MaxLimit)
+	if err != nil || len(ns) == 0 {
+		tb.Fatalf("neighbors of %s: %d, %v", nsid, len(ns), err)
+	}
+	p, err := e.world.Photo(e.world.FavesOf(ns[0].User.NSID)[0].PhotoID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	fresh := graph.Photo{ID: id, Owner: ns[1].User.NSID, Title: "Fresh light", Server: p.Server, Secret: p.Secret,
+		ThumbURL: e.sim.URL + "/img/" + p.Server + "/" + p.ID + "_" + p.Secret + "_q.jpg"}
+	for _, n := range ns {
+		if n.User.NSID == fresh.Owner {
+			continue
+		}
+		b := graph.FavesBatch{User: n.User.NSID, PullID: "fresh-" + n.User.NSID, At: e.clock.Now(), Faves: []graph.Fave{{Photo: fresh, FavedAt: e.clock.Now()}}}
+		if err := e.g.AddFaves(ctx, b); err != nil {
+			tb.Fatal(err)
+		}
 	}
 }
 
