@@ -617,8 +617,22 @@ func TestTasteAPI(t *testing.T) {
 
 func TestUnknownRouteIsJSON(t *testing.T) {
 	e := newEnv(t, nil)
-	res := e.client(t).get("/api/v1/nothing-here")
-	if res.Status != 404 || res.errorCode() != codeNotFound || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
-		t.Fatalf("unknown route: %d %q %s", res.Status, res.Header.Get("Content-Type"), res.Body)
+	c := e.client(t)
+	tests := []struct {
+		name   string
+		res    response
+		status int
+		code   string
+	}{
+		{"unknown path", c.get("/api/v1/nothing-here"), 404, codeNotFound},
+		{"wrong method", c.send(http.MethodPut, "/api/v1/session", nil), 405, codeMethodNotAllowed},
+		{"state change without csrf on an unknown path", c.do(http.MethodPost, "/api/v1/nothing-here", nil, nil), 403, codeCSRF},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.res.Status != tt.status || tt.res.errorCode() != tt.code || !strings.HasPrefix(tt.res.Header.Get("Content-Type"), "application/json") {
+				t.Fatalf("%d %q %s, want %d %s as JSON", tt.res.Status, tt.res.Header.Get("Content-Type"), tt.res.Body, tt.status, tt.code)
+			}
+		})
 	}
 }
