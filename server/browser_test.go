@@ -223,6 +223,15 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 
+	// The ranking can switch algorithms in place.
+	step("switch to popularity",
+		chromedp.Evaluate[chromedp.Void](`window.topBefore = Array.from(document.querySelectorAll('[data-testid="photo-item"]')).slice(0, 8).map(e => e.dataset.photoId).join();
+			const sel = document.querySelector('[data-testid="algorithm-select"]');
+			sel.value = "popularity";
+			sel.dispatchEvent(new Event("change"));`),
+		waitFor(`document.querySelectorAll('[data-testid="photo-item"]').length >= 8 &&
+			Array.from(document.querySelectorAll('[data-testid="photo-item"]')).slice(0, 8).map(e => e.dataset.photoId).join() !== window.topBefore`))
+
 	step("taste graph",
 		colorScheme("light"),
 		chromedp.Navigate(site+"/u/"+url.PathEscape(nsid)+"/taste"),

@@ -9,6 +9,7 @@
 //     progress-text progress-failed photo-grid photo-item photo-link new-badge fave-button
 //     dismiss-button why why-toggle comment comment-toggle comment-form comment-input
 //     comment-submit item-status photo-empty load-more people-list person-item dismiss-person-button
+//     algorithm-select#algorithm
 //   - taste: taste-graph#taste-graph taste-node taste-center taste-detail
 //   - error: error-message
 //

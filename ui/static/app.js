@@ -200,6 +200,15 @@
     }).finally(function () { loading = false; });
   }
 
+  var algorithmSelect = document.getElementById("algorithm");
+  if (algorithmSelect) {
+    algorithmSelect.addEventListener("change", function () {
+      algorithm = algorithmSelect.value;
+      nextCursor = "";
+      loadPhotos(true);
+    });
+  }
+
   if (grid) {
     loadMore.addEventListener("click", function () { loadPhotos(false); });
     var sentinel = document.getElementById("photo-sentinel");
