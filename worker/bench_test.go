@@ -24,7 +24,8 @@ import (
 //
 // It takes minutes, so it runs only with PHOTOREC_BENCH_PIPELINE=1. PHOTOREC_BENCH_SCALE=k runs
 // k times faster (rate times k, latency and checkpoints divided by k); PHOTOREC_BENCH_BURST sets
-// the limiter burst (default: the limiter's default, 10).
+// the limiter burst (default: the limiter's default, 10) and PHOTOREC_BENCH_RATE its calls per
+// hour (default 3600).
 func BenchmarkNewUserRefresh(b *testing.B) {
 	if os.Getenv("PHOTOREC_BENCH_PIPELINE") == "" {
 		b.Skip("set PHOTOREC_BENCH_PIPELINE=1 to run (several minutes)")
@@ -34,10 +35,14 @@ func BenchmarkNewUserRefresh(b *testing.B) {
 		scale = v
 	}
 	burst, _ := strconv.Atoi(os.Getenv("PHOTOREC_BENCH_BURST"))
+	rate, _ := strconv.Atoi(os.Getenv("PHOTOREC_BENCH_RATE"))
+	if rate <= 0 {
+		rate = 3600
+	}
 	world := flickrtest.Generate(flickrtest.WorldOptions{Seed: 7, Users: 3000})
 	u, neighbors := benchUser(world, 500, 300)
 	for b.Loop() {
-		benchRefresh(b, world, u, neighbors, scale, burst)
+		benchRefresh(b, world, u, neighbors, scale, rate, burst)
 	}
 }
 
@@ -59,12 +64,12 @@ func benchUser(w *flickrtest.World, faves, neighbors int) (flickrtest.User, []st
 	return best, bestN
 }
 
-func benchRefresh(b *testing.B, world *flickrtest.World, u flickrtest.User, neighbors []string, scale float64, burst int) {
+func benchRefresh(b *testing.B, world *flickrtest.World, u flickrtest.User, neighbors []string, scale float64, rate, burst int) {
 	b.Helper()
 	sc := func(d time.Duration) time.Duration { return time.Duration(float64(d) / scale) }
 	e := newEnv(b, envOptions{world: world, sim: flickrtest.Options{Latency: sc(100 * time.Millisecond)}})
 	lim := flickr.NewRedisLimiter(redis.NewClient(&redis.Options{Addr: e.redis.Addr}),
-		flickr.LimitOptions{CallsPerHour: int(3600 * scale), Burst: burst})
+		flickr.LimitOptions{CallsPerHour: int(float64(rate) * scale), Burst: burst})
 	fc := e.flickrClient(lim, nil)
 	w := e.start(Options{Flickr: fc})
 	ctx := context.Background()
@@ -109,7 +114,7 @@ func benchRefresh(b *testing.B, world *flickrtest.World, u flickrtest.User, neig
 	b.ReportMetric(unscale(done), "complete_s")
 	b.ReportMetric(float64(spent), "calls")
 	b.ReportMetric(float64(bound), "calls_bound")
-	report := fmt.Sprintf("user %s: %d faves, %d neighbors; scale %.0fx, burst %d\n", u.NSID, u.Faves, len(neighbors), scale, burst)
+	report := fmt.Sprintf("user %s: %d faves, %d neighbors; %d calls/hour, burst %d (0: default), scale %.0fx\n", u.NSID, u.Faves, len(neighbors), rate, burst, scale)
 	report += fmt.Sprintf("first recommendations %.1fs, complete %.1fs, calls %d (bound %d)\n", unscale(first), unscale(done), spent, bound)
 	for i, cp := range checkpoints {
 		frac := -1.0
