@@ -55,6 +55,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Metrics observes calls and limiter waits; default none.
 	Metrics Observer
+	// IconBase, when set, replaces Flickr's static hosts in buddy-icon URLs: icons become
+	// IconBase+"{iconserver}/buddyicons/{nsid}.jpg" and the default icon IconBase+"buddyicon.gif".
+	// The demo points it at the simulator's /img/; "" keeps Flickr's rule (BuddyIconURL).
+	IconBase string
 }
 
 // Client is a Flickr REST client. It is safe for concurrent use. Every HTTP attempt (retries and
@@ -70,6 +74,7 @@ type Client struct {
 	base, max   time.Duration
 	log         *slog.Logger
 	obs         Observer
+	iconBase    string
 }
 
 // New returns a client. It fails when APIKey is empty or a base URL does not parse.
@@ -121,7 +126,7 @@ func New(o Options) (*Client, error) {
 		apiBase: o.APIBase, oauthBase: o.OAuthBase,
 		http: o.HTTPClient, limiter: o.Limiter, maxRetries: o.MaxRetries,
 		base: o.BaseBackoff, max: o.MaxBackoff,
-		log: o.Logger, obs: o.Metrics,
+		log: o.Logger, obs: o.Metrics, iconBase: o.IconBase,
 	}, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 )
 
 // PersonInfo returns nsid's profile (flickr.people.getInfo). Realname may be empty (show
@@ -19,6 +20,7 @@ func (c *Client) PersonInfo(ctx context.Context, nsid string) (Person, error) {
 	if err != nil {
 		return Person{}, fmt.Errorf("flickr: person %s: %w", nsid, err)
 	}
+	p.IconURL = c.icon(p.IconURL)
 	return p, nil
 }
 
@@ -58,6 +60,9 @@ func (c *Client) PublicContacts(ctx context.Context, nsid string, page, perPage 
 	if err != nil {
 		return ContactPage{}, fmt.Errorf("flickr: contacts of %s: %w", nsid, err)
 	}
+	for i := range pg.Contacts {
+		pg.Contacts[i].IconURL = c.icon(pg.Contacts[i].IconURL)
+	}
 	return pg, nil
 }
 
@@ -74,4 +79,18 @@ func (c *Client) TestLogin(ctx context.Context, tok Token) (UserRef, error) {
 		return UserRef{}, fmt.Errorf("flickr: test login: %w", err)
 	}
 	return u, nil
+}
+
+// icon moves a buddy-icon URL built by BuddyIconURL onto Options.IconBase, when set.
+func (c *Client) icon(u string) string {
+	if c.iconBase == "" {
+		return u
+	}
+	if rest, ok := strings.CutPrefix(u, "https://www.flickr.com/images/"); ok {
+		return c.iconBase + rest
+	}
+	if _, path, ok := strings.Cut(strings.TrimPrefix(u, "https://"), ".staticflickr.com/"); ok {
+		return c.iconBase + path
+	}
+	return u
 }

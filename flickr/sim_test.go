@@ -567,3 +567,51 @@ func TestSimRateLimit429(t *testing.T) {
 		t.Errorf("rate limited per call (-want +got):\n%s", diff)
 	}
 }
+
+func TestSimIconBase(t *testing.T) {
+	w := flickrtest.TinyWorld(4)
+	s := flickrtest.Start(t, w, flickrtest.Options{})
+	ctx := context.Background()
+	u := pickUser(t, w, func(u flickrtest.User) bool { return u.Contacts > 0 })
+	tests := []struct {
+		name     string
+		iconBase string
+		wantHost string
+	}{
+		{"flickr hosts by default", "", "flickr.com/"},
+		{"simulator when set", s.URL + "/img/", s.URL + "/img/"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := simClient(t, s, func(o *flickr.Options) { o.IconBase = tt.iconBase })
+			p, err := c.PersonInfo(ctx, u.NSID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cp, err := c.PublicContacts(ctx, u.NSID, 1, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			urls := []string{p.IconURL}
+			for _, ct := range cp.Contacts {
+				urls = append(urls, ct.IconURL)
+			}
+			for _, icon := range urls {
+				if !strings.Contains(icon, tt.wantHost) {
+					t.Fatalf("icon %q does not point at %q", icon, tt.wantHost)
+				}
+				if tt.iconBase == "" {
+					continue
+				}
+				resp, err := http.Get(icon)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					t.Errorf("GET %s = %d, want 200", icon, resp.StatusCode)
+				}
+			}
+		})
+	}
+}
