@@ -183,7 +183,7 @@ func (l *RedisLimiter) Wait(ctx context.Context, lane Lane) error {
 	}()
 	for {
 		waitUs, err := takeScript.Run(ctx, l.rdb, []string{l.bucket, l.waiters},
-			strconv.FormatFloat(l.perUs, 'g', -1, 64), l.burst, l.reserve, laneArg, id, l.graceUs, l.keyTTLms, l.maxPoll.Microseconds()).Int64()
+			strconv.FormatFloat(l.perUs, 'f', -1, 64), l.burst, l.reserve, laneArg, id, l.graceUs, l.keyTTLms, l.maxPoll.Microseconds()).Int64()
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()

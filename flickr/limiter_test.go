@@ -18,6 +18,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/photorec/photorec/internal/embedredis"
 	"github.com/photorec/photorec/internal/testsvc"
 )
 
@@ -333,5 +334,34 @@ func TestRedisLimiterForgetsCrashedInteractiveWaiter(t *testing.T) {
 	}
 	if n, _ := rdb.ZCard(ctx, lim.waiters).Result(); n != 0 {
 		t.Errorf("%d waiters registered, want the dead one forgotten", n)
+	}
+}
+
+// TestRedisLimiterOnEveryRedis runs the token bucket on a real redis-server and on the demo's
+// in-process Redis (miniredis runs the script with gopher-lua, whose number parsing is
+// stricter), at rates whose per-microsecond refill prints in exponent form with %g.
+func TestRedisLimiterOnEveryRedis(t *testing.T) {
+	emb, err := embedredis.Start(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(emb.Close)
+	servers := map[string]string{"redis-server": testsvc.Redis(t).Addr, "embedded": emb.Addr}
+	for name, addr := range servers {
+		for _, perHour := range []int{3600, 360, 36000} {
+			t.Run(fmt.Sprintf("%s/%d per hour", name, perHour), func(t *testing.T) {
+				l := NewRedisLimiter(newRedis(t, addr), LimitOptions{CallsPerHour: perHour, Burst: 3, Key: t.Name()})
+				for i := range 3 {
+					if err := l.Wait(context.Background(), Interactive); err != nil {
+						t.Fatalf("call %d within the burst: %v", i, err)
+					}
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+				defer cancel()
+				if err := l.Wait(ctx, Interactive); !errors.Is(err, context.DeadlineExceeded) {
+					t.Fatalf("call past the burst: err = %v, want a wait cut short by the deadline", err)
+				}
+			})
+		}
 	}
 }
