@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
-
-	"github.com/photorec/photorec/config"
 )
 
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -36,13 +33,4 @@ in <data_dir>/secrets/. Stops on SIGINT or SIGTERM.`)
 		log.Info("generated security key", "key", key, "dir", cfg.DataDir)
 	}
 	return wireDemo(ctx, cfg, log, stdout)
-}
-
-// wireDemo starts the Flickr simulator (flickrtest) on loopback, the in-process queue
-// (internal/embedredis), the workers, the embedded graph (openStore) and the HTTP server, prints
-// the URL to open on stdout, and runs until ctx ends, then shuts down in reverse order.
-//
-// Not wired yet: the lead connects it once flickr/flickrtest, worker and server land.
-func wireDemo(_ context.Context, _ config.Config, _ *slog.Logger, _ io.Writer) error {
-	return errNotWired("demo")
 }

@@ -3,9 +3,6 @@ package main
 import (
 	"context"
 	"io"
-	"log/slog"
-
-	"github.com/photorec/photorec/config"
 )
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -25,12 +22,4 @@ flickr.api_key, flickr.api_secret, security.session_key and security.token_key.`
 		return err
 	}
 	return wireServe(ctx, cfg, newLogger(cfg.Log, stderr))
-}
-
-// wireServe builds the graph store (openStore), the Flickr client, the worker client and the
-// HTTP server from cfg, and serves until ctx ends, then shuts down in reverse order.
-//
-// Not wired yet: the lead connects it to server/ and worker/ once they land.
-func wireServe(_ context.Context, _ config.Config, _ *slog.Logger) error {
-	return errNotWired("serve")
 }

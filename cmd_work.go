@@ -4,11 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"slices"
 	"strings"
-
-	"github.com/photorec/photorec/config"
 )
 
 // workRoles are the roles a worker process can take.
@@ -61,12 +58,4 @@ func parseRoles(s string) ([]string, error) {
 	}
 	slices.SortFunc(picked, func(a, b string) int { return slices.Index(workRoles, a) - slices.Index(workRoles, b) })
 	return picked, nil
-}
-
-// wireWork builds the Redis client, the Flickr client and limiter, and the graph store when the
-// ingest role is picked, and runs the workers for roles until ctx ends.
-//
-// Not wired yet: the lead connects it to worker/ once it lands.
-func wireWork(_ context.Context, _ config.Config, _ []string, _ *slog.Logger) error {
-	return errNotWired("work")
 }

@@ -249,9 +249,3 @@ func openNeo4j(ctx context.Context, cfg config.Config, log *slog.Logger) (*neo4j
 	}
 	return s, nil
 }
-
-// errNotWired is what a subcommand's wiring function returns until the packages it composes
-// are connected.
-func errNotWired(cmd string) error {
-	return fmt.Errorf("%s: not wired yet: its packages are not connected in cmd_%s.go", cmd, cmd)
-}

@@ -1,0 +1,438 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/photorec/photorec/config"
+	"github.com/photorec/photorec/flickr"
+	"github.com/photorec/photorec/flickr/flickrtest"
+	"github.com/photorec/photorec/graph"
+	"github.com/photorec/photorec/internal/embedredis"
+	"github.com/photorec/photorec/server"
+	"github.com/photorec/photorec/worker"
+)
+
+// shutdownTimeout bounds the whole ordered shutdown of a process.
+const shutdownTimeout = 15 * time.Second
+
+// stack runs cleanup functions in reverse order of registration: the shutdown block.
+type stack struct {
+	log *slog.Logger
+	fns []func(ctx context.Context) error
+	nms []string
+}
+
+func (s *stack) push(name string, fn func(ctx context.Context) error) {
+	s.nms = append(s.nms, name)
+	s.fns = append(s.fns, fn)
+}
+
+// close stops everything, newest first, within shutdownTimeout.
+func (s *stack) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	for i := len(s.fns) - 1; i >= 0; i-- {
+		if err := s.fns[i](ctx); err != nil {
+			s.log.Error("shutdown", "part", s.nms[i], "err", err)
+		}
+	}
+}
+
+// queueRedis connects to redis.url, or starts the in-process queue when it is empty.
+func queueRedis(ctx context.Context, cfg config.Config, st *stack) (redis.UniversalClient, error) {
+	var opt *redis.Options
+	if cfg.Redis.URL == "" {
+		emb, err := embedredis.Start(ctx)
+		if err != nil {
+			return nil, err
+		}
+		st.push("embedded redis", func(context.Context) error { emb.Close(); return nil })
+		opt = &redis.Options{Addr: emb.Addr}
+	} else {
+		o, err := redis.ParseURL(cfg.Redis.URL)
+		if err != nil {
+			return nil, fmt.Errorf("redis.url: %w", err)
+		}
+		opt = o
+	}
+	rdb := redis.NewClient(opt)
+	st.push("redis client", func(context.Context) error { return rdb.Close() })
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		return nil, fmt.Errorf("redis at %s: %w", opt.Addr, err)
+	}
+	return rdb, nil
+}
+
+// flickrOptions maps config onto the Flickr client; the demo overrides the endpoints.
+func flickrOptions(cfg config.Config, rdb redis.UniversalClient, m *worker.Metrics, log *slog.Logger) flickr.Options {
+	return flickr.Options{
+		APIKey:    cfg.Flickr.APIKey,
+		APISecret: cfg.Flickr.APISecret,
+		APIBase:   cfg.Flickr.APIBase,
+		OAuthBase: cfg.Flickr.OAuthBase,
+		Limiter: flickr.NewRedisLimiter(rdb, flickr.LimitOptions{
+			CallsPerHour: cfg.Flickr.CallsPerHour,
+			Burst:        cfg.Flickr.Burst,
+		}),
+		Logger:  log,
+		Metrics: m,
+	}
+}
+
+func pipeline(cfg config.Config) worker.Pipeline {
+	return worker.Pipeline{
+		NeighborCap:   cfg.Pull.NeighborCap,
+		MaxNeighbors:  cfg.Pull.MaxNeighbors,
+		NeighborFresh: cfg.Pull.NeighborFreshFor,
+		FullEvery:     cfg.Pull.FullEvery,
+	}
+}
+
+func newRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
+}
+
+// workerPipeline adapts worker.Client to the server's Pipeline interface (server must not
+// import worker).
+type workerPipeline struct{ c *worker.Client }
+
+func (w workerPipeline) Refresh(ctx context.Context, nsid string, r server.RefreshReason) (server.Progress, error) {
+	p, err := w.c.Refresh(ctx, nsid, worker.Reason(r))
+	return server.Progress(p), err
+}
+
+func (w workerPipeline) Progress(ctx context.Context, nsid string) (server.Progress, error) {
+	p, err := w.c.Progress(ctx, nsid)
+	return server.Progress(p), err
+}
+
+func (w workerPipeline) FaveAdded(ctx context.Context, user string, photo graph.Photo) error {
+	return w.c.FaveAdded(ctx, user, photo)
+}
+
+// node is what one process runs: some of graph, queue, workers and the web server.
+type node struct {
+	cfg      config.Config
+	log      *slog.Logger
+	st       stack
+	rdb      redis.UniversalClient
+	reg      *prometheus.Registry
+	metrics  *worker.Metrics
+	store    graph.Store
+	flickr   *flickr.Client
+	workers  *worker.Worker
+	client   *worker.Client
+	runErr   chan error
+	imageSrc []string
+}
+
+func newNode(cfg config.Config, log *slog.Logger) (*node, error) {
+	n := &node{cfg: cfg, log: log, st: stack{log: log}, reg: newRegistry(), runErr: make(chan error, 4)}
+	m, err := worker.NewMetrics(n.reg)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
+	n.metrics = m
+	return n, nil
+}
+
+func (n *node) openGraph(ctx context.Context) error {
+	s, err := openStore(ctx, n.cfg, n.log)
+	if err != nil {
+		return err
+	}
+	n.store = s
+	n.st.push("graph", func(context.Context) error { return s.Close() })
+	return nil
+}
+
+func (n *node) openFlickr(o flickr.Options) error {
+	c, err := flickr.New(o)
+	if err != nil {
+		return err
+	}
+	n.flickr = c
+	return nil
+}
+
+// startWorkers runs the given roles in this process until shutdown.
+func (n *node) startWorkers(ctx context.Context, roles worker.Role) error {
+	o := worker.Options{
+		Redis:       n.rdb,
+		Roles:       roles,
+		Pipeline:    pipeline(n.cfg),
+		Concurrency: n.cfg.Worker.Concurrency,
+		Logger:      n.log,
+		Metrics:     n.metrics,
+	}
+	if roles&worker.RolePull != 0 {
+		o.Flickr = n.flickr
+	}
+	if roles&(worker.RoleIngest|worker.RoleScheduler) != 0 {
+		o.Graph = n.store
+		o.RefreshEvery = n.cfg.Pull.RefreshEvery
+	}
+	w, err := worker.New(o)
+	if err != nil {
+		return err
+	}
+	n.workers = w
+	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := w.Run(wctx); err != nil {
+			n.runErr <- err
+		}
+	}()
+	n.st.push("workers", func(sctx context.Context) error {
+		cancel()
+		select {
+		case <-done:
+			return nil
+		case <-sctx.Done():
+			return errors.New("workers did not stop in time")
+		}
+	})
+	return nil
+}
+
+func (n *node) newClient() error {
+	c, err := worker.NewClient(worker.ClientOptions{
+		Redis:    n.rdb,
+		Graph:    n.store,
+		Pipeline: pipeline(n.cfg),
+		Logger:   n.log,
+		Metrics:  n.metrics,
+	})
+	if err != nil {
+		return err
+	}
+	n.client = c
+	return nil
+}
+
+// serveHTTP builds the web server and serves it on listen_addr; it returns the public URL.
+func (n *node) serveHTTP(photoPages string) (string, error) {
+	sessionKey, err := config.DecodeKey(n.cfg.Security.SessionKey)
+	if err != nil {
+		return "", fmt.Errorf("security.session_key: %w", err)
+	}
+	tokenKey, err := config.DecodeKey(n.cfg.Security.TokenKey)
+	if err != nil {
+		return "", fmt.Errorf("security.token_key: %w", err)
+	}
+	ln, err := net.Listen("tcp", n.cfg.ListenAddr)
+	if err != nil {
+		return "", fmt.Errorf("listen on %s: %w", n.cfg.ListenAddr, err)
+	}
+	public := n.cfg.BaseURL
+	if public == "" {
+		public = "http://" + ln.Addr().String()
+	}
+	rdb := n.rdb
+	srv, err := server.New(server.Options{
+		Graph:         n.store,
+		Flickr:        n.flickr,
+		Pipeline:      workerPipeline{n.client},
+		Logger:        n.log,
+		Registry:      n.reg,
+		Redis:         rdb,
+		BaseURL:       public,
+		SessionKey:    sessionKey,
+		TokenKey:      tokenKey,
+		Secure:        strings.HasPrefix(public, "https://"),
+		Algorithm:     graph.Algorithm(n.cfg.Recommend.Algorithm),
+		ProxyHeader:   n.cfg.ProxyHeader,
+		ImageSources:  n.imageSrc,
+		PhotoPageBase: photoPages,
+		Ready: []server.Check{
+			{Name: "graph", Func: n.store.Ping},
+			{Name: "redis", Func: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
+		},
+	})
+	if err != nil {
+		_ = ln.Close()
+		return "", err
+	}
+	go func() {
+		if err := srv.Serve(ln); err != nil {
+			n.runErr <- fmt.Errorf("http: %w", err)
+		}
+	}()
+	n.st.push("http server", srv.Shutdown)
+	return public, nil
+}
+
+// wait blocks until ctx ends or a part fails, then shuts everything down in reverse order.
+func (n *node) wait(ctx context.Context) error {
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-n.runErr:
+		n.log.Error("stopping after a failure", "err", err)
+	}
+	n.log.Info("shutting down")
+	n.st.close()
+	return err
+}
+
+// wireDemo starts the Flickr simulator (flickrtest) on loopback, the in-process queue
+// (internal/embedredis), the workers, the embedded graph (openStore) and the HTTP server, prints
+// the URL to open on stdout, and runs until ctx ends, then shuts down in reverse order.
+func wireDemo(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
+	n, err := newNode(cfg, log)
+	if err != nil {
+		return err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			n.st.close()
+		}
+	}()
+	start := time.Now()
+	world := flickrtest.Generate(flickrtest.WorldOptions{Seed: cfg.Demo.Seed, Users: cfg.Demo.WorldUsers})
+	simLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("demo: listen for the simulator: %w", err)
+	}
+	sim := flickrtest.NewServer(world, flickrtest.Options{})
+	sim.URL = "http://" + simLn.Addr().String()
+	go func() {
+		if err := sim.Serve(simLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			n.runErr <- err
+		}
+	}()
+	n.st.push("flickr simulator", func(context.Context) error { sim.Close(); return nil })
+	log.Info("flickr simulator ready", "url", sim.URL, "users", len(world.Users()), "duration_ms", time.Since(start).Milliseconds())
+
+	if n.rdb, err = queueRedis(ctx, cfg, &n.st); err != nil {
+		return err
+	}
+	if err := n.openGraph(ctx); err != nil {
+		return err
+	}
+	fo := flickrOptions(cfg, n.rdb, n.metrics, log)
+	fo.APIKey, fo.APISecret = flickrtest.DefaultConsumerKey, flickrtest.DefaultConsumerSecret
+	fo.APIBase, fo.OAuthBase = sim.URL+"/services/rest/", sim.URL+"/services/oauth/"
+	fo.IconBase = sim.URL + "/img/"
+	if err := n.openFlickr(fo); err != nil {
+		return err
+	}
+	if err := n.startWorkers(ctx, worker.RolePull|worker.RoleIngest|worker.RoleScheduler); err != nil {
+		return err
+	}
+	if err := n.newClient(); err != nil {
+		return err
+	}
+	n.imageSrc = []string{sim.URL}
+	url, err := n.serveHTTP("")
+	if err != nil {
+		return err
+	}
+	log.Info("demo ready", "url", url, "duration_ms", time.Since(start).Milliseconds())
+	fmt.Fprintf(stdout, "photorec demo is running: open %s\n", url)
+	fmt.Fprintf(stdout, "simulated Flickr at %s (%d members); stop with Ctrl-C\n", sim.URL, len(world.Users()))
+	ok = true
+	return n.wait(ctx)
+}
+
+// wireServe builds the graph store (openStore), the Flickr client, the queue and the HTTP
+// server from cfg, and serves until ctx ends. With the embedded graph, or without redis.url,
+// the workers and the scheduler run in this process too (a single node).
+func wireServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	n, err := newNode(cfg, log)
+	if err != nil {
+		return err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			n.st.close()
+		}
+	}()
+	if n.rdb, err = queueRedis(ctx, cfg, &n.st); err != nil {
+		return err
+	}
+	if err := n.openGraph(ctx); err != nil {
+		return err
+	}
+	if err := n.openFlickr(flickrOptions(cfg, n.rdb, n.metrics, log)); err != nil {
+		return err
+	}
+	if cfg.Graph.Backend == config.BackendEmbedded || cfg.Redis.URL == "" {
+		if err := n.startWorkers(ctx, worker.RolePull|worker.RoleIngest|worker.RoleScheduler); err != nil {
+			return err
+		}
+	}
+	if err := n.newClient(); err != nil {
+		return err
+	}
+	url, err := n.serveHTTP("")
+	if err != nil {
+		return err
+	}
+	log.Info("serving", "url", url)
+	ok = true
+	return n.wait(ctx)
+}
+
+// wireWork builds the Redis client, the Flickr client and limiter, and the graph store when the
+// ingest or scheduler role is picked, and runs the workers for roles until ctx ends.
+func wireWork(ctx context.Context, cfg config.Config, roles []string, log *slog.Logger) error {
+	n, err := newNode(cfg, log)
+	if err != nil {
+		return err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			n.st.close()
+		}
+	}()
+	var picked worker.Role
+	for _, r := range roles {
+		switch r {
+		case "pull":
+			picked |= worker.RolePull
+		case "ingest":
+			picked |= worker.RoleIngest
+		case "scheduler":
+			picked |= worker.RoleScheduler
+		}
+	}
+	if n.rdb, err = queueRedis(ctx, cfg, &n.st); err != nil {
+		return err
+	}
+	if picked&(worker.RoleIngest|worker.RoleScheduler) != 0 {
+		if err := n.openGraph(ctx); err != nil {
+			return err
+		}
+	}
+	if picked&worker.RolePull != 0 {
+		if err := n.openFlickr(flickrOptions(cfg, n.rdb, n.metrics, log)); err != nil {
+			return err
+		}
+	}
+	if err := n.startWorkers(ctx, picked); err != nil {
+		return err
+	}
+	log.Info("working", "roles", strings.Join(roles, ","))
+	ok = true
+	return n.wait(ctx)
+}
