@@ -416,22 +416,26 @@ func TestMigrateEmbedded(t *testing.T) {
 	}
 }
 
-// TestUnwiredSubcommandsSayso checks that serve and work get past flags and configuration to
-// their wiring functions. Replace it when the wiring lands.
-func TestUnwiredSubcommandsSayso(t *testing.T) {
+// TestServeAndWorkAcceptTheirConfig runs serve and work with a canceled context: they must get
+// past flags and configuration (no usage error, no config problem) to their wiring, which
+// then stops at once.
+func TestServeAndWorkAcceptTheirConfig(t *testing.T) {
 	cfgFile, _ := storeConfig(t)
 	t.Setenv("PHOTOREC_FLICKR_API_KEY", "k")
 	t.Setenv("PHOTOREC_FLICKR_API_SECRET", "s")
 	t.Setenv("PHOTOREC_SECURITY_SESSION_KEY", "c2Vzc2lvbi1rZXktMzItYnl0ZXMtbG9uZy0wMTIzNDU=")
 	t.Setenv("PHOTOREC_SECURITY_TOKEN_KEY", "dG9rZW4ta2V5LTMyLWJ5dGVzLWxvbmctLTAxMjM0NTY=")
 	t.Setenv("PHOTOREC_REDIS_URL", "redis://127.0.0.1:1/0")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
 	for _, args := range [][]string{
-		{"serve", "--config", cfgFile},
-		{"work", "--config", cfgFile, "--roles", "scheduler"},
+		{"serve", "--config", cfgFile, "--listen", "127.0.0.1:0"},
+		{"work", "--config", cfgFile, "--roles", "pull", "--concurrency", "2"},
 	} {
-		_, _, err := runCmd(t, args...)
-		if err == nil || !strings.Contains(err.Error(), "not wired yet") {
-			t.Errorf("%v: error %v, want `not wired yet`", args, err)
+		err := run(ctx, args, io.Discard, io.Discard)
+		var ue *usageError
+		if errors.As(err, &ue) || len(config.Problems(err)) > 0 {
+			t.Errorf("%v: %v", args, err)
 		}
 	}
 }
@@ -460,14 +464,15 @@ func TestServeAndWorkRequireSettings(t *testing.T) {
 	}
 }
 
-// TestDemoGeneratesKeys runs demo with a canceled context, so it returns at once once wired too.
+// TestDemoGeneratesKeys runs demo with a canceled context, so it stops right after its setup.
 func TestDemoGeneratesKeys(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err := run(ctx, []string{"demo", "--data-dir", dir, "--seed", "3"}, io.Discard, io.Discard)
-	if err == nil || !strings.Contains(err.Error(), "not wired yet") {
-		t.Errorf("demo: error %v, want `not wired yet` until the lead wires it", err)
+	err := run(ctx, []string{"demo", "--data-dir", dir, "--seed", "3", "--listen", "127.0.0.1:0"}, io.Discard, io.Discard)
+	var ue *usageError
+	if errors.As(err, &ue) || len(config.Problems(err)) > 0 {
+		t.Errorf("demo: %v", err)
 	}
 	for _, name := range []string{"session_key", "token_key"} {
 		b, err := os.ReadFile(filepath.Join(dir, "secrets", name))
