@@ -344,6 +344,7 @@ func (s *state) applyAddFaves(d *dec) {
 			nf = append(nf, a.p)
 			na = append(na, a.at)
 			s.favers[a.p] = append(s.favers[a.p], u)
+			s.count[a.p]++
 		}
 		nf = append(nf, old[i:]...)
 		na = append(na, oldAt[i:]...)

@@ -276,12 +276,12 @@ func (s *Store) RecommendPhotos(ctx context.Context, nsid string, opts graph.Rec
 	}
 	if opts.Algorithm == graph.Popularity {
 		sc.mark(st, u)
-		for p := range st.photos {
-			n := len(st.favers[p])
-			if n == 0 || sc.pflag[p] != 0 || st.photos[p].owner == none {
+		pflag := sc.pflag
+		for p, n := range st.count {
+			if n == 0 || pflag[p] != 0 || !sc.top.admits(float64(n)) {
 				continue
 			}
-			consider(uint32(p), float64(n))
+			consider(uint32(p), float64(n)) // a counted photo has an owner
 		}
 	} else {
 		sc.scoreNeighbors(st, u, s.params)

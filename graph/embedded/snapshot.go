@@ -231,6 +231,7 @@ func readSnapshot(path string) (*state, error) {
 	if d.err != nil || len(d.b) != 0 {
 		return nil, fmt.Errorf("embedded: snapshot %s: %w", path, errCorrupt)
 	}
+	st.count = counts
 	for p, n := range counts {
 		if n > 0 {
 			st.favers[p] = make([]uint32, 0, n)

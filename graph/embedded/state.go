@@ -18,6 +18,7 @@ type state struct {
 	photoIdx map[string]uint32
 	photos   []photo
 	favers   [][]uint32 // per photo, the users who fave it (unordered)
+	count    []uint32   // per photo, len(favers[p]): a dense array for the Popularity scan
 	faves    int        // FAVED edges
 	follows  int        // FOLLOWS edges
 	known    int        // photos with an owner (added by a fave), for Stats
@@ -132,6 +133,7 @@ func (s *state) internPhoto(id []byte) uint32 {
 	sid := string(id)
 	s.photos = append(s.photos, photo{id: sid, owner: none})
 	s.favers = append(s.favers, nil)
+	s.count = append(s.count, 0)
 	s.photoIdx[sid] = i
 	return i
 }
@@ -140,23 +142,6 @@ func mergeStr(dst *string, v []byte) {
 	if len(v) > 0 && *dst != string(v) {
 		*dst = string(v)
 	}
-}
-
-// addFave adds the edge u->p (or updates its time); it reports whether the edge is new.
-func (s *state) addFave(u, p uint32, at uint32) bool {
-	us := &s.users[u]
-	i, found := slices.BinarySearch(us.faves, p)
-	if found {
-		if at != 0 {
-			us.favedAt[i] = at
-		}
-		return false
-	}
-	us.faves = slices.Insert(us.faves, i, p)
-	us.favedAt = slices.Insert(us.favedAt, i, at)
-	s.favers[p] = append(s.favers[p], u)
-	s.faves++
-	return true
 }
 
 // removeFave deletes the edge u->p if present.
@@ -173,6 +158,7 @@ func (s *state) removeFave(u, p uint32) {
 		if v == u {
 			f[j] = f[len(f)-1]
 			s.favers[p] = f[:len(f)-1]
+			s.count[p]--
 			break
 		}
 	}
