@@ -1,0 +1,326 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/photorec/photorec/flickr"
+	"github.com/photorec/photorec/flickr/flickrtest"
+	"github.com/photorec/photorec/internal/testsvc"
+)
+
+// e2eBound is the liveness bound of the whole browser run: a hung step fails the test, it does
+// not time it.
+const e2eBound = 3 * time.Minute
+
+// TestE2E is the acceptance test of the product: it starts the real `photorec demo` through run
+// (simulated Flickr, in-process queue, workers, embedded graph, web app) and drives it in headless
+// Chromium like a newcomer would: welcome page, log in on the simulator's authorize page as its
+// heaviest faver, watch the first pull finish, see recommendations with the simulator's images,
+// fave one (checked on the simulator), dismiss one (gone after a reload), open the taste graph and
+// log out. Any script exception, console error or CSP violation fails it. Screenshots of every
+// step go to $PHOTOREC_ARTIFACTS (else a temporary directory), with the demo's log.
+func TestE2E(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end browser test skipped in -short mode")
+	}
+	bin, err := exec.LookPath("chromium")
+	if err != nil {
+		testsvc.Missing(t, "chromium")
+	}
+	artifacts := os.Getenv("PHOTOREC_ARTIFACTS")
+	if artifacts == "" {
+		artifacts = t.TempDir()
+	} else if err := os.MkdirAll(artifacts, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshots and demo log in %s", artifacts)
+
+	// A refresh of the heaviest faver finishes in seconds: the client's shared limiter is the only
+	// brake (the simulator has none by default).
+	t.Setenv("PHOTOREC_FLICKR_CALLS_PER_HOUR", "3600000")
+	t.Setenv("PHOTOREC_FLICKR_BURST", "1000")
+	t.Setenv("PHOTOREC_LOG_LEVEL", "debug")
+	demo := startDemo(t, artifacts, "7", "400")
+	sim := demo.simURL
+	site := demo.url
+	t.Logf("demo at %s, simulator at %s", site, sim)
+
+	// The simulator's authorize page is not ours: its missing favicon is not an app error.
+	b := newE2EBrowser(t, bin, artifacts, sim+"/favicon.ico")
+	defer b.checkConsole()
+
+	// 1. Welcome page: a newcomer sees what the app does and how to log in.
+	b.step("welcome",
+		chromedp.Navigate(site+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="login-button"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="browse-form"]`)))
+	b.shot("01-welcome")
+
+	// 2. Log in: the app sends us to the simulator's authorize page; pick its heaviest faver.
+	b.step("authorize page",
+		chromedp.Click(chromedp.CSS(`[data-testid="login-button"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#pick-0`)),
+		b.waitFor(`location.href.startsWith(`+jsString(sim+"/services/oauth/authorize")+`)`))
+	b.shot("02-authorize")
+	nsid := b.eval(`document.querySelector('#pick-0').dataset.nsid`)
+	if nsid == "" {
+		t.Fatal("the authorize page lists no user to pick")
+	}
+	b.step("log in",
+		chromedp.Click(chromedp.CSS(`#pick-0`)),
+		b.waitFor(`location.origin === `+jsString(site)+` && document.querySelector('#user-page') !== null`),
+		b.waitFor(`document.querySelector('#user-page').dataset.nsid === `+jsString(nsid)),
+		b.waitFor(`document.querySelector('#user-page').dataset.owner === "true"`))
+
+	// 3. The first pull: the progress page follows it, then the page turns into recommendations.
+	if mode := b.eval(`document.querySelector('#user-page').dataset.mode`); mode == "progress" {
+		b.step("progress shown", chromedp.WaitVisible(chromedp.CSS(`[data-testid="progress-bar"]`)))
+		b.shot("03-progress")
+	} else {
+		t.Logf("the first pull was done before the page rendered (mode %q): no progress screenshot", mode)
+	}
+	b.step("recommendations after the pull",
+		b.waitFor(`document.querySelector('#user-page') && document.querySelector('#user-page').dataset.mode === "recommendations"`),
+		b.waitFor(`document.querySelectorAll('[data-testid="photo-item"]').length >= 3`),
+		b.waitFor(`document.querySelectorAll('[data-testid="person-item"]').length > 0`),
+		b.waitFor(`document.querySelectorAll('[data-testid="fave-button"]:not([hidden])').length > 0`),
+		b.imagesLoaded())
+	// The grid shows real images from the simulator, and the people list their buddy icons.
+	if n := b.evalInt(`Array.from(document.querySelectorAll('[data-testid="photo-item"] img')).filter(i => i.src.startsWith(` + jsString(sim+"/img/") + `)).length`); n == 0 {
+		t.Errorf("no photo in the grid is served by the simulator (%s/img/)", sim)
+	}
+	b.step("every visible image decoded", b.waitFor(`Array.from(document.images).filter(i => i.getBoundingClientRect().top < innerHeight && i.getBoundingClientRect().height > 0).every(i => i.complete && i.naturalWidth > 0)`))
+	// Every person to follow shows an icon that loaded. Photographers known only from favorites
+	// lists have no buddy icon in the graph yet (favorites replies carry none): they show the
+	// app's placeholder, which must load too.
+	if n := b.evalInt(`Array.from(document.querySelectorAll('[data-testid="person-item"] img')).filter(i => !(i.complete && i.naturalWidth > 0)).length`); n != 0 {
+		t.Errorf("%d people to follow show a broken icon", n)
+	}
+	t.Logf("people icons from the simulator: %d of %d",
+		b.evalInt(`Array.from(document.querySelectorAll('[data-testid="person-item"] img')).filter(i => i.src.startsWith(`+jsString(sim+"/img/")+`)).length`),
+		b.evalInt(`document.querySelectorAll('[data-testid="person-item"] img').length`))
+	b.shot("04-recommendations")
+
+	// 4. Fave the first photo: the button turns pressed, and the fave lands on the simulator.
+	first := b.eval(`document.querySelector('[data-testid="photo-item"]').dataset.photoId`)
+	if first == "" {
+		t.Fatal("the first photo has no data-photo-id")
+	}
+	b.step("fave",
+		chromedp.Click(chromedp.CSS(`[data-photo-id="`+first+`"] [data-testid="fave-button"]`)),
+		b.waitFor(`document.querySelector('[data-photo-id="`+first+`"] [data-testid="fave-button"]').getAttribute('aria-pressed') === "true"`),
+		b.waitFor(`document.querySelector('[data-photo-id="`+first+`"] [data-testid="item-status"]').textContent.includes("Faved")`))
+	b.shot("05-faved")
+	if !favedOnSimulator(t, sim, nsid, first) {
+		t.Errorf("the fave button shows success but photo %s is not in %s's faves on the simulator", first, nsid)
+	}
+	if calls := simCalls(t, sim); calls["flickr.favorites.add"] != 1 {
+		t.Errorf("simulator saw %d flickr.favorites.add calls, want 1 (all calls: %v)", calls["flickr.favorites.add"], calls)
+	}
+
+	// 5. Dismiss the second photo: it disappears from the grid and stays gone after a reload.
+	second := b.eval(`Array.from(document.querySelectorAll('[data-testid="photo-item"]')).map(e => e.dataset.photoId).find(id => id !== ` + jsString(first) + `) || ""`)
+	if second == "" {
+		t.Fatal("no second photo to dismiss")
+	}
+	sel := `[data-photo-id="` + second + `"]`
+	b.step("dismiss",
+		chromedp.Click(chromedp.CSS(sel+` [data-testid="dismiss-button"]`)),
+		b.waitFor(`document.querySelector('`+sel+`').classList.contains("dismissed")`),
+		b.waitFor(`getComputedStyle(document.querySelector('`+sel+` img')).display === "none" || document.querySelector('`+sel+` img').getBoundingClientRect().height === 0`))
+	b.shot("06-dismissed")
+	b.step("reload after dismiss",
+		chromedp.Reload(),
+		b.waitFor(`document.readyState === "complete" && document.querySelectorAll('[data-testid="photo-item"]').length >= 2`),
+		b.imagesLoaded())
+	if n := b.evalInt(`document.querySelectorAll('` + sel + `').length`); n != 0 {
+		t.Errorf("dismissed photo %s is back after a reload", second)
+	}
+	b.shot("07-after-reload")
+
+	// 6. The taste graph: the photographers whose photos the user faved, around the user.
+	b.step("taste graph",
+		chromedp.Click(chromedp.CSS(`[data-testid="taste-link"]`)),
+		b.waitFor(`document.querySelector('#taste-graph') !== null`),
+		b.waitFor(`document.querySelectorAll('[data-testid="taste-node"]').length > 0`),
+		b.waitFor(`document.querySelector('[data-testid="taste-center"]') !== null`),
+		b.imagesLoaded())
+	b.shot("08-taste")
+
+	// 7. Log out: back on the welcome page, logged out.
+	b.step("logout",
+		chromedp.Click(chromedp.CSS(`[data-testid="logout"]`)),
+		b.waitFor(`location.pathname === "/" && document.querySelector('[data-testid="login-button"]') !== null`),
+		b.waitFor(`document.querySelector('[data-testid="logout"]') === null && document.querySelector('[data-testid="nav-login"]') !== null`))
+	b.shot("09-logged-out")
+
+	b.close()
+	demo.stop(t)
+}
+
+// e2eDemo is a `photorec demo` running in this process.
+type e2eDemo struct {
+	url, simURL string
+	cancel      context.CancelFunc
+	done        chan error
+}
+
+// startDemo runs `photorec demo` with a fresh data dir and waits for the URLs it prints. The
+// demo's log goes to demo.log in artifacts. A cleanup stops it if the test ends early.
+func startDemo(t *testing.T, artifacts, seed, users string) *e2eDemo {
+	t.Helper()
+	logf, err := os.Create(filepath.Join(artifacts, "demo.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = logf.Close() })
+	out := &lineWriter{changed: make(chan struct{}, 1)}
+	ctx, cancel := context.WithCancel(context.Background())
+	d := &e2eDemo{cancel: cancel, done: make(chan error, 1)}
+	args := []string{"demo", "--listen", "127.0.0.1:0", "--data-dir", t.TempDir(), "--seed", seed, "--users", users}
+	go func() { d.done <- run(ctx, args, out, &syncWriter{w: logf}) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-d.done:
+		case <-time.After(30 * time.Second):
+		}
+	})
+	appRE := regexp.MustCompile(`photorec demo is running: open (\S+)`)
+	simRE := regexp.MustCompile(`simulated Flickr at (\S+)`)
+	deadline := time.After(e2eBound)
+	for {
+		text := out.String()
+		if a, s := appRE.FindStringSubmatch(text), simRE.FindStringSubmatch(text); a != nil && s != nil {
+			d.url, d.simURL = a[1], s[1]
+			return d
+		}
+		select {
+		case err := <-d.done:
+			d.done <- err
+			t.Fatalf("demo stopped before it was ready: %v (stdout %q; log in %s)", err, text, logf.Name())
+		case <-out.changed:
+		case <-deadline:
+			t.Fatalf("demo not ready after %v (stdout %q)", e2eBound, text)
+		}
+	}
+}
+
+// stop cancels the demo's context and checks that run returns nil (a clean, ordered shutdown).
+func (d *e2eDemo) stop(t *testing.T) {
+	t.Helper()
+	d.cancel()
+	select {
+	case err := <-d.done:
+		d.done <- err // for the cleanup
+		if err != nil {
+			t.Errorf("demo did not shut down cleanly: run returned %v", err)
+		}
+	case <-time.After(shutdownTimeout + 15*time.Second):
+		t.Errorf("demo still running %v after its context was canceled", shutdownTimeout+15*time.Second)
+	}
+}
+
+// lineWriter collects what run prints on stdout and signals each write.
+type lineWriter struct {
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	changed chan struct{}
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n, err := w.buf.Write(p)
+	select {
+	case w.changed <- struct{}{}:
+	default:
+	}
+	return n, err
+}
+
+func (w *lineWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+// syncWriter serializes writes of the demo's many goroutines to one file.
+type syncWriter struct {
+	mu sync.Mutex
+	w  *os.File
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+// favedOnSimulator asks the simulator's public REST API whether nsid has faved photo.
+func favedOnSimulator(t *testing.T, sim, nsid, photo string) bool {
+	t.Helper()
+	c, err := flickr.New(flickr.Options{
+		APIKey:    flickrtest.DefaultConsumerKey,
+		APISecret: flickrtest.DefaultConsumerSecret,
+		APIBase:   sim + "/services/rest/",
+		OAuthBase: sim + "/services/oauth/",
+		Limiter:   flickr.Unlimited,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for page := 1; ; page++ {
+		pp, err := c.PublicFavorites(ctx, nsid, flickr.FavoritesQuery{Page: page, PerPage: 500})
+		if err != nil {
+			t.Fatalf("favorites of %s on the simulator: %v", nsid, err)
+		}
+		if slices.ContainsFunc(pp.Photos, func(p flickr.Photo) bool { return p.ID == photo }) {
+			return true
+		}
+		if page >= pp.Pages || len(pp.Photos) == 0 {
+			return false
+		}
+	}
+}
+
+// simCalls reads the simulator's per-method call counts.
+func simCalls(t *testing.T, sim string) map[string]int {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, sim+"/_sim/calls", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("simulator call counts: %v", err)
+	}
+	defer res.Body.Close()
+	var calls map[string]int
+	if err := decodeJSON(res.Body, &calls); err != nil {
+		t.Fatalf("simulator call counts: %v", err)
+	}
+	return calls
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	return fmt.Sprintf("%q", s)
+}
