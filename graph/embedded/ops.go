@@ -179,7 +179,7 @@ func (s *state) apply(rec []byte) (result, error) {
 			break
 		}
 		u, ok := s.userIdx[string(nsid)]
-		p, ok2 := s.photoIdx[string(pid)]
+		p, ok2 := lookupPhoto(s, pid)
 		if ok && ok2 {
 			s.removeFave(u, p)
 		}
@@ -218,7 +218,7 @@ func (s *state) apply(rec []byte) (result, error) {
 		x := s.extra(s.internUser(nsid))
 		if rec[0] == recDismissPhoto {
 			x.dismissedPhotos = addSorted(x.dismissedPhotos, s.internPhoto(pid))
-		} else if p, ok := s.photoIdx[string(pid)]; ok {
+		} else if p, ok := lookupPhoto(s, pid); ok {
 			x.dismissedPhotos = delSorted(x.dismissedPhotos, p)
 		}
 	case recDismissUser, recUndismissUser:
@@ -280,7 +280,7 @@ func (s *state) applyAddFaves(d *dec) {
 		return
 	}
 	u := s.internUser(nsid)
-	type pending struct{ p, at uint32 }
+	type pending struct{ p, at, i uint32 } // i: position in the batch
 	var add []pending
 	var seen []uint32
 	for _, f := range fs {
@@ -310,13 +310,18 @@ func (s *state) applyAddFaves(d *dec) {
 			}
 			continue
 		}
-		add = append(add, pending{p, f.at})
+		add = append(add, pending{p, f.at, uint32(len(add))})
 	}
 	if len(seen) > 0 {
 		s.extra(u).notePull(pull, seen)
 	}
 	if len(add) > 0 {
-		slices.SortStableFunc(add, func(a, b pending) int { return cmp.Compare(a.p, b.p) })
+		slices.SortFunc(add, func(a, b pending) int {
+			if c := cmp.Compare(a.p, b.p); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.i, b.i)
+		})
 		// Keep one per photo: the last known time.
 		w := 0
 		for _, a := range add {

@@ -70,7 +70,7 @@ func (s *Store) Photo(ctx context.Context, id string) (graph.Photo, error) {
 		return graph.Photo{}, err
 	}
 	defer s.mu.RUnlock()
-	i, ok := s.st.photoIdx[id]
+	i, ok := lookupPhoto(s.st, id)
 	if !ok || s.st.photos[i].owner == none {
 		return graph.Photo{}, fmt.Errorf("embedded: photo %s: %w", id, graph.ErrNotFound)
 	}

@@ -165,7 +165,7 @@ func readSnapshot(path string) (*state, error) {
 	np := d.count()
 	st.photos = make([]photo, np)
 	st.favers = make([][]uint32, np)
-	st.photoIdx = make(map[string]uint32, np)
+	st.photoNum = make(map[uint64]uint32, np)
 	for i := 0; i < np && d.err == nil; i++ {
 		p := &st.photos[i]
 		p.id = d.str()
@@ -173,7 +173,7 @@ func readSnapshot(path string) (*state, error) {
 		p.farm = int32(d.svar())
 		p.title, p.server, p.secret, p.thumb, p.image = d.str(), d.str(), d.str(), d.str(), d.str()
 		p.addedAt = d.svar()
-		st.photoIdx[p.id] = uint32(i)
+		st.indexPhoto(p.id, uint32(i))
 		if p.owner != none {
 			st.known++
 		}

@@ -15,7 +15,8 @@ type state struct {
 	seq      uint64 // last applied log sequence number
 	userIdx  map[string]uint32
 	users    []user
-	photoIdx map[string]uint32
+	photoNum map[uint64]uint32 // photos whose ID is a canonical decimal number (all of Flickr's)
+	photoIdx map[string]uint32 // every other photo ID
 	photos   []photo
 	favers   [][]uint32 // per photo, the users who fave it (unordered)
 	count    []uint32   // per photo, len(favers[p]): a dense array for the Popularity scan
@@ -100,7 +101,7 @@ type photo struct {
 }
 
 func newState() *state {
-	return &state{userIdx: map[string]uint32{}, photoIdx: map[string]uint32{}}
+	return &state{userIdx: map[string]uint32{}, photoNum: map[uint64]uint32{}, photoIdx: map[string]uint32{}}
 }
 
 func (s *state) extra(u uint32) *userExtra {
@@ -124,9 +125,36 @@ func (s *state) internUser(nsid []byte) uint32 {
 	return i
 }
 
+// numericID returns id as a number when it is a canonical decimal (no sign, no leading zero,
+// at most 19 digits), so that it round-trips through strconv.FormatUint.
+func numericID[T string | []byte](id T) (uint64, bool) {
+	if len(id) == 0 || len(id) > 19 || (id[0] == '0' && len(id) > 1) {
+		return 0, false
+	}
+	var n uint64
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	return n, true
+}
+
+// lookupPhoto returns the index of a photo ID.
+func lookupPhoto[T string | []byte](s *state, id T) (uint32, bool) {
+	if n, ok := numericID(id); ok {
+		i, found := s.photoNum[n]
+		return i, found
+	}
+	i, found := s.photoIdx[string(id)]
+	return i, found
+}
+
 // internPhoto returns the index of id, creating an ownerless photo.
 func (s *state) internPhoto(id []byte) uint32 {
-	if i, ok := s.photoIdx[string(id)]; ok {
+	if i, ok := lookupPhoto(s, id); ok {
 		return i
 	}
 	i := uint32(len(s.photos))
@@ -134,8 +162,17 @@ func (s *state) internPhoto(id []byte) uint32 {
 	s.photos = append(s.photos, photo{id: sid, owner: none})
 	s.favers = append(s.favers, nil)
 	s.count = append(s.count, 0)
-	s.photoIdx[sid] = i
+	s.indexPhoto(sid, i)
 	return i
+}
+
+// indexPhoto adds photo i with ID id to the lookup maps.
+func (s *state) indexPhoto(id string, i uint32) {
+	if n, ok := numericID(id); ok {
+		s.photoNum[n] = i
+	} else {
+		s.photoIdx[id] = i
+	}
 }
 
 func mergeStr(dst *string, v []byte) {
