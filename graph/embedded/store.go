@@ -47,8 +47,8 @@ var ErrClosed = errors.New("embedded: store closed")
 // Store is the embedded engine. Writes are queued to a two-stage pipeline: logLoop appends a
 // group of them to the log in one bbolt transaction (one commit, fsynced), then applyLoop applies
 // them in log order while the next group is being logged; a write returns once it is durable
-// and visible. Reads share a read lock and are served while
-// writes are committed; they wait only while a group is applied to memory.
+// and visible. Reads share a read lock and are served while writes are logged; they wait only
+// while a group is applied to memory.
 type Store struct {
 	dir      string
 	params   graph.FlexploreParams
@@ -58,8 +58,9 @@ type Store struct {
 	walFile  int64
 	lockFile *os.File
 
-	mu sync.RWMutex // guards st
-	st *state
+	mu   sync.RWMutex // guards st
+	st   *state
+	pool sync.Pool // *scratch, per-query working memory
 
 	closeMu sync.RWMutex // held for reading while enqueuing; Close takes it for writing
 	closed  atomic.Bool
@@ -74,7 +75,6 @@ type Store struct {
 	logBytes int64    // log bytes since the last snapshot
 	applyCh  chan committed
 	snapSize atomic.Int64 // bytes of the last snapshot, set by applyLoop
-	pool     sync.Pool    // *scratch
 }
 
 // write is one queued record and the reply channel of its writer.
