@@ -210,13 +210,9 @@
   }
 
   if (grid) {
+    // More photos only on request: an endless grid would keep the people list below it out of
+    // reach.
     loadMore.addEventListener("click", function () { loadPhotos(false); });
-    var sentinel = document.getElementById("photo-sentinel");
-    if ("IntersectionObserver" in window) {
-      new IntersectionObserver(function (entries) {
-        if (entries.some(function (e) { return e.isIntersecting; })) loadPhotos(false);
-      }, { rootMargin: "600px" }).observe(sentinel);
-    }
     loadPhotos(true);
   }
 
