@@ -157,7 +157,7 @@ func (b *e2eBrowser) waitFor(js string) chromedp.Action[chromedp.Void] {
 // imagesLoaded waits until every image in the viewport finished loading (or failed: the page's
 // own fallbacks then take over, and a failed load shows in the console).
 func (b *e2eBrowser) imagesLoaded() chromedp.Action[chromedp.Void] {
-	return b.waitFor(`document.readyState === "complete" && Array.from(document.images).filter(i => i.getBoundingClientRect().top < innerHeight).every(i => i.complete)`)
+	return b.waitFor(`document.readyState === "complete" && Array.from(document.images).filter(i => { const r = i.getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; }).every(i => i.complete)`)
 }
 
 // shot saves a screenshot of the viewport as <artifacts>/<name>.png.

@@ -113,6 +113,26 @@ func TestE2E(t *testing.T) {
 		b.evalInt(`Array.from(document.querySelectorAll('[data-testid="person-item"] img')).filter(i => i.src.startsWith(`+jsString(sim+"/img/")+`)).length`),
 		b.evalInt(`document.querySelectorAll('[data-testid="person-item"] img').length`))
 	b.shot("04-recommendations")
+	// A newcomer scrolls down to the people to follow: the grid must not grow under them (an
+	// endless grid kept the people list out of reach). Scrolling to the very end and then
+	// asking for one more page through the button must still leave the people list in view
+	// once that page is in.
+	photos := b.evalInt(`document.querySelectorAll('[data-testid="photo-item"]').length`)
+	b.step("people to follow",
+		chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, document.body.scrollHeight)`),
+		b.imagesLoaded(),
+		chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, document.body.scrollHeight)`),
+		b.imagesLoaded(),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="people-list"]').scrollIntoView({block: "start"})`),
+		b.imagesLoaded())
+	if got := b.evalInt(`document.querySelectorAll('[data-testid="photo-item"]').length`); got != photos {
+		t.Errorf("scrolling down loaded more photos by itself (%d, then %d): the people list moves out of reach", photos, got)
+	}
+	if top := b.evalInt(`Math.round(document.querySelector('[data-testid="people-list"]').getBoundingClientRect().top)`); top < 0 || top > 900 {
+		t.Errorf("people list at %dpx after scrolling to it, want it in the viewport", top)
+	}
+	b.shot("04b-people")
+	b.step("back to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
 
 	// 4. Fave the first photo: the button turns pressed, and the fave lands on the simulator.
 	first := b.eval(`document.querySelector('[data-testid="photo-item"]').dataset.photoId`)
