@@ -69,7 +69,7 @@
   var nextCursor = "";
   var since = "";
   var loading = false;
-  var pageSize = 30;
+  var pageSize = 36; // fills whole rows of 2, 3, 4 or 6 columns
 
   function photoItem(rec) {
     var li = photoTpl.content.firstElementChild.cloneNode(true);
