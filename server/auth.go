@@ -138,7 +138,15 @@ func (s *Server) loginCallback(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.opts.Graph.UpsertUsers(ctx, []graph.User{{NSID: acc.UserNSID, Username: acc.Username, Realname: acc.Fullname}}); err != nil {
+	me := graph.User{NSID: acc.UserNSID, Username: acc.Username, Realname: acc.Fullname}
+	// The access token names the user but not their buddy icon: ask once, best effort (the
+	// login works without it; the page then shows the placeholder).
+	if p, err := s.opts.Flickr.PersonInfo(interactive(ctx), acc.UserNSID); err != nil {
+		s.log.Warn("buddy icon after login", "user_nsid", acc.UserNSID, "err", err.Error())
+	} else {
+		me.IconURL = p.IconURL
+	}
+	if err := s.opts.Graph.UpsertUsers(ctx, []graph.User{me}); err != nil {
 		return fmt.Errorf("server: save user %s: %w", acc.UserNSID, err)
 	}
 	if err := s.opts.Graph.PutToken(ctx, acc.UserNSID, sealed); err != nil {
