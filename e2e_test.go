@@ -135,6 +135,7 @@ func TestE2E(t *testing.T) {
 
 	// 4. Fave the first photo: the button turns pressed, and the fave lands on the simulator.
 	first := b.eval(`document.querySelector('[data-testid="photo-item"]').dataset.photoId`)
+	faves := b.evalInt(`parseInt(document.querySelector('[data-testid="fave-count"]').textContent.replace(/\D/g, ""), 10)`)
 	if first == "" {
 		t.Fatal("the first photo has no data-photo-id")
 	}
@@ -167,6 +168,13 @@ func TestE2E(t *testing.T) {
 		b.imagesLoaded())
 	if n := b.evalInt(`document.querySelectorAll('` + sel + `').length`); n != 0 {
 		t.Errorf("dismissed photo %s is back after a reload", second)
+	}
+	// The fave is in the graph: the photo is no longer recommended, and the count went up.
+	if n := b.evalInt(`document.querySelectorAll('[data-photo-id="` + first + `"]').length`); n != 0 {
+		t.Errorf("faved photo %s is still recommended after a reload", first)
+	}
+	if got := b.evalInt(`parseInt(document.querySelector('[data-testid="fave-count"]').textContent.replace(/\D/g, ""), 10)`); got != faves+1 {
+		t.Errorf("fave count after faving one photo = %d, want %d", got, faves+1)
 	}
 	b.shot("07-after-reload")
 
