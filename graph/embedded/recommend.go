@@ -244,7 +244,7 @@ func (s *Store) RecommendPhotos(ctx context.Context, nsid string, opts graph.Rec
 	if err := graph.CheckID("nsid", nsid); err != nil {
 		return graph.PhotoPage{}, err
 	}
-	opts, cur, err := graph.NormalizeRecOptions(opts, graph.PhotoCursor, s.def)
+	opts, cur, err := graph.NormalizeRecOptionsOf(opts, graph.PhotoCursor, s.def, algorithms...)
 	if err != nil {
 		return graph.PhotoPage{}, err
 	}
@@ -282,6 +282,12 @@ func (s *Store) RecommendPhotos(ctx context.Context, nsid string, opts graph.Rec
 				continue
 			}
 			consider(uint32(p), float64(n)) // a counted photo has an owner
+		}
+	} else if opts.Algorithm != graph.Flexplore {
+		sc.scoreNeighbors(st, u, s.params)
+		sc.rankOther(st, u, opts.Algorithm) // algo_walk.go
+		for _, p := range sc.touched {
+			consider(p, sc.acc[p])
 		}
 	} else {
 		sc.scoreNeighbors(st, u, s.params)
@@ -374,7 +380,7 @@ func (s *Store) RecommendUsers(ctx context.Context, nsid string, opts graph.RecO
 	if err := graph.CheckID("nsid", nsid); err != nil {
 		return graph.UserPage{}, err
 	}
-	opts, cur, err := graph.NormalizeRecOptions(opts, graph.UserCursor, s.def)
+	opts, cur, err := graph.NormalizeRecOptionsOf(opts, graph.UserCursor, s.def, algorithms...)
 	if err != nil {
 		return graph.UserPage{}, err
 	}

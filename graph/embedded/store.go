@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -99,7 +100,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if opts.Default == "" {
 		opts.Default = graph.Flexplore
 	}
-	if opts.Default != graph.Flexplore && opts.Default != graph.Popularity {
+	if !slices.Contains(algorithms, opts.Default) {
 		return nil, fmt.Errorf("embedded: unknown default algorithm %q", opts.Default)
 	}
 	if opts.Logger == nil {
