@@ -283,6 +283,7 @@ func (s *state) applyAddFaves(d *dec) {
 	type pending struct{ p, at, i uint32 } // i: position in the batch
 	var add []pending
 	var seen []uint32
+	var metaBuf []byte
 	for _, f := range fs {
 		p := s.internPhoto(f.id)
 		if s.photos[p].owner == none {
@@ -292,11 +293,7 @@ func (s *state) applyAddFaves(d *dec) {
 			s.known++
 		}
 		ph := &s.photos[p]
-		mergeStr(&ph.title, f.title)
-		mergeStr(&ph.server, f.server)
-		mergeStr(&ph.secret, f.secret)
-		mergeStr(&ph.thumb, f.thumb)
-		mergeStr(&ph.image, f.image)
+		metaBuf = ph.mergeMeta(&metaFields{f.title, f.server, f.secret, f.thumb, f.image}, metaBuf)
 		if f.farm != 0 {
 			ph.farm = int32(f.farm)
 		}

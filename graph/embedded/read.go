@@ -29,9 +29,10 @@ func (st *state) userOf(i uint32) graph.User {
 
 func (st *state) photoOf(i uint32) graph.Photo {
 	p := &st.photos[i]
+	m := unpackMeta(p.meta)
 	return graph.Photo{
-		ID: p.id, Owner: st.users[p.owner].nsid, Title: p.title, Farm: int(p.farm),
-		Server: p.server, Secret: p.secret, ThumbURL: p.thumb, ImageURL: p.image,
+		ID: p.id, Owner: st.users[p.owner].nsid, Title: m[0], Farm: int(p.farm),
+		Server: m[1], Secret: m[2], ThumbURL: m[3], ImageURL: m[4],
 		AddedAt: fromNanos(p.addedAt),
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"path/filepath"
 )
 
-const snapMagic = "PHOTOREC-SNAPSHOT-1\n"
+const snapMagic = "PHOTOREC-SNAPSHOT-2\n"
 
 // snapshotName is the file holding the state as of log sequence seq.
 func snapshotName(seq uint64) string { return fmt.Sprintf("snapshot-%016x.bin", seq) }
@@ -55,11 +55,7 @@ func writeSnapshot(dir string, st *state) (int64, error) {
 		e.str(p.id)
 		e.uvar(uint64(p.owner) + 1) // none wraps to 0
 		e.svar(int64(p.farm))
-		e.str(p.title)
-		e.str(p.server)
-		e.str(p.secret)
-		e.str(p.thumb)
-		e.str(p.image)
+		e.str(p.meta)
 		e.svar(p.addedAt)
 		if len(e.b) > 1<<16 {
 			if err := c.flush(); err != nil {
@@ -171,7 +167,7 @@ func readSnapshot(path string) (*state, error) {
 		p.id = d.str()
 		p.owner = uint32(d.uvar() - 1)
 		p.farm = int32(d.svar())
-		p.title, p.server, p.secret, p.thumb, p.image = d.str(), d.str(), d.str(), d.str(), d.str()
+		p.meta = d.str()
 		p.addedAt = d.svar()
 		st.indexPhoto(p.id, uint32(i))
 		if p.owner != none {

@@ -1,6 +1,7 @@
 package embedded
 
 import (
+	"encoding/binary"
 	"math"
 	"slices"
 	"sort"
@@ -93,11 +94,76 @@ func (x *userExtra) takePull(pull string) []uint32 {
 
 // photo is one node. owner is none for photos known only from a dismissal.
 type photo struct {
-	id                                  string
-	owner                               uint32
-	farm                                int32
-	title, server, secret, thumb, image string
-	addedAt                             int64
+	id      string
+	owner   uint32
+	farm    int32
+	meta    string // title, server, secret, thumb and image URLs, packed: one string, one pointer
+	addedAt int64
+}
+
+// metaFields are the string fields of a photo, in packed order.
+type metaFields [5][]byte
+
+// packMeta appends the packed form of f to buf: each field as a uvarint length and its bytes.
+func packMeta(buf []byte, f *metaFields) []byte {
+	for _, v := range f {
+		buf = binary.AppendUvarint(buf, uint64(len(v)))
+		buf = append(buf, v...)
+	}
+	return buf
+}
+
+// unpackMeta splits a packed meta string; the fields alias it.
+func unpackMeta(meta string) [5]string {
+	var out [5]string
+	for i := range out {
+		n, k := uvarintString(meta)
+		if k <= 0 || uint64(len(meta)-k) < n {
+			return out
+		}
+		out[i] = meta[k : k+int(n)]
+		meta = meta[k+int(n):]
+	}
+	return out
+}
+
+// uvarintString is binary.Uvarint for a string.
+func uvarintString(s string) (uint64, int) {
+	var x uint64
+	for i := 0; i < len(s) && i < binary.MaxVarintLen64; i++ {
+		b := s[i]
+		if b < 0x80 {
+			return x | uint64(b)<<(7*i), i + 1
+		}
+		x |= uint64(b&0x7f) << (7 * i)
+	}
+	return 0, 0
+}
+
+// mergeMeta merges incoming fields into a photo's packed meta: empty fields never overwrite.
+// buf is scratch space; the common case (nothing new) allocates nothing.
+func (p *photo) mergeMeta(in *metaFields, buf []byte) []byte {
+	buf = packMeta(buf[:0], in)
+	if string(buf) == p.meta {
+		return buf
+	}
+	if p.meta != "" {
+		old := unpackMeta(p.meta)
+		var merged metaFields
+		for i := range merged {
+			if len(in[i]) > 0 {
+				merged[i] = in[i]
+			} else {
+				merged[i] = []byte(old[i])
+			}
+		}
+		buf = packMeta(buf[:0], &merged)
+		if string(buf) == p.meta {
+			return buf
+		}
+	}
+	p.meta = string(buf)
+	return buf
 }
 
 func newState() *state {

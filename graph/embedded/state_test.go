@@ -50,3 +50,36 @@ func TestPhotoIDsAreStrings(t *testing.T) {
 	}
 	must(t, s.Close())
 }
+
+func TestMergeMeta(t *testing.T) {
+	f := func(v ...string) *metaFields {
+		var m metaFields
+		for i, s := range v {
+			m[i] = []byte(s)
+		}
+		return &m
+	}
+	tests := []struct {
+		name  string
+		steps []*metaFields
+		want  [5]string
+	}{
+		{"first", []*metaFields{f("t", "s", "x", "q", "b")}, [5]string{"t", "s", "x", "q", "b"}},
+		{"empty keeps", []*metaFields{f("t", "s", "x", "q", "b"), f("", "", "", "", "")}, [5]string{"t", "s", "x", "q", "b"}},
+		{"partial update", []*metaFields{f("t", "s", "x", "q", "b"), f("new", "", "y", "", "")}, [5]string{"new", "s", "y", "q", "b"}},
+		{"fill later", []*metaFields{f("", "", "", "", ""), f("", "s", "", "", "b")}, [5]string{"", "s", "", "", "b"}},
+		{"long field", []*metaFields{f(string(make([]byte, 300)), "", "", "", "ü")}, [5]string{string(make([]byte, 300)), "", "", "", "ü"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var p photo
+			var buf []byte
+			for _, st := range tt.steps {
+				buf = p.mergeMeta(st, buf)
+			}
+			if got := unpackMeta(p.meta); got != tt.want {
+				t.Errorf("unpackMeta = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
