@@ -14,7 +14,6 @@ func (e *enc) uvar(v uint64)   { e.b = binary.AppendUvarint(e.b, v) }
 func (e *enc) svar(v int64)    { e.b = binary.AppendVarint(e.b, v) }
 func (e *enc) str(s string)    { e.uvar(uint64(len(s))); e.b = append(e.b, s...) }
 func (e *enc) bytes(s []byte)  { e.uvar(uint64(len(s))); e.b = append(e.b, s...) }
-func (e *enc) f64(v float64)   { e.b = binary.LittleEndian.AppendUint64(e.b, math.Float64bits(v)) }
 func (e *enc) bool1(v bool)    { e.byte1(boolByte(v)) }
 func (e *enc) u32s(v []uint32) { e.uvar(uint64(len(v))); e.u32raw(v) }
 func (e *enc) u32raw(v []uint32) {
@@ -83,16 +82,6 @@ func (d *dec) raw() []byte {
 }
 
 func (d *dec) str() string { return string(d.raw()) }
-
-func (d *dec) f64() float64 {
-	if len(d.b) < 8 {
-		d.fail()
-		return 0
-	}
-	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
-	d.b = d.b[8:]
-	return v
-}
 
 func (d *dec) bool1() bool { return d.byte1() != 0 }
 
