@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -53,6 +54,7 @@ func TestE2E(t *testing.T) {
 	t.Setenv("PHOTOREC_FLICKR_CALLS_PER_HOUR", "3600000")
 	t.Setenv("PHOTOREC_FLICKR_BURST", "1000")
 	t.Setenv("PHOTOREC_LOG_LEVEL", "debug")
+	t.Setenv("PHOTOREC_LOG_FORMAT", "text") // the log check below reads level=ERROR
 	demo := startDemo(t, artifacts, "7", "400")
 	sim := demo.simURL
 	site := demo.url
@@ -75,9 +77,13 @@ func TestE2E(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#pick-0`)),
 		b.waitFor(`location.href.startsWith(`+jsString(sim+"/services/oauth/authorize")+`)`))
 	b.shot("02-authorize")
+	// The first listed user is the world's heaviest faver: plenty of faves for recommendations.
 	nsid := b.eval(`document.querySelector('#pick-0').dataset.nsid`)
 	if nsid == "" {
 		t.Fatal("the authorize page lists no user to pick")
+	}
+	if n := b.evalInt(`parseInt((document.querySelector('#pick-0').parentElement.textContent.match(/(\d+) faves/) || [0, "0"])[1], 10)`); n < 50 {
+		t.Fatalf("the first user on the authorize page has %d faves, want a heavy faver (at least 50)", n)
 	}
 	b.step("log in",
 		chromedp.Click(chromedp.CSS(`#pick-0`)),
@@ -196,11 +202,22 @@ func TestE2E(t *testing.T) {
 
 	b.close()
 	demo.stop(t)
+	// Nothing went wrong inside the demo either, shutdown included.
+	logText, err := os.ReadFile(demo.logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.Lines(string(logText)) {
+		if strings.Contains(line, "level=ERROR") {
+			t.Errorf("demo logged an error: %s", strings.TrimSpace(line))
+		}
+	}
 }
 
 // e2eDemo is a `photorec demo` running in this process.
 type e2eDemo struct {
 	url, simURL string
+	logPath     string // the demo's log (text format)
 	cancel      context.CancelFunc
 	done        chan error
 }
@@ -216,7 +233,7 @@ func startDemo(t *testing.T, artifacts, seed, users string) *e2eDemo {
 	t.Cleanup(func() { _ = logf.Close() })
 	out := &lineWriter{changed: make(chan struct{}, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
-	d := &e2eDemo{cancel: cancel, done: make(chan error, 1)}
+	d := &e2eDemo{cancel: cancel, done: make(chan error, 1), logPath: logf.Name()}
 	args := []string{"demo", "--listen", "127.0.0.1:0", "--data-dir", t.TempDir(), "--seed", seed, "--users", users}
 	go func() { d.done <- run(ctx, args, out, &syncWriter{w: logf}) }()
 	t.Cleanup(func() {
