@@ -193,6 +193,18 @@ func TestE2E(t *testing.T) {
 		b.imagesLoaded())
 	b.shot("08-taste")
 
+	// On a phone the same page is one column, and nothing overflows sideways.
+	b.step("phone",
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
+		chromedp.Navigate(site+"/u/"+nsid),
+		b.waitFor(`document.querySelectorAll('[data-testid="photo-item"]').length > 0`),
+		b.imagesLoaded())
+	if w := b.evalInt(`document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("on a 390px wide phone the page is %dpx wide", w)
+	}
+	b.shot("08b-phone")
+	b.step("desktop again", chromedp.EmulateViewport(1280, 900))
+
 	// 7. Log out: back on the welcome page, logged out.
 	b.step("logout",
 		chromedp.Click(chromedp.CSS(`[data-testid="logout"]`)),
