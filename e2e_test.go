@@ -93,7 +93,14 @@ func TestE2E(t *testing.T) {
 
 	// 3. The first pull: the progress page follows it, then the page turns into recommendations.
 	if mode := b.eval(`document.querySelector('#user-page').dataset.mode`); mode == "progress" {
-		b.step("progress shown", chromedp.WaitVisible(chromedp.CSS(`[data-testid="progress-bar"]`)))
+		// The pull may finish (and the page reload into recommendations) at any moment: wait
+		// for the progress card only while the page still is in progress mode.
+		b.step("progress shown", b.waitFor(`(() => {
+			const p = document.querySelector('#user-page');
+			if (!p || p.dataset.mode !== "progress") return true;
+			const card = document.querySelector('[data-testid="progress"]');
+			return card !== null && !card.hidden;
+		})()`))
 		b.shot("03-progress")
 	} else {
 		t.Logf("the first pull was done before the page rendered (mode %q): no progress screenshot", mode)
