@@ -115,25 +115,33 @@ func (b *e2eBrowser) step(name string, actions ...chromedp.Action[chromedp.Void]
 // eval evaluates a JavaScript expression that yields a string.
 func (b *e2eBrowser) eval(js string) string {
 	b.t.Helper()
-	ctx, cancel := b.stepCtx()
-	defer cancel()
-	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
-	if err != nil {
-		b.t.Fatalf("evaluate %s: %v", js, err)
-	}
-	return s
+	return evalRetry[string](b, js)
 }
 
 // evalInt evaluates a JavaScript expression that yields a number.
 func (b *e2eBrowser) evalInt(js string) int {
 	b.t.Helper()
+	return evalRetry[int](b, js)
+}
+
+// evalRetry evaluates js, trying again while it fails: a page that reloads by itself (the
+// first pull finishing) destroys the context an evaluation runs in. It fails the test once the
+// step bound is over.
+func evalRetry[T any](b *e2eBrowser, js string) T {
+	b.t.Helper()
 	ctx, cancel := b.stepCtx()
 	defer cancel()
-	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](js))
-	if err != nil {
-		b.t.Fatalf("evaluate %s: %v", js, err)
+	for {
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+		if err == nil {
+			return v
+		}
+		select {
+		case <-ctx.Done():
+			b.t.Fatalf("evaluate %s: %v", js, err)
+		case <-time.After(100 * time.Millisecond):
+		}
 	}
-	return n
 }
 
 // waitFor evaluates js until it is true. It survives navigations: an evaluation that fails while
