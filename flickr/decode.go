@@ -157,6 +157,9 @@ type wirePhoto struct {
 	URLQ      flexString `json:"url_q"`
 	URLM      flexString `json:"url_m"`
 	URLL      flexString `json:"url_l"`
+	// extras=icon_server: the owner's buddy icon
+	IconServer *flexString `json:"iconserver"`
+	IconFarm   flexInt     `json:"iconfarm"`
 }
 
 func (w wirePhoto) photo() Photo {
@@ -171,6 +174,14 @@ func (w wirePhoto) photo() Photo {
 		ThumbURL:  string(w.URLQ),
 		MediumURL: string(w.URLM),
 		LargeURL:  string(w.URLL),
+	}
+	if w.IconServer != nil {
+		p.OwnerIconServer = string(*w.IconServer)
+		if p.OwnerIconServer == "" {
+			p.OwnerIconServer = "0"
+		}
+		p.OwnerIconFarm = int(w.IconFarm)
+		p.OwnerIconURL = BuddyIconURL(p.Owner, p.OwnerIconServer, p.OwnerIconFarm)
 	}
 	if w.DateFaved > 0 {
 		p.FavedAt = time.Unix(int64(w.DateFaved), 0).UTC()

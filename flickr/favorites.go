@@ -9,8 +9,9 @@ import (
 	"time"
 )
 
-// photoExtras asks list methods for the owner's name, the faved date and three image sizes.
-const photoExtras = "owner_name,date_faved,url_q,url_m,url_l"
+// photoExtras asks list methods for the owner's name and buddy icon, the faved date and three
+// image sizes.
+const photoExtras = "owner_name,icon_server,date_faved,url_q,url_m,url_l"
 
 // MaxPerPage is the largest per_page Flickr accepts for photo lists.
 const MaxPerPage = 500
@@ -26,7 +27,7 @@ func pageParams(page, perPage, maxPer int) url.Values {
 }
 
 // PublicFavorites returns one page of nsid's public favorites (flickr.favorites.getPublicList),
-// newest faved first, with owner name, date faved and image URLs. A page may hold fewer than
+// newest faved first, with owner name and buddy icon, date faved and image URLs. A page may hold fewer than
 // PerPage photos while later pages still have some. Unknown users give ErrNotFound.
 func (c *Client) PublicFavorites(ctx context.Context, nsid string, q FavoritesQuery) (PhotoPage, error) {
 	p := pageParams(q.Page, q.PerPage, MaxPerPage)
@@ -44,6 +45,7 @@ func (c *Client) PublicFavorites(ctx context.Context, nsid string, q FavoritesQu
 	if err != nil {
 		return PhotoPage{}, fmt.Errorf("flickr: favorites of %s: %w", nsid, err)
 	}
+	c.ownerIcons(page.Photos)
 	return page, nil
 }
 

@@ -132,7 +132,25 @@ func TestDecodeFixtures(t *testing.T) {
 			want: PhotoPage{Page: Page{Page: 1, Pages: 3, PerPage: 100, Total: 251}, Photos: []Photo{george, stewart}},
 			wantForm: map[string]string{"method": "flickr.favorites.getPublicList", "user_id": "1@N01", "per_page": "500",
 				"page": "1", "api_key": "photorec-test-key", "format": "json", "nojsoncallback": "1",
-				"extras": "owner_name,date_faved,url_q,url_m,url_l"},
+				"extras": "owner_name,icon_server,date_faved,url_q,url_m,url_l"},
+		},
+		{
+			// iconserver as a string, a number and "0" (no icon); iconfarm as a number and a string
+			name: "favorites with owner icons", file: "favorites_getPublicList_icon_server.json",
+			do: func() (any, error) { return c.PublicFavorites(ctx, "1@N01", FavoritesQuery{}) },
+			want: PhotoPage{Page: Page{Page: 1, Pages: 1, PerPage: 500, Total: 3}, Photos: []Photo{
+				{ID: "53637883806", Owner: "34427469121@N01", OwnerName: "George", Title: "Guess where",
+					Secret: "ff06bb5c65", Server: "65535", Farm: 66, FavedAt: unix(1712509720),
+					OwnerIconServer: "65535", OwnerIconFarm: 66,
+					OwnerIconURL: "https://farm66.staticflickr.com/65535/buddyicons/34427469121@N01.jpg"},
+				{ID: "8531276513", Owner: "12037949754@N01", OwnerName: "Stewart",
+					Secret: "3a1b2c4d5e", Server: "8366", Farm: 9, FavedAt: unix(1459772801),
+					OwnerIconServer: "7", OwnerIconFarm: 8,
+					OwnerIconURL: "https://farm8.staticflickr.com/7/buddyicons/12037949754@N01.jpg"},
+				{ID: "7061346447", Owner: "199258389@N04", OwnerName: "quietviewer", Title: "Small scan",
+					Secret: "9c8b7a6d5e", Server: "7276", Farm: 8, FavedAt: unix(1629915199),
+					OwnerIconServer: "0", OwnerIconURL: "https://www.flickr.com/images/buddyicon.gif"},
+			}},
 		},
 		{
 			name: "favorites string paging and min_fave_date", file: "favorites_getPublicList_string_paging.json",
@@ -178,7 +196,19 @@ func TestDecodeFixtures(t *testing.T) {
 				MediumURL: "https://live.staticflickr.com/65535/53373661077_a1b2c3d4e5.jpg",
 				LargeURL:  "https://live.staticflickr.com/65535/53373661077_a1b2c3d4e5_b.jpg",
 			}}},
-			wantForm: map[string]string{"method": "flickr.people.getPublicPhotos", "user_id": "199246608@N02"},
+			wantForm: map[string]string{"method": "flickr.people.getPublicPhotos", "user_id": "199246608@N02",
+				"extras": "owner_name,icon_server,url_q,url_m,url_l"},
+		},
+		{
+			name: "public photos with owner icon", file: "people_getPublicPhotos_icon_server.json",
+			do: func() (any, error) { return c.PublicPhotos(ctx, "199246608@N02", 0, 0) },
+			want: PhotoPage{Page: Page{Page: 1, Pages: 5, PerPage: 100, Total: 487}, Photos: []Photo{{
+				ID: "53373661077", Owner: "199246608@N02", OwnerName: "cefarrjf87", Title: "Harbor at dusk",
+				Secret: "a1b2c3d4e5", Server: "65535", Farm: 66,
+				ThumbURL:        "https://live.staticflickr.com/65535/53373661077_a1b2c3d4e5_q.jpg",
+				OwnerIconServer: "65535", OwnerIconFarm: 66,
+				OwnerIconURL: "https://farm66.staticflickr.com/65535/buddyicons/199246608@N02.jpg",
+			}}},
 		},
 		{
 			name: "person", file: "people_getInfo.json",

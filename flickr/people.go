@@ -25,13 +25,14 @@ func (c *Client) PersonInfo(ctx context.Context, nsid string) (Person, error) {
 }
 
 // PublicPhotos returns one page of nsid's public photos (flickr.people.getPublicPhotos, safe
-// search as for anonymous visitors), with owner name and image URLs; FavedAt stays zero.
+// search as for anonymous visitors), with owner name and buddy icon and image URLs; FavedAt
+// stays zero.
 // page 0 means 1; perPage 0 or above 500 means 500.
 func (c *Client) PublicPhotos(ctx context.Context, nsid string, page, perPage int) (PhotoPage, error) {
 	const method = "flickr.people.getPublicPhotos"
 	p := pageParams(page, perPage, MaxPerPage)
 	p.Set("user_id", nsid)
-	p.Set("extras", "owner_name,url_q,url_m,url_l")
+	p.Set("extras", "owner_name,icon_server,url_q,url_m,url_l")
 	body, err := c.rest(ctx, call{method: method, params: p})
 	if err != nil {
 		return PhotoPage{}, fmt.Errorf("flickr: photos of %s: %w", nsid, err)
@@ -40,6 +41,7 @@ func (c *Client) PublicPhotos(ctx context.Context, nsid string, page, perPage in
 	if err != nil {
 		return PhotoPage{}, fmt.Errorf("flickr: photos of %s: %w", nsid, err)
 	}
+	c.ownerIcons(pg.Photos)
 	return pg, nil
 }
 
@@ -79,6 +81,13 @@ func (c *Client) TestLogin(ctx context.Context, tok Token) (UserRef, error) {
 		return UserRef{}, fmt.Errorf("flickr: test login: %w", err)
 	}
 	return u, nil
+}
+
+// ownerIcons moves the owners' buddy-icon URLs of a photo list onto Options.IconBase.
+func (c *Client) ownerIcons(photos []Photo) {
+	for i := range photos {
+		photos[i].OwnerIconURL = c.icon(photos[i].OwnerIconURL)
+	}
 }
 
 // icon moves a buddy-icon URL built by BuddyIconURL onto Options.IconBase, when set.

@@ -572,7 +572,7 @@ func TestSimIconBase(t *testing.T) {
 	w := flickrtest.TinyWorld(4)
 	s := flickrtest.Start(t, w, flickrtest.Options{})
 	ctx := context.Background()
-	u := pickUser(t, w, func(u flickrtest.User) bool { return u.Contacts > 0 })
+	u := pickUser(t, w, func(u flickrtest.User) bool { return u.Contacts > 0 && u.Faves > 0 && u.Uploads > 0 })
 	tests := []struct {
 		name     string
 		iconBase string
@@ -595,6 +595,18 @@ func TestSimIconBase(t *testing.T) {
 			urls := []string{p.IconURL}
 			for _, ct := range cp.Contacts {
 				urls = append(urls, ct.IconURL)
+			}
+			// owners of favorites and of uploads carry their icon too (extras=icon_server)
+			fp, err := c.PublicFavorites(ctx, u.NSID, flickr.FavoritesQuery{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pp, err := c.PublicPhotos(ctx, u.NSID, 1, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ph := range append(fp.Photos, pp.Photos...) {
+				urls = append(urls, ph.OwnerIconURL)
 			}
 			for _, icon := range urls {
 				if !strings.Contains(icon, tt.wantHost) {

@@ -48,6 +48,12 @@ type Photo struct {
 	ThumbURL  string    // url_q, empty when absent
 	MediumURL string    // url_m, empty when absent
 	LargeURL  string    // url_l, empty when absent
+	// The owner's buddy icon, from extras=icon_server. OwnerIconServer is "" when the reply
+	// carried no iconserver (then OwnerIconURL is "" too: unknown, not the default icon);
+	// "0" means the owner has no icon and OwnerIconURL is the default icon.
+	OwnerIconServer string
+	OwnerIconFarm   int
+	OwnerIconURL    string // BuddyIconURL of the owner, moved onto Options.IconBase when set
 }
 
 // Page is the paging block of a list reply.
