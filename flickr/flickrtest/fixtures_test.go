@@ -147,6 +147,12 @@ func TestRepliesMatchClientFixtures(t *testing.T) {
 		{"favorites_getPublicList.json", func() reply {
 			return rest(t, plain, "flickr.favorites.getPublicList", "user_id", heavy.NSID, "extras", extras)
 		}, nil},
+		{"favorites_getPublicList_icon_server.json", func() reply {
+			return rest(t, plain, "flickr.favorites.getPublicList", "user_id", heavy.NSID, "extras", "owner_name,icon_server")
+		}, nil},
+		{"people_getPublicPhotos_icon_server.json", func() reply {
+			return rest(t, plain, "flickr.people.getPublicPhotos", "user_id", heavy.NSID, "extras", "owner_name,icon_server,url_q")
+		}, nil},
 		{"favorites_getPublicList_string_paging.json", func() reply {
 			return rest(t, stringy, "flickr.favorites.getPublicList", "user_id", heavy.NSID, "extras", extras, "per_page", "3", "page", "2")
 		}, nil},

@@ -263,6 +263,8 @@ type photoJSON struct {
 	DateFaved  string `json:"date_faved,omitempty"`
 	DateUpload string `json:"dateupload,omitempty"`
 	OwnerName  string `json:"ownername,omitempty"`
+	IconServer any    `json:"iconserver,omitempty"` // string; nil unless extras has icon_server
+	IconFarm   any    `json:"iconfarm,omitempty"`   // number; nil unless extras has icon_server
 	PathAlias  any    `json:"pathalias,omitempty"`
 	URLSq      string `json:"url_sq,omitempty"`
 	HeightSq   int    `json:"height_sq,omitempty"`
@@ -323,6 +325,10 @@ func (s *Server) photoEntry(c *call, ph int32, extras map[string]bool) photoJSON
 	o := w.photoOwner[ph]
 	if extras["owner_name"] {
 		p.OwnerName = w.username[o]
+	}
+	if extras["icon_server"] {
+		// the owner's icon, as people.getInfo gives it ("0" and 0 when they have none)
+		p.IconServer, p.IconFarm = w.iconOf(o)
 	}
 	if extras["path_alias"] {
 		p.PathAlias = nullable(w.alias[o])

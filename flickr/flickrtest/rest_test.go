@@ -321,3 +321,70 @@ func TestDeletedOwnerPhotosVanish(t *testing.T) {
 		t.Errorf("total %v after deleting owner of %d faves, want %d", total, n, len(faves)-n)
 	}
 }
+
+// TestListOwnerIcons checks extras=icon_server on photo lists: every photo carries its owner's
+// iconserver and iconfarm exactly as people.getInfo gives them, and neither key without the extra.
+func TestListOwnerIcons(t *testing.T) {
+	w := TinyWorld(7)
+	s := Start(t, w, Options{})
+	u := heavyUser(t, w, 50)
+	type icon struct {
+		Server any
+		Farm   any
+	}
+	infoIcon := map[string]icon{}
+	ownerIcon := func(t *testing.T, nsid string) icon {
+		t.Helper()
+		if ic, ok := infoIcon[nsid]; ok {
+			return ic
+		}
+		m := rest(t, s, "flickr.people.getInfo", "user_id", nsid).json(t)
+		ic := icon{path(t, m, "person", "iconserver"), path(t, m, "person", "iconfarm")}
+		infoIcon[nsid] = ic
+		return ic
+	}
+	tests := []struct {
+		name      string
+		method    string
+		extras    string
+		wantIcons bool
+	}{
+		{"favorites with icon_server", "flickr.favorites.getPublicList", "owner_name,icon_server", true},
+		{"public photos with icon_server", "flickr.people.getPublicPhotos", "icon_server,url_q", true},
+		{"favorites without", "flickr.favorites.getPublicList", "owner_name,url_q", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := rest(t, s, tt.method, "user_id", u.NSID, "extras", tt.extras, "per_page", "500").json(t)
+			photos, _ := path(t, m, "photos", "photo").([]any)
+			if len(photos) == 0 {
+				t.Fatalf("no photos in %s of %s", tt.method, u.NSID)
+			}
+			withIcon := 0
+			for _, p := range photos {
+				ph := p.(map[string]any)
+				srv, hasSrv := ph["iconserver"]
+				farm, hasFarm := ph["iconfarm"]
+				if !tt.wantIcons {
+					if hasSrv || hasFarm {
+						t.Fatalf("photo %v has iconserver/iconfarm without the extra", ph["id"])
+					}
+					continue
+				}
+				if !hasSrv || !hasFarm {
+					t.Fatalf("photo %v lacks iconserver/iconfarm: %v", ph["id"], ph)
+				}
+				got := icon{srv, farm}
+				if want := ownerIcon(t, ph["owner"].(string)); got != want {
+					t.Errorf("photo %v owner %v: icon %+v, people.getInfo says %+v", ph["id"], ph["owner"], got, want)
+				}
+				if srv != "0" {
+					withIcon++
+				}
+			}
+			if tt.wantIcons && tt.method == "flickr.favorites.getPublicList" && withIcon == 0 { // many owners: some have icons
+				t.Errorf("no owner among %d photos has a buddy icon", len(photos))
+			}
+		})
+	}
+}
