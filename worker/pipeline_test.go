@@ -272,3 +272,43 @@ func twoUsersSharingNeighbors(t *testing.T, w *flickrtest.World) (flickrtest.Use
 	t.Fatal("no two users sharing neighbors")
 	return flickrtest.User{}, flickrtest.User{}
 }
+
+// TestPullStoresOwnerIcons checks that the photographers known only from a favorites list get
+// their buddy icon in the graph: the one people.getInfo gives for them.
+func TestPullStoresOwnerIcons(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	w := e.start(Options{Pipeline: Pipeline{MaxNeighbors: 1}})
+	u := userWith(t, e.world, 40, 150)
+	ctx := context.Background()
+	if _, err := w.Client().Refresh(ctx, u.NSID, ReasonLogin); err != nil {
+		t.Fatal(err)
+	}
+	if p := waitDone(t, w.Client(), u.NSID, 2*time.Minute); p.State != StateComplete {
+		t.Fatalf("run ended %+v, want complete", p)
+	}
+	fc := e.flickrClient(nil, nil)
+	owners := neighborsOf(e.world, u.NSID)
+	if len(owners) == 0 {
+		t.Fatalf("%s faved no one else's photos", u.NSID)
+	}
+	withIcon := 0
+	for _, nsid := range owners {
+		want, err := fc.PersonInfo(ctx, nsid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := e.store.User(ctx, nsid)
+		if err != nil {
+			t.Fatalf("owner %s not in the graph: %v", nsid, err)
+		}
+		if got.IconURL != want.IconURL {
+			t.Errorf("owner %s: IconURL %q in the graph, people.getInfo gives %q", nsid, got.IconURL, want.IconURL)
+		}
+		if want.IconServer != "0" {
+			withIcon++
+		}
+	}
+	if withIcon == 0 {
+		t.Errorf("none of %d owners has a buddy icon of their own: the test checks only the default", len(owners))
+	}
+}

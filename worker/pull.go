@@ -72,7 +72,7 @@ func (w *Worker) pullFaves(ctx context.Context, p task.Pull, in *task.Ingest) er
 			in.Faves = append(in.Faves, faveOf(ph))
 			if !owners[ph.Owner] && ph.Owner != "" {
 				owners[ph.Owner] = true
-				in.Owners = append(in.Owners, task.Person{NSID: ph.Owner, Username: ph.OwnerName})
+				in.Owners = append(in.Owners, task.Person{NSID: ph.Owner, Username: ph.OwnerName, IconURL: ph.OwnerIconURL})
 			}
 		}
 		if page >= res.Pages || len(res.Photos) == 0 || (p.MaxFaves > 0 && len(in.Faves) >= p.MaxFaves) {
