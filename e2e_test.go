@@ -135,14 +135,19 @@ func TestE2E(t *testing.T) {
 		t.Errorf("people list at %dpx after scrolling to it, want it in the viewport", top)
 	}
 	// Every person to follow (now in view, so their lazy icons loaded) shows an icon.
-	// Photographers known only from favorites lists have no buddy icon in the graph (favorites
-	// replies carry none): they show the app's placeholder, which must load too.
 	if n := b.evalInt(`Array.from(document.querySelectorAll('[data-testid="person-item"] img')).filter(i => !(i.complete && i.naturalWidth > 0)).length`); n != 0 {
 		t.Errorf("%d people to follow show a broken icon", n)
 	}
-	t.Logf("people icons from the simulator: %d of %d",
-		b.evalInt(`Array.from(document.querySelectorAll('[data-testid="person-item"] img')).filter(i => i.src.startsWith(`+jsString(sim+"/img/")+`)).length`),
-		b.evalInt(`document.querySelectorAll('[data-testid="person-item"] img').length`))
+	// Photographers known only from favorites lists get their buddy icon from the favorites
+	// reply (extras=icon_server), so every person card's icon is the simulator's (a real icon or
+	// Flickr's default buddyicon.gif, both under /img/), never the app's placeholder.
+	people := b.evalInt(`document.querySelectorAll('[data-testid="person-item"] img').length`)
+	fromSim := b.evalInt(`Array.from(document.querySelectorAll('[data-testid="person-item"] img')).filter(i => i.src.startsWith(` + jsString(sim+"/img/") + `)).length`)
+	t.Logf("people icons from the simulator: %d of %d", fromSim, people)
+	if people == 0 || fromSim != people {
+		t.Errorf("%d of %d people to follow show an icon served by the simulator (%s/img/), want all: the others show the placeholder (srcs %s)",
+			fromSim, people, sim, b.eval(`Array.from(document.querySelectorAll('[data-testid="person-item"] img')).map(i => i.src).filter(s => !s.startsWith(`+jsString(sim+"/img/")+`)).slice(0, 3).join(" ")`))
+	}
 	b.shot("04b-people")
 	b.step("back to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
 
