@@ -21,6 +21,7 @@ func (s *Server) routes() {
 	app.Get("/readyz", s.readyz)
 	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(s.opts.Registry, promhttp.HandlerOpts{})))
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(ui.Static()), MaxAge: 300}))
+	s.adminRoutes() // /admin/queues: Basic auth of its own, no session
 
 	// Everything below has a session, and state-changing methods need its CSRF token.
 	app.Use(s.loadSession, s.checkCSRF)

@@ -160,6 +160,13 @@ type Options struct {
 	SessionTTL time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+
+	// AdminPassword guards the admin pages (asynqmon at /admin/queues) with HTTP Basic auth,
+	// user "admin"; "" disables them (404).
+	AdminPassword string
+	// QueueRedis is the Asynq queue Redis that asynqmon inspects; nil disables the admin pages.
+	// The server never closes it.
+	QueueRedis redis.UniversalClient
 }
 
 // Server is the photorec web app. Build it with New.
