@@ -115,6 +115,13 @@ func TestE2E(t *testing.T) {
 	if n := b.evalInt(`Array.from(document.querySelectorAll('[data-testid="photo-item"] img')).filter(i => i.src.startsWith(` + jsString(sim+"/img/") + `)).length`); n == 0 {
 		t.Errorf("no photo in the grid is served by the simulator (%s/img/)", sim)
 	}
+	// "Why this photo" names the neighbors behind each photo: photographers known from favorites
+	// lists, whose buddy icons come from the simulator too (not the placeholder).
+	whyIcons := b.evalInt(`document.querySelectorAll('[data-testid="photo-item"] .why-list img').length`)
+	whyFromSim := b.evalInt(`Array.from(document.querySelectorAll('[data-testid="photo-item"] .why-list img')).filter(i => i.src.startsWith(` + jsString(sim+"/img/") + `)).length`)
+	if whyIcons == 0 || whyFromSim != whyIcons {
+		t.Errorf("%d of %d \"why this photo\" icons are served by the simulator (%s/img/), want all", whyFromSim, whyIcons, sim)
+	}
 	b.step("every visible image decoded", b.waitFor(`Array.from(document.images).filter(i => i.getBoundingClientRect().top < innerHeight && i.getBoundingClientRect().height > 0).every(i => i.complete && i.naturalWidth > 0)`))
 	b.shot("04-recommendations")
 	// A newcomer scrolls down to the people to follow: the grid must not grow under them (an
