@@ -127,6 +127,18 @@ func unpackMeta(meta string) [5]string {
 	return out
 }
 
+// metaEqual reports whether packed meta holds exactly the fields in, without packing them.
+func metaEqual(meta string, in *metaFields) bool {
+	for _, v := range in {
+		n, k := uvarintString(meta)
+		if k <= 0 || n != uint64(len(v)) || uint64(len(meta)-k) < n || meta[k:k+int(n)] != string(v) {
+			return false
+		}
+		meta = meta[k+int(n):]
+	}
+	return meta == ""
+}
+
 // uvarintString is binary.Uvarint for a string.
 func uvarintString(s string) (uint64, int) {
 	var x uint64
@@ -143,10 +155,10 @@ func uvarintString(s string) (uint64, int) {
 // mergeMeta merges incoming fields into a photo's packed meta: empty fields never overwrite.
 // buf is scratch space; the common case (nothing new) allocates nothing.
 func (p *photo) mergeMeta(in *metaFields, buf []byte) []byte {
-	buf = packMeta(buf[:0], in)
-	if string(buf) == p.meta {
+	if metaEqual(p.meta, in) {
 		return buf
 	}
+	buf = packMeta(buf[:0], in)
 	if p.meta != "" {
 		old := unpackMeta(p.meta)
 		var merged metaFields
