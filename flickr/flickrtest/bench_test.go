@@ -41,7 +41,8 @@ func BenchmarkGenerateSample(b *testing.B) {
 	}
 }
 
-// BenchmarkFavoritesPage serves one 500-photo page with three url extras.
+// BenchmarkFavoritesPage serves one 500-photo page with three url extras, without and with the
+// owners' buddy icons (icon_server, as the client asks), and reports the reply size.
 func BenchmarkFavoritesPage(b *testing.B) {
 	w := Generate(WorldOptions{Seed: 1, Users: 2000})
 	s := NewServer(w, Options{})
@@ -52,15 +53,22 @@ func BenchmarkFavoritesPage(b *testing.B) {
 			break
 		}
 	}
-	url := "/services/rest/?method=flickr.favorites.getPublicList&api_key=" + DefaultConsumerKey +
-		"&format=json&nojsoncallback=1&per_page=500&extras=url_q,url_m,url_l,owner_name&user_id=" + nsid
 	h := s.Handler()
-	for b.Loop() {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, url, nil))
-		if rec.Code != 200 {
-			b.Fatal(rec.Code)
-		}
+	for _, extras := range []string{"url_q,url_m,url_l,owner_name", "url_q,url_m,url_l,owner_name,icon_server"} {
+		b.Run(extras, func(b *testing.B) {
+			url := "/services/rest/?method=flickr.favorites.getPublicList&api_key=" + DefaultConsumerKey +
+				"&format=json&nojsoncallback=1&per_page=500&extras=" + extras + "&user_id=" + nsid
+			size := 0
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, url, nil))
+				if rec.Code != 200 {
+					b.Fatal(rec.Code)
+				}
+				size = rec.Body.Len()
+			}
+			b.ReportMetric(float64(size), "reply_bytes")
+		})
 	}
 }
 
