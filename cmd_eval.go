@@ -23,8 +23,8 @@ const evalAlgorithms = "flexplore,popularity,itemknn,rp3beta,blend"
 func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("eval", "(--faves FILE | --world) [--test FILE] [--split random|time] [--algorithms LIST] [--sweep-prior LIST] [--json]", `
 Evaluate recommendation algorithms offline, through the real embedded engine: hold out favorites,
-load the rest into a temporary embedded graph, rank the whole catalogue for every held-out user
-(their training favorites and own photos excluded) and report HR, Recall and NDCG at K, catalogue
+load the rest into a temporary embedded graph, rank the whole catalog for every held-out user
+(their training favorites and own photos excluded) and report HR, Recall and NDCG at K, catalog
 coverage, users with no recommendation and time per user.
 
 Input: a favorites TSV in the import format (`+favetsv.Format+`), or the
@@ -117,7 +117,6 @@ point of the grid; each point loads its own engine.`)
 	}
 	fmt.Fprintf(stderr, "eval: %s: %d favorites; %d training, %d held out for %d users\n",
 		source, len(all), len(sp.Train), sp.TestPairs(), len(sp.Test))
-	all = nil
 
 	open := func(ctx context.Context, p graph.FlexploreParams) (eval.Engine, error) {
 		dir, err := os.MkdirTemp(*tmp, "photorec-eval-")

@@ -79,15 +79,15 @@ type Tally struct {
 	hr, rec   AtK
 	ndcg      AtK
 	shown     map[int]map[string]bool // K -> photos in any top K
-	catalogue int
+	catalog   int
 	listed    map[int]int // K -> items in top-K lists, summed over users
 	explained map[int]int // K -> those with a non-empty Why
 }
 
-// NewTally tallies metrics at the cut-offs ks over a catalogue of the given size (the photos
+// NewTally tallies metrics at the cut-offs ks over a catalog of the given size (the photos
 // the engine could recommend: those with a training fave).
-func NewTally(ks []int, catalogue int) *Tally {
-	t := &Tally{ks: ks, hr: AtK{}, rec: AtK{}, ndcg: AtK{}, shown: map[int]map[string]bool{}, catalogue: catalogue,
+func NewTally(ks []int, catalog int) *Tally {
+	t := &Tally{ks: ks, hr: AtK{}, rec: AtK{}, ndcg: AtK{}, shown: map[int]map[string]bool{}, catalog: catalog,
 		listed: map[int]int{}, explained: map[int]int{}}
 	for _, k := range ks {
 		t.shown[k] = map[string]bool{}
@@ -126,14 +126,14 @@ func (t *Tally) AddWhy(explained []bool) {
 	}
 }
 
-// Metrics are the means over evaluated users, and catalogue coverage.
+// Metrics are the means over evaluated users, and catalog coverage.
 type Metrics struct {
 	Users    int `json:"users"`    // evaluated users (with held-out photos)
 	NoRecs   int `json:"no_recs"`  // evaluated users who got an empty ranking
 	HR       AtK `json:"hr"`       // mean hit rate at K
 	Recall   AtK `json:"recall"`   // mean recall at K
 	NDCG     AtK `json:"ndcg"`     // mean NDCG at K
-	Coverage AtK `json:"coverage"` // distinct photos in any user's top K / catalogue size
+	Coverage AtK `json:"coverage"` // distinct photos in any user's top K / catalog size
 	// Explained is the share of recommended items in top-K lists (pooled over users) that
 	// came with a non-empty Why; 0 when nothing was listed.
 	Explained AtK `json:"explained"`
@@ -152,8 +152,8 @@ func (t *Tally) Metrics() Metrics {
 			m.Recall[k] = t.rec[k] / float64(t.users)
 			m.NDCG[k] = t.ndcg[k] / float64(t.users)
 		}
-		if t.catalogue > 0 {
-			m.Coverage[k] = float64(len(t.shown[k])) / float64(t.catalogue)
+		if t.catalog > 0 {
+			m.Coverage[k] = float64(len(t.shown[k])) / float64(t.catalog)
 		}
 	}
 	return m

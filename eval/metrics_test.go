@@ -48,7 +48,7 @@ func TestHitsMetrics(t *testing.T) {
 }
 
 func TestTally(t *testing.T) {
-	// Catalogue of 8 photos; three users.
+	// Catalog of 8 photos; three users.
 	tl := NewTally([]int{1, 3}, 8)
 	tl.Add([]string{"a", "b", "c"}, []string{"b"}) // hit at rank 2
 	tl.Add([]string{"a", "d", "e"}, []string{"a"}) // hit at rank 1

@@ -160,7 +160,7 @@ func Load(ctx context.Context, e Engine, train []Fave, opts Options) error {
 	})
 }
 
-// Evaluate ranks the whole catalogue for every held-out user of split under algo (the user's
+// Evaluate ranks the whole catalog for every held-out user of split under algo (the user's
 // training faves, own photos and dismissals excluded by the engine) and scores the top max K
 // against the held-out photos. A held-out user the engine does not know gets an empty ranking.
 // Figures other than times are deterministic for a given split, engine content and options.
@@ -194,7 +194,7 @@ func Evaluate(ctx context.Context, e Engine, split Split, algo graph.Algorithm, 
 	if err != nil {
 		return Result{}, err
 	}
-	t := NewTally(opts.Ks, catalogueSize(split.Train))
+	t := NewTally(opts.Ks, catalogSize(split.Train))
 	for i, u := range users {
 		t.Add(ranked[i], split.Test[u])
 		t.AddWhy(explained[i])
@@ -212,8 +212,8 @@ func Evaluate(ctx context.Context, e Engine, split Split, algo graph.Algorithm, 
 	return r, nil
 }
 
-// catalogueSize counts the distinct photos of train.
-func catalogueSize(train []Fave) int {
+// catalogSize counts the distinct photos of train.
+func catalogSize(train []Fave) int {
 	seen := make(map[string]struct{}, len(train)/8)
 	for _, f := range train {
 		seen[f.Photo] = struct{}{}

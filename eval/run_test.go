@@ -50,7 +50,7 @@ func TestRunHandComputed(t *testing.T) {
 		Algorithm: graph.Flexplore, Scale: 150, Prior: 250,
 		Metrics: Metrics{Users: 2, NoRecs: 1,
 			HR: AtK{1: 0.5, 2: 0.5}, Recall: AtK{1: 0.5, 2: 0.5}, NDCG: AtK{1: 0.5, 2: 0.5},
-			// Catalogue: 100, 101, 300, 400. Flexplore shows 300 only.
+			// Catalog: 100, 101, 300, 400. Flexplore shows 300 only.
 			Coverage: AtK{1: 0.25, 2: 0.25},
 			// 300 comes with its Why (9).
 			Explained: AtK{1: 1, 2: 1}},

@@ -13,6 +13,7 @@ import (
 // graph/algorithms.go) against hand-computed scores and the brute-force reference. open is as
 // for Run. Backends without these algorithms run Run only (it checks they reject unknown ones).
 func RunAlgorithms(t *testing.T, open func(t *testing.T) graph.Store) {
+	t.Helper()
 	t.Run("HandComputed", func(t *testing.T) { testAlgorithmsHand(t, open(t)) })
 	t.Run("Dismissals", func(t *testing.T) { testAlgorithmsDismissed(t, open(t)) })
 	t.Run("RecommendUsersAcceptsEvery", func(t *testing.T) { testAlgorithmsUsers(t, open(t)) })
@@ -59,6 +60,7 @@ var (
 )
 
 func testAlgorithmsHand(t *testing.T, s graph.Store) {
+	t.Helper()
 	load(t, s, nil, walk)
 	tests := []struct {
 		algo graph.Algorithm
@@ -86,6 +88,7 @@ func checkWhy(t *testing.T, got []graph.PhotoRec, want map[string][]scored) {
 }
 
 func testAlgorithmsDismissed(t *testing.T, s graph.Store) {
+	t.Helper()
 	load(t, s, nil, walk)
 	mustDo(t, s.DismissPhoto(ctx(), "u", "p4"))
 	// p4 is excluded, and it cancels the one common fave of a and of b: Flexplore scores are 0,
@@ -108,6 +111,7 @@ func testAlgorithmsDismissed(t *testing.T, s graph.Store) {
 }
 
 func testAlgorithmsUsers(t *testing.T, s graph.Store) {
+	t.Helper()
 	load(t, s, nil, walk)
 	want := allUsers(t, s, "u", graph.RecOptions{Algorithm: graph.Flexplore, Limit: 5})
 	for _, algo := range []graph.Algorithm{graph.ItemKNN, graph.RP3Beta, graph.Blend} {
