@@ -150,7 +150,7 @@ func (s *Server) recommendPhotos(c *fiber.Ctx) error {
 		out.Items = append(out.Items, item)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(out)
+	return sendPhotoPage(c, &out) // c.JSON(out), without reflection (pagejson.go)
 }
 
 type userRecJSON struct {
