@@ -45,6 +45,16 @@ func loadFaves() int {
 	return 1_000_000
 }
 
+// loadPick is how users are drawn: "faves" (default) weights each user with at least one fave
+// by their fave count; "uniform5" draws uniformly among users with at least 5 faves.
+// PHOTOREC_BENCH_LOAD_PICK sets it.
+func loadPick() string {
+	if os.Getenv(loadEnv+"_PICK") == "uniform5" {
+		return "uniform5"
+	}
+	return "faves"
+}
+
 // loadWorld is one built graph behind a served app, reused by every run of the benchmark.
 type loadWorld struct {
 	url     string
@@ -65,19 +75,20 @@ var (
 // with 50 concurrent keep-alive HTTP clients (each keeps its session cookie, as a browser
 // does) against the real server on a loopback port, over a real embedded store holding the
 // simulator's world (about 1M faves). Users are drawn with probability proportional to their
-// fave count: active members visit more. The per-IP rate limit is disabled. It reports
+// fave count (active members visit more), or uniformly among users with at least 5 faves (see
+// loadPick). The per-IP rate limit is disabled. It reports
 // req/s, p50/p99/p99.9 latency in ms, errors (the benchmark fails on any) and the CPU cores
 // the process used.
 func BenchmarkLoadRecommendPhotos(b *testing.B) {
 	if os.Getenv(loadEnv) == "" {
 		b.Skipf("set %s=1 to build the 1M-fave graph and run the load benchmark", loadEnv)
 	}
-	loadOnce.Do(func() { loadState, loadErr = buildLoadWorld(loadFaves()) })
+	loadOnce.Do(func() { loadState, loadErr = buildLoadWorld(loadFaves(), loadPick()) })
 	if loadErr != nil {
 		b.Fatal(loadErr)
 	}
 	w := loadState
-	b.Logf("graph: %d faves, %d users with faves, built and served in %d ms", w.faves, len(w.users), w.buildMS)
+	b.Logf("graph: %d faves; users drawn: %s, %d candidates; built and served in %d ms", w.faves, loadPick(), len(w.users), w.buildMS)
 
 	tr := &http.Transport{MaxIdleConns: loadClients, MaxIdleConnsPerHost: loadClients, MaxConnsPerHost: loadClients, IdleConnTimeout: time.Minute}
 	defer tr.CloseIdleConnections()
@@ -135,6 +146,7 @@ func BenchmarkLoadRecommendPhotos(b *testing.B) {
 	b.ReportMetric(ms(0.999), "p99.9_ms")
 	b.ReportMetric(float64(errs.Load()), "errors")
 	b.ReportMetric(cpu.Seconds()/wall.Seconds(), "cpu_cores")
+	b.ReportMetric(cpu.Seconds()*1000/float64(len(all)), "cpu_ms/req") // server and clients: one process
 	b.ReportMetric(0, "ns/op")
 	if n := errs.Load(); n > 0 {
 		b.Fatalf("%d of %d requests failed; first: %v", n, len(all), firstErr.Load())
@@ -169,7 +181,7 @@ func loadGet(c *http.Client, u string) error {
 // mean of about 172 per user), ingests every user's faves into a fresh embedded store as the
 // worker's full pulls would (AddFaves with the owners, then FinishPull), and serves the real
 // app on a loopback port. It lives until the test binary exits.
-func buildLoadWorld(faves int) (*loadWorld, error) {
+func buildLoadWorld(faves int, pick string) (*loadWorld, error) {
 	ctx := context.Background()
 	t0 := time.Now()
 	users := max(faves/172, 50)
@@ -218,14 +230,21 @@ func buildLoadWorld(faves int) (*loadWorld, error) {
 			continue
 		}
 		jobs <- u
-		if u.Faves > 0 {
-			w.faves += u.Faves
+		w.faves += u.Faves
+		weight := float64(u.Faves) // "faves": visits in proportion to activity
+		if pick == "uniform5" {
+			weight = 0
+			if u.Faves >= 5 {
+				weight = 1
+			}
+		}
+		if weight > 0 {
 			w.users = append(w.users, u.NSID)
 			prev := 0.0
 			if len(w.cum) > 0 {
 				prev = w.cum[len(w.cum)-1]
 			}
-			w.cum = append(w.cum, prev+float64(u.Faves))
+			w.cum = append(w.cum, prev+weight)
 		}
 	}
 	close(jobs)
