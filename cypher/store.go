@@ -49,6 +49,12 @@ var (
 	recommendPhotosFlexploreText string
 	//go:embed store/recommend_photos_popularity.cypher
 	recommendPhotosPopularityText string
+	//go:embed store/recommend_photos_blend.cypher
+	recommendPhotosBlendText string
+	//go:embed store/recommend_photos_itemknn.cypher
+	recommendPhotosItemknnText string
+	//go:embed store/recommend_photos_rp3beta.cypher
+	recommendPhotosRp3betaText string
 	//go:embed store/recommend_users.cypher
 	recommendUsersText string
 	//go:embed store/record_migration.cypher
@@ -94,6 +100,9 @@ var (
 	PutToken                  = mustParse("store/put_token.cypher", putTokenText)
 	RecommendPhotosFlexplore  = mustParse("store/recommend_photos_flexplore.cypher", recommendPhotosFlexploreText)
 	RecommendPhotosPopularity = mustParse("store/recommend_photos_popularity.cypher", recommendPhotosPopularityText)
+	RecommendPhotosBlend      = mustParse("store/recommend_photos_blend.cypher", recommendPhotosBlendText)
+	RecommendPhotosItemknn    = mustParse("store/recommend_photos_itemknn.cypher", recommendPhotosItemknnText)
+	RecommendPhotosRp3beta    = mustParse("store/recommend_photos_rp3beta.cypher", recommendPhotosRp3betaText)
 	RecommendUsers            = mustParse("store/recommend_users.cypher", recommendUsersText)
 	RecordMigration           = mustParse("store/record_migration.cypher", recordMigrationText)
 	RecordPull                = mustParse("store/record_pull.cypher", recordPullText)
@@ -128,8 +137,11 @@ func Store() []Statement {
 		PruneFollows,
 		PullState,
 		PutToken,
+		RecommendPhotosBlend,
 		RecommendPhotosFlexplore,
+		RecommendPhotosItemknn,
 		RecommendPhotosPopularity,
+		RecommendPhotosRp3beta,
 		RecommendUsers,
 		RecordMigration,
 		RecordPull,

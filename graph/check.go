@@ -31,9 +31,10 @@ const MaxWhy = 50
 // NormalizeRecOptions checks opts for a listing of the given kind and fills its defaults:
 // Algorithm "" becomes def (Flexplore when def is ""), Why 0 becomes DefaultWhy. It returns the
 // decoded cursor (nil for the first page). Limit is not defaulted: 0 is an *ArgumentError here;
-// the API applies DefaultLimit before calling a store.
+// the API applies DefaultLimit before calling a store. It accepts every algorithm of graph.go
+// (Flexplore, Popularity, ItemKNN, RP3Beta, Blend); any other is an *ArgumentError.
 func NormalizeRecOptions(opts RecOptions, kind CursorKind, def Algorithm) (RecOptions, *Cursor, error) {
-	return NormalizeRecOptionsOf(opts, kind, def, Flexplore, Popularity)
+	return NormalizeRecOptionsOf(opts, kind, def, Flexplore, Popularity, ItemKNN, RP3Beta, Blend)
 }
 
 // NormalizeRecOptionsOf is NormalizeRecOptions for a backend that ranks with the algorithms

@@ -19,9 +19,19 @@ func (s *Store) RecommendPhotos(ctx context.Context, nsid string, opts graph.Rec
 	if err != nil {
 		return graph.PhotoPage{}, err
 	}
-	st, params := cypher.RecommendPhotosFlexplore, s.flexplorePhotosParams(nsid, opts, cur)
-	if opts.Algorithm == graph.Popularity {
+	var st cypher.Statement
+	var params map[string]any
+	switch opts.Algorithm {
+	case graph.Popularity:
 		st, params = cypher.RecommendPhotosPopularity, popularityPhotosParams(nsid, opts, cur)
+	case graph.ItemKNN:
+		st, params = cypher.RecommendPhotosItemknn, s.walkPhotosParams(opts.Algorithm, nsid, opts, cur)
+	case graph.RP3Beta:
+		st, params = cypher.RecommendPhotosRp3beta, s.walkPhotosParams(opts.Algorithm, nsid, opts, cur)
+	case graph.Blend:
+		st, params = cypher.RecommendPhotosBlend, s.walkPhotosParams(opts.Algorithm, nsid, opts, cur)
+	default:
+		st, params = cypher.RecommendPhotosFlexplore, s.flexplorePhotosParams(nsid, opts, cur)
 	}
 	page, err := read(ctx, s, func(t tx) (graph.PhotoPage, error) {
 		if _, err := userIn(ctx, t, nsid); err != nil {

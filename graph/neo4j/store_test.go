@@ -47,13 +47,17 @@ func requireNeo4j(tb testing.TB) string {
 	return uri
 }
 
-// TestConformance runs the graph.Store conformance suite against Neo4j.
+// TestConformance runs the graph.Store conformance suite against Neo4j, including the ItemKNN,
+// RP3Beta and Blend cases (graphtest.RunAlgorithms): the same hand-computed scores and brute-force
+// reference the embedded engine is held to, so the two backends agree.
 func TestConformance(t *testing.T) {
 	requireNeo4j(t)
-	graphtest.Run(t, func(t *testing.T) graph.Store {
+	open := func(t *testing.T) graph.Store {
 		t.Helper()
 		return openTestStore(t)
-	})
+	}
+	graphtest.Run(t, open)
+	t.Run("Algorithms", func(t *testing.T) { graphtest.RunAlgorithms(t, open) })
 }
 
 // TestMigrateRecordsVersions checks that Migrate records every version once and that running it
