@@ -54,7 +54,7 @@ func BenchmarkNeo4j(b *testing.B) {
 		b.ReportMetric(float64(b.N*100)/b.Elapsed().Seconds(), "faves/s")
 	})
 	me := benchWorld(b, s, users, photos, faves)
-	for _, algo := range []graph.Algorithm{graph.Flexplore, graph.Popularity} {
+	for _, algo := range []graph.Algorithm{graph.Flexplore, graph.Popularity, graph.ItemKNN, graph.RP3Beta, graph.Blend} {
 		b.Run("RecommendPhotos/"+string(algo), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				if _, err := s.RecommendPhotos(context.Background(), me, graph.RecOptions{Algorithm: algo, Limit: 50}); err != nil {
