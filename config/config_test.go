@@ -25,7 +25,7 @@ var wantDefaults = config.Config{
 		CallsPerHour: 3600,
 		Burst:        10,
 	},
-	Recommend: config.Recommend{Algorithm: "flexplore", Scale: 150, Prior: 250, DismissWeight: 1},
+	Recommend: config.Recommend{Algorithm: "blend", Scale: 150, Prior: 250, DismissWeight: 1},
 	Pull: config.Pull{
 		NeighborCap:      1000,
 		FullEvery:        168 * time.Hour,
@@ -346,9 +346,18 @@ func TestValidate(t *testing.T) {
 		{"recommend.algorithm", func(c *config.Config) { c.Recommend.Algorithm = "random" }, []string{"recommend.algorithm"}},
 		{"recommend.algorithm popularity", func(c *config.Config) { c.Recommend.Algorithm = "popularity" }, nil},
 		{"recommend.algorithm rp3beta", func(c *config.Config) { c.Recommend.Algorithm = "rp3beta" }, nil},
+		{"recommend.algorithm flexplore", func(c *config.Config) { c.Recommend.Algorithm = "flexplore" }, nil},
 		{"recommend.algorithm rp3beta on neo4j", func(c *config.Config) {
 			c.Graph.Backend = "neo4j"
 			c.Recommend.Algorithm = "rp3beta"
+		}, nil},
+		{"recommend.algorithm blend on neo4j", func(c *config.Config) {
+			c.Graph.Backend = "neo4j"
+			c.Recommend.Algorithm = "blend"
+		}, nil},
+		{"recommend.algorithm unknown on neo4j", func(c *config.Config) {
+			c.Graph.Backend = "neo4j"
+			c.Recommend.Algorithm = "random"
 		}, []string{"recommend.algorithm"}},
 		{"recommend.scale", func(c *config.Config) { c.Recommend.Scale = 0 }, []string{"recommend.scale"}},
 		{"recommend.prior", func(c *config.Config) { c.Recommend.Prior = -1 }, []string{"recommend.prior"}},
@@ -603,5 +612,23 @@ func TestUnknownEnv(t *testing.T) {
 	}
 	if _, err := config.Load(config.Options{Environ: []string{"PHOTOREC_BENCH_USERS=5000"}}); err != nil {
 		t.Errorf("Load rejects a PHOTOREC_ variable that names no key: %v", err)
+	}
+}
+
+func TestAlgorithmsFor(t *testing.T) {
+	all := []string{"flexplore", "popularity", "itemknn", "rp3beta", "blend"}
+	tests := []struct {
+		backend string
+		want    []string
+	}{
+		{config.BackendEmbedded, all},
+		{config.BackendNeo4j, all},
+	}
+	for _, tt := range tests {
+		t.Run(tt.backend, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, config.AlgorithmsFor(tt.backend)); diff != "" {
+				t.Errorf("AlgorithmsFor(%q) (-want +got):\n%s", tt.backend, diff)
+			}
+		})
 	}
 }

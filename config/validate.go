@@ -11,13 +11,12 @@ import (
 	"strings"
 )
 
-// AlgorithmsFor returns the recommend.algorithm values a graph backend ranks with: on the
-// embedded graph graph.Flexplore, Popularity, ItemKNN, RP3Beta and Blend; on neo4j the first
-// two. main's tests keep the names in step with package graph.
+// AlgorithmsFor returns the recommend.algorithm values a graph backend ranks with: graph.Flexplore,
+// Popularity, ItemKNN, RP3Beta and Blend on both backends (the embedded engine and neo4j's
+// statements in package cypher). backend is kept so a future backend may rank with fewer. main's
+// tests keep the names in step with package graph.
 func AlgorithmsFor(backend string) []string {
-	if backend == BackendNeo4j {
-		return []string{"flexplore", "popularity"}
-	}
+	_ = backend
 	return []string{"flexplore", "popularity", "itemknn", "rp3beta", "blend"}
 }
 
