@@ -22,6 +22,7 @@ func (s *Server) routes() {
 	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(s.opts.Registry, promhttp.HandlerOpts{})))
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(ui.Static()), MaxAge: 300}))
 	s.adminRoutes() // /admin/queues: Basic auth of its own, no session
+	s.backupRoute() // /admin/backup: the same Basic auth, no session
 
 	// Everything below has a session, and state-changing methods need its CSRF token.
 	app.Use(s.loadSession, s.checkCSRF)

@@ -171,3 +171,10 @@ func Restore(ctx context.Context, dir string, r io.Reader, opts RestoreOptions) 
 	}
 	return BackupInfo{Seq: seq, Bytes: n}, nil
 }
+
+// WriteBackup is Backup for consumers that declare their own interface and must not import
+// this package (the HTTP server's /admin/backup): it returns the backup's sequence number.
+func (s *Store) WriteBackup(ctx context.Context, w io.Writer) (uint64, error) {
+	info, err := s.Backup(ctx, w)
+	return info.Seq, err
+}
