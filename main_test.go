@@ -90,7 +90,7 @@ func TestUsageAndExitCodes(t *testing.T) {
 }
 
 func TestHelpOfEverySubcommand(t *testing.T) {
-	names := []string{"demo", "serve", "work", "migrate", "import", "eval", "config", "version"}
+	names := []string{"demo", "serve", "work", "migrate", "import", "backup", "restore", "export", "eval", "config", "version"}
 	var got []string
 	for _, c := range commands() {
 		got = append(got, c.name)
