@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/photorec/photorec/config"
 	"github.com/photorec/photorec/flickr/flickrtest"
 	"github.com/photorec/photorec/graph"
 )
@@ -121,7 +122,12 @@ func TestRecommendPhotosParams(t *testing.T) {
 		{"defaults", "", 200, ""},
 		{"limit 1", "?limit=1", 200, ""},
 		{"limit 500", "?limit=500", 200, ""},
+		{"flexplore", "?algorithm=flexplore", 200, ""},
 		{"popularity", "?algorithm=popularity", 200, ""},
+		{"itemknn", "?algorithm=itemknn", 200, ""},
+		{"rp3beta", "?algorithm=rp3beta", 200, ""},
+		{"blend", "?algorithm=blend", 200, ""},
+		{"algorithm in capitals", "?algorithm=Blend", 400, codeInvalidArgument},
 		{"limit 0", "?limit=0", 400, codeInvalidArgument},
 		{"limit 501", "?limit=501", 400, codeInvalidArgument},
 		{"limit not a number", "?limit=ten", 400, codeInvalidArgument},
@@ -155,64 +161,93 @@ func TestRecommendPhotosParams(t *testing.T) {
 	})
 }
 
+// TestRecommendPhotosPagingAndWhy pages through every algorithm's ranking and checks the items:
+// Flexplore explains every photo with 1..3 neighbors; the walk-based algorithms explain some
+// (Why is Flexplore's neighbors under every algorithm, and a walk may reach a photo no neighbor
+// faved); Popularity explains none.
 func TestRecommendPhotosPagingAndWhy(t *testing.T) {
 	e := newEnv(t, nil)
 	nsid := e.heavyUser(t)
 	e.seedUser(t, nsid)
 	c := e.client(t)
-	base := "/api/v1/users/" + url.PathEscape(nsid) + "/recommendations/photos"
-
-	var all photoPageJSON
-	c.get(base+"?limit=500").decode(t, &all)
-	if len(all.Items) < 6 {
-		t.Fatalf("only %d recommendations for the heaviest user; the seed is too thin", len(all.Items))
-	}
-	var ids []string
-	cursor := ""
-	for len(ids) < len(all.Items) {
-		q := "?limit=7"
-		if cursor != "" {
-			q += "&cursor=" + url.QueryEscape(cursor)
-		}
-		var p photoPageJSON
-		res := c.get(base + q)
-		if res.Status != 200 {
-			t.Fatalf("page after %d items: %d %s", len(ids), res.Status, res.Body)
-		}
-		res.decode(t, &p)
-		for _, it := range p.Items {
-			ids = append(ids, it.Photo.ID)
-		}
-		cursor = p.NextCursor
-		if cursor == "" {
-			break
-		}
-	}
-	ids = ids[:min(len(ids), len(all.Items))]
-	var want []string
-	for _, it := range all.Items {
-		want = append(want, it.Photo.ID)
-	}
-	if diff := cmp.Diff(want, ids); diff != "" {
-		t.Fatalf("paged ids differ from one big page (-want +got):\n%s", diff)
-	}
 	mine := map[string]bool{}
 	for _, f := range e.world.FavesOf(nsid) {
 		mine[f.PhotoID] = true
 	}
-	for _, it := range all.Items {
-		if mine[it.Photo.ID] {
-			t.Fatalf("recommended a photo the user already faved: %s", it.Photo.ID)
-		}
-		if want := "https://www.flickr.com/photos/" + it.Photo.Owner + "/" + it.Photo.ID + "/"; it.Photo.PageURL != want {
-			t.Fatalf("page_url %q, want %q", it.Photo.PageURL, want)
-		}
-		if it.Score <= 0 || len(it.Why) == 0 || len(it.Why) > 3 {
-			t.Fatalf("item %s: score %v, %d why entries; want a positive score and 1..3 neighbors", it.Photo.ID, it.Score, len(it.Why))
-		}
-		if it.Owner.NSID != it.Photo.Owner || it.Owner.Name == "" {
-			t.Fatalf("item %s: owner %+v", it.Photo.ID, it.Owner)
-		}
+	tests := []struct {
+		alg         graph.Algorithm
+		everyHasWhy bool // every item names 1..3 neighbors
+		someHaveWhy bool // at least one item names a neighbor
+		noneHaveWhy bool
+	}{
+		{graph.Flexplore, true, true, false},
+		{graph.ItemKNN, false, true, false},
+		{graph.RP3Beta, false, true, false},
+		{graph.Blend, false, true, false},
+		{graph.Popularity, false, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.alg), func(t *testing.T) {
+			base := "/api/v1/users/" + url.PathEscape(nsid) + "/recommendations/photos?algorithm=" + string(tt.alg)
+			var all photoPageJSON
+			c.get(base+"&limit=500").decode(t, &all)
+			if all.Algorithm != tt.alg {
+				t.Fatalf("page says algorithm %q, want %q", all.Algorithm, tt.alg)
+			}
+			if len(all.Items) < 6 {
+				t.Fatalf("only %d recommendations for the heaviest user; the seed is too thin", len(all.Items))
+			}
+			var ids []string
+			cursor := ""
+			for len(ids) < len(all.Items) {
+				q := "&limit=7"
+				if cursor != "" {
+					q += "&cursor=" + url.QueryEscape(cursor)
+				}
+				var p photoPageJSON
+				res := c.get(base + q)
+				if res.Status != 200 {
+					t.Fatalf("page after %d items: %d %s", len(ids), res.Status, res.Body)
+				}
+				res.decode(t, &p)
+				for _, it := range p.Items {
+					ids = append(ids, it.Photo.ID)
+				}
+				cursor = p.NextCursor
+				if cursor == "" {
+					break
+				}
+			}
+			ids = ids[:min(len(ids), len(all.Items))]
+			var want []string
+			for _, it := range all.Items {
+				want = append(want, it.Photo.ID)
+			}
+			if diff := cmp.Diff(want, ids); diff != "" {
+				t.Fatalf("paged ids differ from one big page (-want +got):\n%s", diff)
+			}
+			explained := 0
+			for _, it := range all.Items {
+				if mine[it.Photo.ID] {
+					t.Fatalf("recommended a photo the user already faved: %s", it.Photo.ID)
+				}
+				if want := "https://www.flickr.com/photos/" + it.Photo.Owner + "/" + it.Photo.ID + "/"; it.Photo.PageURL != want {
+					t.Fatalf("page_url %q, want %q", it.Photo.PageURL, want)
+				}
+				if it.Score <= 0 || len(it.Why) > 3 || tt.everyHasWhy && len(it.Why) == 0 {
+					t.Fatalf("item %s: score %v, %d why entries; want a positive score and at most 3 neighbors (at least 1: %v)", it.Photo.ID, it.Score, len(it.Why), tt.everyHasWhy)
+				}
+				if len(it.Why) > 0 {
+					explained++
+				}
+				if it.Owner.NSID != it.Photo.Owner || it.Owner.Name == "" {
+					t.Fatalf("item %s: owner %+v", it.Photo.ID, it.Owner)
+				}
+			}
+			if tt.someHaveWhy && explained == 0 || tt.noneHaveWhy && explained > 0 {
+				t.Errorf("%d of %d items name neighbors (want some: %v, want none: %v)", explained, len(all.Items), tt.someHaveWhy, tt.noneHaveWhy)
+			}
+		})
 	}
 }
 
@@ -632,6 +667,43 @@ func TestUnknownRouteIsJSON(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.res.Status != tt.status || tt.res.errorCode() != tt.code || !strings.HasPrefix(tt.res.Header.Get("Content-Type"), "application/json") {
 				t.Fatalf("%d %q %s, want %d %s as JSON", tt.res.Status, tt.res.Header.Get("Content-Type"), tt.res.Body, tt.status, tt.code)
+			}
+		})
+	}
+}
+
+// TestDefaultAlgorithm: a request that names no algorithm is ranked with Options.Algorithm, and
+// Options.Algorithm "" is recommend.algorithm's default in package config (blend); the user page
+// preselects it in the algorithm select.
+func TestDefaultAlgorithm(t *testing.T) {
+	tests := []struct {
+		name string
+		opt  graph.Algorithm
+		want graph.Algorithm
+	}{
+		{"unset is the config default", "", graph.Algorithm(config.Defaults().Recommend.Algorithm)},
+		{"config default is blend", "", graph.Blend},
+		{"set", graph.RP3Beta, graph.RP3Beta},
+		{"flexplore", graph.Flexplore, graph.Flexplore},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, func(o *Options) { o.Algorithm = tt.opt })
+			nsid := e.heavyUser(t)
+			e.seedUser(t, nsid)
+			var p photoPageJSON
+			e.client(t).get("/api/v1/users/"+url.PathEscape(nsid)+"/recommendations/photos").decode(t, &p)
+			if p.Algorithm != tt.want || len(p.Items) == 0 {
+				t.Fatalf("default page: algorithm %q with %d items, want %q and some items", p.Algorithm, len(p.Items), tt.want)
+			}
+			res := e.client(t).get("/u/" + url.PathEscape(nsid))
+			if res.Status != 200 {
+				t.Fatalf("user page: %d", res.Status)
+			}
+			for _, want := range []string{`data-algorithm="` + string(tt.want) + `"`, `<option value="` + string(tt.want) + `" selected>`} {
+				if !strings.Contains(string(res.Body), want) {
+					t.Errorf("user page lacks %s", want)
+				}
 			}
 		})
 	}

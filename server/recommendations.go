@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -58,14 +59,21 @@ func intParam(c *fiber.Ctx, name string, def, hi int) (int, error) {
 	return n, nil
 }
 
+// algorithms are the values the algorithm query parameter accepts: every graph.Algorithm (both
+// graph backends rank with all of them; see graph/algorithms.go and docs/evaluation.md).
+var algorithms = []graph.Algorithm{graph.Flexplore, graph.Popularity, graph.ItemKNN, graph.RP3Beta, graph.Blend}
+
+// algorithmParam reads the algorithm query parameter: one of algorithms, or Options.Algorithm
+// when absent; anything else is an invalid_argument error.
 func (s *Server) algorithmParam(c *fiber.Ctx) (graph.Algorithm, error) {
-	switch a := graph.Algorithm(c.Query("algorithm")); a {
-	case "":
+	a := graph.Algorithm(c.Query("algorithm"))
+	if a == "" {
 		return s.opts.Algorithm, nil
-	case graph.Flexplore, graph.Popularity:
+	}
+	if slices.Contains(algorithms, a) {
 		return a, nil
 	}
-	return "", invalidArgument("algorithm", "must be flexplore or popularity")
+	return "", invalidArgument("algorithm", "must be flexplore, popularity, itemknn, rp3beta or blend")
 }
 
 // photoRecJSON is one recommended photo.

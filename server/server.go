@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/photorec/photorec/config"
 	"github.com/photorec/photorec/flickr"
 	"github.com/photorec/photorec/graph"
 	"github.com/photorec/photorec/ui"
@@ -135,7 +136,9 @@ type Options struct {
 	TokenKey []byte
 	// Secure marks cookies Secure and sends HSTS; set it when served over TLS.
 	Secure bool
-	// Algorithm is used when a request names none; "" means graph.Flexplore.
+	// Algorithm is used when a request names none; set it to the graph store's Default (main
+	// passes recommend.algorithm to both). "" means recommend.algorithm's default in package
+	// config (graph.Blend).
 	Algorithm graph.Algorithm
 	// RateLimit bounds /api/v1 requests per IP; the zero value allows 600 a minute.
 	RateLimit RateLimit
@@ -198,7 +201,7 @@ func New(opts Options) (*Server, error) {
 		opts.Registry = prometheus.NewRegistry()
 	}
 	if opts.Algorithm == "" {
-		opts.Algorithm = graph.Flexplore
+		opts.Algorithm = graph.Algorithm(config.Defaults().Recommend.Algorithm)
 	}
 	if opts.RateLimit.Requests == 0 {
 		opts.RateLimit.Requests = 600
