@@ -257,6 +257,10 @@ func (s *Store) RecommendPhotos(ctx context.Context, nsid string, opts graph.Rec
 	if err != nil {
 		return graph.PhotoPage{}, err
 	}
+	key := pageKey{nsid: nsid, algo: opts.Algorithm, limit: opts.Limit, why: opts.Why, cursor: opts.Cursor}
+	if p, ok := s.cache.get(st.seq, key); ok {
+		return p, nil
+	}
 	sc := s.getScratch(st)
 	defer s.putScratch(sc)
 	defer sc.unmark(st)
@@ -326,6 +330,7 @@ func (s *Store) RecommendPhotos(ctx context.Context, nsid string, opts graph.Rec
 		}
 		out.Items = append(out.Items, rec)
 	}
+	s.cache.put(st.seq, key, out)
 	return out, nil
 }
 

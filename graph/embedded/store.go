@@ -36,6 +36,9 @@ type Options struct {
 	// SnapshotBytes is how many bytes of log make a new snapshot worth writing (at least this
 	// much, and at least the size of the last snapshot); 0 means 64 MiB.
 	SnapshotBytes int64
+	// NoPageCache turns off the cache of photo pages (cache.go), so every RecommendPhotos call
+	// traverses the graph: for benchmarks that measure the traversal itself.
+	NoPageCache bool
 
 	walFileBytes int64 // tests shrink it; 0 means walFileBytes
 }
@@ -59,9 +62,10 @@ type Store struct {
 	walFile  int64
 	lockFile *os.File
 
-	mu   sync.RWMutex // guards st
-	st   *state
-	pool sync.Pool // *scratch, per-query working memory
+	mu    sync.RWMutex // guards st
+	st    *state
+	pool  sync.Pool // *scratch, per-query working memory
+	cache pageCache // photo pages at the current sequence (cache.go)
 
 	closeMu sync.RWMutex // held for reading while enqueuing; Close takes it for writing
 	closed  atomic.Bool
@@ -119,6 +123,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		log:     opts.Logger,
 		snapMin: opts.SnapshotBytes,
 		walFile: cmp.Or(opts.walFileBytes, walFileBytes),
+		cache:   pageCache{off: opts.NoPageCache},
 		queue:   make(chan *write, 1024),
 		applyCh: make(chan committed, 4),
 		done:    make(chan struct{}),
