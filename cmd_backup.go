@@ -115,6 +115,10 @@ func backupTo(ctx context.Context, cfg config.Config, base string, w io.Writer, 
 		return 0, "", fmt.Errorf("the graph is in use by a running process, and its server: %w", err)
 	}
 	defer res.Body.Close()
+	if res.StatusCode == http.StatusNotFound {
+		return 0, "", fmt.Errorf("the graph is in use by a running process whose server at %s does not offer %s "+
+			"(is admin.password set for that process?)", base, server.AdminBackupPath)
+	}
 	if res.StatusCode != http.StatusOK {
 		return 0, "", fmt.Errorf("the graph is in use by a running process; GET %s: %s", url, res.Status)
 	}

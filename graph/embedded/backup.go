@@ -109,7 +109,7 @@ func Restore(ctx context.Context, dir string, r io.Reader, opts RestoreOptions) 
 	}
 	locker := &Store{dir: dir}
 	if err := locker.lock(); err != nil {
-		return BackupInfo{}, fmt.Errorf("embedded: restore: %w", err)
+		return BackupInfo{}, err // "embedded: <dir> is in use by another process"
 	}
 	defer locker.closeFiles()
 
