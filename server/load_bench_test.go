@@ -191,7 +191,8 @@ func buildLoadWorld(faves int, pick string) (*loadWorld, error) {
 		return nil, err
 	}
 	loadStop = append(loadStop, func() { _ = os.RemoveAll(dir) })
-	g, err := embedded.Open(ctx, embedded.Options{Dir: dir, Params: graph.DefaultFlexplore(), Default: graph.Flexplore})
+	g, err := embedded.Open(ctx, embedded.Options{Dir: dir, Params: graph.DefaultFlexplore(), Default: graph.Flexplore,
+		NoPageCache: os.Getenv("PHOTOREC_BENCH_LOAD_NOCACHE") != ""})
 	if err != nil {
 		return nil, fmt.Errorf("embedded.Open: %w", err)
 	}
