@@ -162,7 +162,7 @@ func TestConfigMasksSecrets(t *testing.T) {
 		`security.token_key = "******"`,
 		`security.session_key = ""`,
 		`redis.url = "redis://:xxxxx@localhost:6379/0"`,
-		`flickr.calls_per_hour = 3600`,
+		`flickr.calls_per_hour = 3480`,
 		`pull.full_every = "168h"`,
 	} {
 		if !strings.Contains(stdout, want+"\n") {

@@ -259,6 +259,8 @@ func (n *node) serveHTTP(photoPages string) (string, error) {
 		Algorithm:     graph.Algorithm(n.cfg.Recommend.Algorithm),
 		ProxyHeader:   n.cfg.ProxyHeader,
 		ImageSources:  n.imageSrc,
+		AdminPassword: n.cfg.Admin.Password,
+		QueueRedis:    rdb,
 		PhotoPageBase: photoPages,
 		Ready: []server.Check{
 			{Name: "graph", Func: n.store.Ping},

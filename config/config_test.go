@@ -22,8 +22,8 @@ var wantDefaults = config.Config{
 	Flickr: config.Flickr{
 		APIBase:      "https://api.flickr.com/services/rest/",
 		OAuthBase:    "https://www.flickr.com/services/oauth/",
-		CallsPerHour: 3600,
-		Burst:        10,
+		CallsPerHour: 3480,
+		Burst:        120,
 	},
 	Recommend: config.Recommend{Algorithm: "blend", Scale: 150, Prior: 250, DismissWeight: 1},
 	Pull: config.Pull{
@@ -280,8 +280,8 @@ func TestLoadProblems(t *testing.T) {
 					t.Errorf("error lacks %q:\n%v", s, err)
 				}
 			}
-			if got.Flickr.CallsPerHour != 3600 {
-				t.Errorf("flickr.calls_per_hour = %d after a bad value, want the default 3600", got.Flickr.CallsPerHour)
+			if got.Flickr.CallsPerHour != 3480 {
+				t.Errorf("flickr.calls_per_hour = %d after a bad value, want the default 3480", got.Flickr.CallsPerHour)
 			}
 		})
 	}
