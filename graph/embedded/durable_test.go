@@ -417,3 +417,32 @@ func TestAbandonedPulls(t *testing.T) {
 	}
 	must(t, s.Close())
 }
+
+// TestReopenAfterCrashBeforeLogInit: a crash right after a new log file was created, before bbolt
+// initialised it, leaves an empty file; opening must not fail on it.
+func TestReopenAfterCrashBeforeLogInit(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(ctx, Options{Dir: dir})
+	must(t, err)
+	must(t, s.Register(ctx, "a@N01"))
+	must(t, s.Close())
+	names, err := filepath.Glob(filepath.Join(dir, "wal-*.db"))
+	must(t, err)
+	var newest uint64
+	for _, n := range names {
+		if g, ok := walGen(filepath.Base(n)); ok {
+			newest = max(newest, g)
+		}
+	}
+	must(t, os.WriteFile(filepath.Join(dir, walName(newest+1)), nil, 0o600))
+	s, err = Open(ctx, Options{Dir: dir})
+	must(t, err)
+	defer s.Close()
+	st, err := s.PullState(ctx, "a@N01")
+	must(t, err)
+	if !st.Registered {
+		t.Fatal("a@N01 lost its registration across the reopen")
+	}
+	must(t, s.Register(ctx, "b@N01"))
+}

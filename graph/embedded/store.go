@@ -210,6 +210,12 @@ func walGen(name string) (uint64, bool) {
 
 // replay applies the records of one WAL file that the loaded state does not hold yet.
 func (s *Store) replay(path string) (int, error) {
+	if fi, err := os.Stat(path); err == nil && fi.Size() == 0 {
+		// A crash between creating a log file and bbolt initialising it leaves it empty: it
+		// holds no record (a write is acknowledged only after its commit), and opening it
+		// read-only would make bbolt try to initialise it.
+		return 0, nil
+	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, ReadOnly: true})
 	if err != nil {
 		return 0, fmt.Errorf("embedded: open log %s: %w", path, err)
