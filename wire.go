@@ -13,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/photorec/photorec/config"
@@ -280,6 +281,28 @@ func (n *node) serveHTTP(photoPages string) (string, error) {
 	return public, nil
 }
 
+// serveMetrics serves /metrics (the node's registry) and /healthz on addr, for worker processes
+// that have no web server; it returns the address it listens on.
+func (n *node) serveMetrics(addr string) (string, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", fmt.Errorf("worker.metrics_addr %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(n.reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = io.WriteString(w, "ok\n")
+	})
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			n.runErr <- fmt.Errorf("metrics: %w", err)
+		}
+	}()
+	n.st.push("metrics server", hs.Shutdown)
+	return ln.Addr().String(), nil
+}
+
 // wait blocks until ctx ends or a part fails, then shuts everything down in reverse order.
 func (n *node) wait(ctx context.Context) error {
 	var err error
@@ -433,6 +456,13 @@ func wireWork(ctx context.Context, cfg config.Config, roles []string, log *slog.
 	}
 	if err := n.startWorkers(ctx, picked); err != nil {
 		return err
+	}
+	if cfg.Worker.MetricsAddr != "" {
+		addr, err := n.serveMetrics(cfg.Worker.MetricsAddr)
+		if err != nil {
+			return err
+		}
+		log.Info("serving metrics", "addr", addr)
 	}
 	log.Info("working", "roles", strings.Join(roles, ","))
 	ok = true

@@ -87,7 +87,8 @@ type Pull struct {
 
 // Worker sizes the task workers.
 type Worker struct {
-	Concurrency int // worker.concurrency: tasks processed at once per process
+	Concurrency int    // worker.concurrency: tasks processed at once per process
+	MetricsAddr string // worker.metrics_addr: where `photorec work` serves /metrics and /healthz; "" none
 }
 
 // Security holds the server's keys: 32 random bytes each, base64.

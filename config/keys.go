@@ -95,6 +95,8 @@ var table = []Key{
 		field: func(c *Config) any { return &c.Pull.MaxNeighbors }},
 	{Name: "worker.concurrency", Default: 8, Doc: "tasks processed at once per worker process",
 		field: func(c *Config) any { return &c.Worker.Concurrency }},
+	{Name: "worker.metrics_addr", Default: "", Doc: "host:port where `photorec work` serves /metrics and /healthz; empty serves nothing",
+		field: func(c *Config) any { return &c.Worker.MetricsAddr }},
 	{Name: "security.session_key", Default: "", Secret: true, Doc: "32 random bytes, base64: signs session cookies (demo: generated into data_dir)",
 		field: func(c *Config) any { return &c.Security.SessionKey }},
 	{Name: "security.token_key", Default: "", Secret: true, Doc: "32 random bytes, base64: encrypts stored Flickr tokens (demo: generated into data_dir)",
