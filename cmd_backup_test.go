@@ -103,7 +103,7 @@ func TestBackupRestoreCommands(t *testing.T) {
 // server below serves what server's /admin/backup serves (server/backup_test.go tests that one).
 func TestBackupFromRunningServer(t *testing.T) {
 	ctx := context.Background()
-	cfgFile, cfg := importedStore(t, "")
+	_, cfg := importedStore(t, "")
 	want := storeStats(t, cfg)
 	s, err := embedded.Open(ctx, embedded.Options{Dir: graphDir(cfg)})
 	if err != nil {
@@ -128,7 +128,7 @@ func TestBackupFromRunningServer(t *testing.T) {
 	}))
 	defer ts.Close()
 
-	cfgFile = writeFile(t, "photorec.yaml", fmt.Sprintf("data_dir: %q\nlog:\n  level: warn\nadmin:\n  password: %s\n", cfg.DataDir, password))
+	cfgFile := writeFile(t, "photorec.yaml", fmt.Sprintf("data_dir: %q\nlog:\n  level: warn\nadmin:\n  password: %s\n", cfg.DataDir, password))
 	out := filepath.Join(t.TempDir(), "graph.backup")
 	stdout, stderr, err := runCmd(t, "backup", "--config", cfgFile, "--out", out, "--url", ts.URL)
 	if err != nil {

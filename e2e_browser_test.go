@@ -155,7 +155,7 @@ func (b *e2eBrowser) waitFor(js string) chromedp.Action[chromedp.Void] {
 			}
 			select {
 			case <-ctx.Done():
-				return chromedp.Void{}, fmt.Errorf("waiting for %s: %w (last error: %v)", js, ctx.Err(), err)
+				return chromedp.Void{}, fmt.Errorf("waiting for %s: %w (last error: %w)", js, ctx.Err(), err)
 			case <-time.After(100 * time.Millisecond):
 			}
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -270,7 +271,10 @@ func startDemo(t *testing.T, artifacts, seed, users string) *e2eDemo {
 	t.Cleanup(func() {
 		cancel()
 		select {
-		case <-d.done:
+		case err := <-d.done:
+			if err != nil && !errors.Is(err, context.Canceled) {
+				t.Logf("demo exited after cancel: %v", err)
+			}
 		case <-time.After(30 * time.Second):
 		}
 	})

@@ -56,7 +56,7 @@ func DecodeCursor(text string, kind CursorKind) (Cursor, error) {
 		return bad("too long")
 	}
 	for i := 0; i < len(text); i++ { // the decoder would skip '\r' and '\n'
-		if c := text[i]; !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+		if c := text[i]; (c < 'A' || c > 'Z') && (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' && c != '_' {
 			return bad("not a cursor")
 		}
 	}

@@ -67,7 +67,7 @@ type loadWorld struct {
 var (
 	loadOnce  sync.Once
 	loadState *loadWorld
-	loadErr   error
+	errLoad   error
 	loadStop  []func()
 )
 
@@ -83,9 +83,9 @@ func BenchmarkLoadRecommendPhotos(b *testing.B) {
 	if os.Getenv(loadEnv) == "" {
 		b.Skipf("set %s=1 to build the 1M-fave graph and run the load benchmark", loadEnv)
 	}
-	loadOnce.Do(func() { loadState, loadErr = buildLoadWorld(loadFaves(), loadPick()) })
-	if loadErr != nil {
-		b.Fatal(loadErr)
+	loadOnce.Do(func() { loadState, errLoad = buildLoadWorld(loadFaves(), loadPick()) })
+	if errLoad != nil {
+		b.Fatal(errLoad)
 	}
 	w := loadState
 	b.Logf("graph: %d faves; users drawn: %s, %d candidates; built and served in %d ms", w.faves, loadPick(), len(w.users), w.buildMS)

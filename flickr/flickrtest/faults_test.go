@@ -41,7 +41,7 @@ func TestFaults(t *testing.T) {
 			s.SetFaults(tt.faults)
 			var r reply
 			if tt.comment {
-				r = signedPost(t, s, signedClient(s, tok, sec), "flickr.photos.comments.addComment", "photo_id", photo, "comment_text", "hi")
+				r = signedPost(t, s, signedClient(tok, sec), "flickr.photos.comments.addComment", "photo_id", photo, "comment_text", "hi")
 			} else {
 				r = rest(t, s, "flickr.people.getInfo", "user_id", me.NSID)
 			}

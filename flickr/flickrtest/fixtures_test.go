@@ -132,7 +132,7 @@ func TestRepliesMatchClientFixtures(t *testing.T) {
 		}
 	}
 	tok, sec := plain.IssueToken(heavy.NSID, "write")
-	c := signedClient(plain, tok, sec)
+	c := signedClient(tok, sec)
 	readTok, readSec := plain.IssueToken(heavy.NSID, "read")
 	faved := w.FavesOf(heavy.NSID)[0].PhotoID
 	other := unfavedPhoto(t, w, heavy.NSID)
@@ -208,18 +208,18 @@ func TestRepliesMatchClientFixtures(t *testing.T) {
 		{"error_method_not_found.json", func() reply { return rest(t, plain, "flickr.nope") }, nil},
 		{"error_invalid_api_key.json", func() reply { return rest(t, plain, "flickr.people.getInfo", "api_key", "bad") }, nil},
 		{"error_invalid_auth_token.json", func() reply {
-			return signedGet(t, plain, signedClient(plain, "72157-gone", "x"), "flickr.test.login")
+			return signedGet(t, plain, signedClient("72157-gone", "x"), "flickr.test.login")
 		}, nil},
 		{"error_insufficient_permissions.json", func() reply { return rest(t, plain, "flickr.test.login") }, nil},
 		{"error_comment_too_fast.json", func() reply {
 			plain.SetFaults(Faults{CommentTooFast: 1})
 			defer plain.SetFaults(Faults{})
-			return signedPost(t, plain, signedClient(plain, tok, sec), "flickr.photos.comments.addComment", "photo_id", faved, "comment_text", "x")
+			return signedPost(t, plain, signedClient(tok, sec), "flickr.photos.comments.addComment", "photo_id", faved, "comment_text", "x")
 		}, nil},
 		{"error_service_unavailable.json", func() reply {
 			plain.SetFaults(Faults{Unavailable: 1})
 			defer plain.SetFaults(Faults{})
-			return signedGet(t, plain, signedClient(plain, readTok, readSec), "flickr.test.login")
+			return signedGet(t, plain, signedClient(readTok, readSec), "flickr.test.login")
 		}, nil},
 		{"error_api_not_available.json", func() reply {
 			plain.SetFaults(Faults{APIDown: 1})

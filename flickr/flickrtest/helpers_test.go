@@ -58,7 +58,7 @@ func rest(t *testing.T, s *Server, method string, kv ...string) reply {
 }
 
 // signedClient is an http.Client that signs like the photorec client will (dghubble/oauth1).
-func signedClient(s *Server, token, secret string) *http.Client {
+func signedClient(token, secret string) *http.Client {
 	cfg := oauth1.NewConfig(DefaultConsumerKey, DefaultConsumerSecret)
 	return cfg.Client(context.Background(), oauth1.NewToken(token, secret))
 }

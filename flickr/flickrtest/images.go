@@ -36,14 +36,14 @@ type imageCache struct {
 
 func newImageCache(n int) *imageCache { return &imageCache{max: n, bytes: map[string][]byte{}} }
 
-func (c *imageCache) get(k string, make func() []byte) []byte {
+func (c *imageCache) get(k string, build func() []byte) []byte {
 	c.mu.Lock()
 	b, ok := c.bytes[k]
 	c.mu.Unlock()
 	if ok {
 		return b
 	}
-	b = make()
+	b = build()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.bytes[k]; !ok {

@@ -26,8 +26,14 @@ func oauthConfig(s *Server, callback string) *oauth1.Config {
 // noRedirect is a client that reports redirects instead of following them.
 var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
-// authorizeAs submits the authorize form the way a browser would and returns the redirect target.
-func authorizeAs(t *testing.T, s *Server, requestToken, perms string, form url.Values) *http.Response {
+// authorized is what authorizeAs saw: the response status and its redirect target.
+type authorized struct {
+	status   int
+	location string
+}
+
+// authorizeAs submits the authorize form the way a browser would and returns the status and redirect target.
+func authorizeAs(t *testing.T, s *Server, requestToken, perms string, form url.Values) authorized {
 	t.Helper()
 	form.Set("oauth_token", requestToken)
 	form.Set("perms", perms)
@@ -36,7 +42,7 @@ func authorizeAs(t *testing.T, s *Server, requestToken, perms string, form url.V
 		t.Fatalf("post authorize: %v", err)
 	}
 	resp.Body.Close()
-	return resp
+	return authorized{status: resp.StatusCode, location: resp.Header.Get("Location")}
 }
 
 func TestOAuthDanceWithDghubble(t *testing.T) {
@@ -61,9 +67,9 @@ func TestOAuthDanceWithDghubble(t *testing.T) {
 	}
 
 	resp := authorizeAs(t, s, reqTok, "write", url.Values{"action": {"authorize"}, "login_as": {me.Username}})
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil || resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("authorize: status %d location %q", resp.StatusCode, resp.Header.Get("Location"))
+	loc, err := url.Parse(resp.location)
+	if err != nil || resp.status != http.StatusSeeOther {
+		t.Fatalf("authorize: status %d location %q", resp.status, resp.location)
 	}
 	if got := loc.Scheme + "://" + loc.Host + loc.Path; got != "http://app.example/callback" || loc.Query().Get("x") != "1" {
 		t.Errorf("callback %s, want http://app.example/callback keeping x=1", loc)
@@ -99,8 +105,8 @@ func TestAccessTokenReplyBody(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp := authorizeAs(t, s, reqTok, "read", url.Values{"pick": {me.NSID}})
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("oob authorize: status %d, want the verifier page", resp.StatusCode)
+	if resp.status != http.StatusOK {
+		t.Fatalf("oob authorize: status %d, want the verifier page", resp.status)
 	}
 	s.mu.Lock()
 	verifier := s.reqTokens[reqTok].verifier
@@ -188,7 +194,7 @@ func TestSignatureChecks(t *testing.T) {
 	writeTok, writeSec := s.IssueToken(me.NSID, "write")
 	photo := w.FavesOf(me.NSID)[0].PhotoID
 
-	tampered := signedClient(s, writeTok, writeSec)
+	tampered := signedClient(writeTok, writeSec)
 	tampered.Transport.(*oauth1.Transport).Base = tamper{next: http.DefaultTransport, edit: func(r *http.Request) {
 		q := r.URL.Query()
 		q.Set("photo_id", photo+"0")
@@ -203,13 +209,13 @@ func TestSignatureChecks(t *testing.T) {
 		wantStatus int
 		wantCode   int
 	}{
-		{"signed GET read", signedClient(s, readTok, readSec), false, "flickr.test.login", nil, 200, 0},
-		{"signed POST body", signedClient(s, writeTok, writeSec), true, "flickr.favorites.remove", []string{"photo_id", photo}, 200, 0},
-		{"signed with unicode param", signedClient(s, writeTok, writeSec), true, "flickr.photos.comments.addComment", []string{"photo_id", photo, "comment_text", "Très beau ~ 100% *"}, 200, 0},
+		{"signed GET read", signedClient(readTok, readSec), false, "flickr.test.login", nil, 200, 0},
+		{"signed POST body", signedClient(writeTok, writeSec), true, "flickr.favorites.remove", []string{"photo_id", photo}, 200, 0},
+		{"signed with unicode param", signedClient(writeTok, writeSec), true, "flickr.photos.comments.addComment", []string{"photo_id", photo, "comment_text", "Très beau ~ 100% *"}, 200, 0},
 		{"tampered after signing", tampered, false, "flickr.favorites.remove", []string{"photo_id", photo}, 401, 0},
-		{"wrong token secret", signedClient(s, writeTok, "nope"), true, "flickr.favorites.add", []string{"photo_id", photo}, 401, 0},
-		{"unknown token", signedClient(s, "72157-unknown", "x"), false, "flickr.test.login", nil, 200, 98},
-		{"read token on write method", signedClient(s, readTok, readSec), true, "flickr.favorites.add", []string{"photo_id", photo}, 200, 99},
+		{"wrong token secret", signedClient(writeTok, "nope"), true, "flickr.favorites.add", []string{"photo_id", photo}, 401, 0},
+		{"unknown token", signedClient("72157-unknown", "x"), false, "flickr.test.login", nil, 200, 98},
+		{"read token on write method", signedClient(readTok, readSec), true, "flickr.favorites.add", []string{"photo_id", photo}, 200, 99},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -270,8 +276,8 @@ func TestAuthorizeCancelAndUnknownUser(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp := authorizeAs(t, s, reqTok, "write", url.Values{"action": {"cancel"}})
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
-		t.Errorf("cancel: %d to %q, want 303 to the simulator home page", resp.StatusCode, resp.Header.Get("Location"))
+	if resp.status != http.StatusSeeOther || resp.location != "/" {
+		t.Errorf("cancel: %d to %q, want 303 to the simulator home page", resp.status, resp.location)
 	}
 	page := do(t, nil, mustRequest(t, http.MethodGet, s.URL+"/services/oauth/authorize?oauth_token="+url.QueryEscape(reqTok)))
 	if !strings.Contains(page.body, `value="read"`) {

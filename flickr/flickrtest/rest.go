@@ -170,7 +170,7 @@ func (o responder) write(v any) {
 	}
 	cb := o.callback
 	if cb == "" || strings.ContainsFunc(cb, func(r rune) bool {
-		return !(r == '_' || r == '.' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+		return r != '_' && r != '.' && (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9')
 	}) {
 		cb = "jsonFlickrApi"
 	}
@@ -241,8 +241,9 @@ func (s *Server) pageBlock(page, perPage, total int) (p, ps, pp, t any) {
 	return page, pages, perPage, total
 }
 
-func (s *Server) liveUser(c *call, param string) (int32, *apiError) {
-	u, ok := s.w.lookup(c.sr.get(param))
+// liveUser resolves the call's user_id parameter to a user who still exists.
+func (s *Server) liveUser(c *call) (int32, *apiError) {
+	u, ok := s.w.lookup(c.sr.get("user_id"))
 	if !ok {
 		return 0, errUserNotFound
 	}
@@ -356,7 +357,7 @@ func (s *Server) photoEntry(c *call, ph int32, extras map[string]bool) photoJSON
 		p.URLZ = img + "_z.jpg"
 		p.WidthZ, p.HeightZ = scaled(wd, ht, 640)
 	}
-	if extras["url_l"] && !(s.opts.Quirks.MissingLarge && w.smallOriginal(ph)) {
+	if extras["url_l"] && (!s.opts.Quirks.MissingLarge || !w.smallOriginal(ph)) {
 		p.URLL = img + "_b.jpg"
 		p.WidthL, p.HeightL = s.dim(wd, ht)
 	}
@@ -400,7 +401,7 @@ func (s *Server) photoPage(c *call, list []uint64, faved bool) photosReply {
 }
 
 func (s *Server) favoritesGetPublicList(c *call) (any, *apiError) {
-	u, aerr := s.liveUser(c, "user_id")
+	u, aerr := s.liveUser(c)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -421,7 +422,7 @@ func (s *Server) favoritesGetPublicList(c *call) (any, *apiError) {
 }
 
 func (s *Server) peopleGetPublicPhotos(c *call) (any, *apiError) {
-	u, aerr := s.liveUser(c, "user_id")
+	u, aerr := s.liveUser(c)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -463,7 +464,7 @@ func (w *World) iconOf(u int32) (string, int) {
 }
 
 func (s *Server) contactsGetPublicList(c *call) (any, *apiError) {
-	u, aerr := s.liveUser(c, "user_id")
+	u, aerr := s.liveUser(c)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -484,7 +485,7 @@ func (s *Server) contactsGetPublicList(c *call) (any, *apiError) {
 }
 
 func (s *Server) peopleGetInfo(c *call) (any, *apiError) {
-	u, aerr := s.liveUser(c, "user_id")
+	u, aerr := s.liveUser(c)
 	if aerr != nil {
 		return nil, aerr
 	}

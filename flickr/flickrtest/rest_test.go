@@ -230,7 +230,7 @@ func TestWritesChangeTheWorld(t *testing.T) {
 	s := Start(t, w, Options{Now: func() time.Time { return now }})
 	me := heavyUser(t, w, 50)
 	tok, sec := s.IssueToken(me.NSID, "write")
-	c := signedClient(s, tok, sec)
+	c := signedClient(tok, sec)
 
 	// A photo I have not faved and do not own.
 	mine := map[string]bool{}

@@ -12,7 +12,10 @@ import (
 )
 
 func TestAlgorithms(t *testing.T) {
-	graphtest.RunAlgorithms(t, func(t *testing.T) graph.Store { return openTest(t, t.TempDir()) })
+	graphtest.RunAlgorithms(t, func(t *testing.T) graph.Store {
+		t.Helper()
+		return openTest(t, t.TempDir())
+	})
 }
 
 // TestDefaultAlgorithm checks that Options.Default names the ranking used for Algorithm "".

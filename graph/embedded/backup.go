@@ -150,8 +150,7 @@ func Restore(ctx context.Context, dir string, r io.Reader, opts RestoreOptions) 
 	if err != nil {
 		return BackupInfo{}, fmt.Errorf("embedded: restore: not a valid backup: %w", err)
 	}
-	seq := st.seq
-	st = nil
+	seq := st.seq // st is dead from here: the GC may reclaim the snapshot during the swap below
 	if err := ctx.Err(); err != nil {
 		return BackupInfo{}, fmt.Errorf("embedded: restore: %w", err)
 	}

@@ -167,6 +167,7 @@ func (g synth) pulls() []pull {
 
 // writePulls feeds pulls to `writers` concurrent writers and returns the number of faves written.
 func writePulls(tb testing.TB, s *Store, writers int, feed func(chan<- pull)) int {
+	tb.Helper()
 	jobs := make(chan pull, writers*2)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -208,6 +209,7 @@ func writePulls(tb testing.TB, s *Store, writers int, feed func(chan<- pull)) in
 
 // ingest writes the graph, generating each pull on the fly (for graphs too big to hold twice).
 func (g synth) ingest(tb testing.TB, s *Store, writers int) int {
+	tb.Helper()
 	return writePulls(tb, s, writers, func(jobs chan<- pull) {
 		g.each(func(nsid string, photos []int) { jobs <- g.pull(nsid, photos) })
 	})
@@ -216,6 +218,7 @@ func (g synth) ingest(tb testing.TB, s *Store, writers int) int {
 // procStatus returns fields of /proc/self/status in bytes: VmRSS counts everything resident,
 // mapped files (bbolt's mmap) included; RssAnon and RssFile split it.
 func procStatus(tb testing.TB, keys ...string) []int64 {
+	tb.Helper()
 	raw, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		tb.Fatal(err)
@@ -235,10 +238,14 @@ func procStatus(tb testing.TB, keys ...string) []int64 {
 	return out
 }
 
-func rss(tb testing.TB) int64 { return procStatus(tb, "VmRSS")[0] }
+func rss(tb testing.TB) int64 {
+	tb.Helper()
+	return procStatus(tb, "VmRSS")[0]
+}
 
 // memNow returns the live heap after a full GC and the process RSS after returning free memory.
 func memNow(tb testing.TB) (heap, res int64) {
+	tb.Helper()
 	runtime.GC()
 	debug.FreeOSMemory()
 	var ms runtime.MemStats
@@ -249,6 +256,7 @@ func memNow(tb testing.TB) (heap, res int64) {
 // memDetail describes where resident memory is: Go heap in use (live plus fragmentation), and the
 // anonymous and file-backed parts of RSS.
 func memDetail(tb testing.TB) string {
+	tb.Helper()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	st := procStatus(tb, "RssAnon", "RssFile")
@@ -271,6 +279,7 @@ var (
 // built returns the synthetic graph of the given size, building it on first use (and printing
 // ingest rate, open time and memory per edge).
 func built(b *testing.B, faves int) *benchGraph {
+	b.Helper()
 	graphsMu.Lock()
 	defer graphsMu.Unlock()
 	if g, ok := graphs[faves]; ok {
@@ -299,8 +308,7 @@ func built(b *testing.B, faves int) *benchGraph {
 	if err := s.Close(); err != nil {
 		b.Fatal(err)
 	}
-	s = nil
-	heapC, rssC := memNow(b)
+	heapC, rssC := memNow(b) // the closed store is unreachable: s is only reassigned below
 	start = time.Now()
 	s, err = Open(context.Background(), Options{Dir: dir, NoPageCache: true}) // time the traversal, not the page cache
 	if err != nil {
@@ -352,7 +360,9 @@ func TestMain(m *testing.M) {
 // threadCPU returns the CPU time (user+system) of the calling OS thread.
 func threadCPU() time.Duration {
 	var ts syscall.Timespec
-	syscall.Syscall(syscall.SYS_CLOCK_GETTIME, 3 /* CLOCK_THREAD_CPUTIME_ID */, uintptr(unsafe.Pointer(&ts)), 0)
+	if _, _, errno := syscall.Syscall(syscall.SYS_CLOCK_GETTIME, 3 /* CLOCK_THREAD_CPUTIME_ID */, uintptr(unsafe.Pointer(&ts)), 0); errno != 0 {
+		panic("clock_gettime(CLOCK_THREAD_CPUTIME_ID): " + errno.Error())
+	}
 	return time.Duration(ts.Nano())
 }
 
@@ -367,6 +377,7 @@ func processCPU() time.Duration {
 // same for the CPU time of the (locked) thread: on a shared machine wall time includes waiting
 // for a core, CPU time does not.
 func benchLatency(b *testing.B, fn func() error) {
+	b.Helper()
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	lat := make([]time.Duration, 0, b.N)
@@ -392,6 +403,7 @@ func benchLatency(b *testing.B, fn func() error) {
 }
 
 func benchRecommend(b *testing.B, faves int) {
+	b.Helper()
 	g := built(b, faves)
 	ctx := context.Background()
 	b.Run("photos", func(b *testing.B) {

@@ -24,5 +24,8 @@ func openTest(t *testing.T, dir string) *Store {
 }
 
 func TestConformance(t *testing.T) {
-	graphtest.Run(t, func(t *testing.T) graph.Store { return openTest(t, t.TempDir()) })
+	graphtest.Run(t, func(t *testing.T) graph.Store {
+		t.Helper()
+		return openTest(t, t.TempDir())
+	})
 }

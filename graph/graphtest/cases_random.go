@@ -150,10 +150,11 @@ var randomSeeds = []struct {
 	{5, 12, 300, 500},
 }
 
-func testRandom(t *testing.T, open func(t *testing.T) graph.Store) {
+// testRandom checks one random graph per seed against the model, each in a fresh store.
+func (su suite) testRandom(t *testing.T) {
 	for _, c := range randomSeeds {
 		t.Run(fmt.Sprintf("seed=%d", c.seed), func(t *testing.T) {
-			s := open(t)
+			s := su.open(t)
 			m := randomWorld(t, s, c.seed, c.users, c.photos)
 			checkAgainstModel(t, s, m, c.pageSize)
 		})
@@ -163,7 +164,8 @@ func testRandom(t *testing.T, open func(t *testing.T) graph.Store) {
 // testConcurrent reads while a writer ingests, then checks the final state against the model.
 // Readers check what must hold at every instant: no error, a well-ordered ranking, and counts
 // that never go down while only additions happen.
-func testConcurrent(t *testing.T, s graph.Store) {
+func (su suite) testConcurrent(t *testing.T) {
+	s := su.open(t)
 	const writers, batches, perBatch = 2, 60, 25
 	m := NewModel(graph.DefaultFlexplore())
 	// u faves one photo of each of 20 neighbors up front, so every batch below changes u's recs.
@@ -234,7 +236,7 @@ func testConcurrent(t *testing.T, s graph.Store) {
 				}
 				st, err := s.Stats(ctx())
 				if err != nil {
-					errs <- fmt.Errorf("Stats during ingest: %w", err)
+					errs <- fmt.Errorf("stats during ingest: %w", err)
 					return
 				}
 				if st.Faves < lastFaves {

@@ -80,8 +80,9 @@ func checkScores(t *testing.T, what string, got, want []scored) {
 	}
 }
 
-func testHandComputed(t *testing.T, s graph.Store) {
-	if math.Abs(sc(1, 0, 3)-scoreA) > handTolerance || math.Abs(sc(2, 0, 5)-scoreB) > handTolerance {
+func (su suite) testHandComputed(t *testing.T) {
+	s := su.open(t)
+	if math.Abs(sc(1, 3)-scoreA) > handTolerance || math.Abs(sc(2, 5)-scoreB) > handTolerance {
 		t.Fatalf("graph.NeighborScore disagrees with the hand-computed constants")
 	}
 	load(t, s, nil, basic)
@@ -125,7 +126,8 @@ func testHandComputed(t *testing.T, s graph.Store) {
 	}
 }
 
-func testDismissalFeedback(t *testing.T, s graph.Store) {
+func (su suite) testDismissalFeedback(t *testing.T) {
+	s := su.open(t)
 	load(t, s, nil, basic)
 	// u dismisses px1, which b faved: px1 goes, and b's common count drops by DismissWeight (1).
 	mustDo(t, s.DismissPhoto(ctx(), "u", "px1"))
@@ -160,7 +162,8 @@ func testDismissalFeedback(t *testing.T, s graph.Store) {
 	})
 }
 
-func testUndismiss(t *testing.T, s graph.Store) {
+func (su suite) testUndismiss(t *testing.T) {
+	s := su.open(t)
 	load(t, s, nil, basic)
 	mustDo(t, s.DismissPhoto(ctx(), "u", "px1"))
 	mustDo(t, s.DismissPhoto(ctx(), "u", "pc1"))
@@ -184,7 +187,8 @@ func testUndismiss(t *testing.T, s graph.Store) {
 	})
 }
 
-func testDismissedUser(t *testing.T, s graph.Store) {
+func (su suite) testDismissedUser(t *testing.T) {
+	s := su.open(t)
 	load(t, s, nil, basic)
 	// Dismissing b removes b from user recs; photos b faved still count b's score.
 	mustDo(t, s.DismissUser(ctx(), "u", "b"))
@@ -198,7 +202,8 @@ func testDismissedUser(t *testing.T, s graph.Store) {
 	checkScores(t, "photos after dismissing c", photoScores(allPhotos(t, s, "u", opts(50))), []scored{{"px1", scoreB}})
 }
 
-func testContacts(t *testing.T, s graph.Store) {
+func (su suite) testContacts(t *testing.T) {
+	s := su.open(t)
 	load(t, s, nil, basic)
 	mustDo(t, s.SetContacts(ctx(), "u", []graph.User{{NSID: "b", Username: "bee"}, {NSID: "stranger"}}))
 	checkScores(t, "users with contact b", userScores(allUsers(t, s, "u", opts(50))), []scored{{"a", scoreA}})
@@ -218,7 +223,8 @@ func testContacts(t *testing.T, s graph.Store) {
 	checkScores(t, "users with no contacts", userScores(allUsers(t, s, "u", opts(50))), []scored{{"b", scoreB}, {"a", scoreA}})
 }
 
-func testOwnPhotos(t *testing.T, s graph.Store) {
+func (su suite) testOwnPhotos(t *testing.T) {
+	s := su.open(t)
 	load(t, s, nil, basic)
 	for _, r := range allPhotos(t, s, "u", opts(50)) {
 		if r.Photo.Owner == "u" {
@@ -236,7 +242,8 @@ func testOwnPhotos(t *testing.T, s graph.Store) {
 	}
 }
 
-func testNoFaves(t *testing.T, s graph.Store) {
+func (su suite) testNoFaves(t *testing.T) {
+	s := su.open(t)
 	load(t, s, nil, basic)
 	mustDo(t, s.UpsertUsers(ctx(), []graph.User{{NSID: "lonely"}}))
 	for _, who := range []string{"lonely", "x"} {
@@ -258,7 +265,8 @@ func testNoFaves(t *testing.T, s graph.Store) {
 	}
 }
 
-func testNeighborNoFaves(t *testing.T, s graph.Store) {
+func (su suite) testNeighborNoFaves(t *testing.T) {
+	s := su.open(t)
 	// u faves photos by a (no stored faves) and b (faves q1, which u does not).
 	load(t, s, nil, fixture{
 		owners: map[string]string{"pa": "a", "pb": "b", "q1": "z"},
