@@ -1,6 +1,9 @@
 package graph
 
-import "slices"
+import (
+	"math"
+	"slices"
+)
 
 // CheckID returns an *ArgumentError for field unless id is a plausible NSID or photo ID:
 // 1..MaxIDLen bytes of valid UTF-8 with no spaces or control characters.
@@ -66,4 +69,38 @@ func NormalizeRecOptionsOf(opts RecOptions, kind CursorKind, def Algorithm, know
 		return opts, nil, err
 	}
 	return opts, &c, nil
+}
+
+// CheckUsers checks the NSID of every user, as every Store does before merging them.
+func CheckUsers(users []User) error {
+	for _, u := range users {
+		if err := CheckID("nsid", u.NSID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CheckFavesBatch checks a batch as every Store does before writing it: the user, photo and owner
+// IDs, fave times (zero, or within 1970..2106 at one-second resolution), farm numbers (32-bit)
+// and the owners' NSIDs.
+func CheckFavesBatch(b FavesBatch) error {
+	if err := CheckID("nsid", b.User); err != nil {
+		return err
+	}
+	for _, f := range b.Faves {
+		if err := CheckID("photo_id", f.Photo.ID); err != nil {
+			return err
+		}
+		if err := CheckID("owner", f.Photo.Owner); err != nil {
+			return err
+		}
+		if !f.FavedAt.IsZero() && (f.FavedAt.Unix() < 1 || f.FavedAt.Unix() > math.MaxUint32) {
+			return &ArgumentError{Field: "faved_at", Reason: "outside 1970..2106"}
+		}
+		if f.Photo.Farm < math.MinInt32 || f.Photo.Farm > math.MaxInt32 {
+			return &ArgumentError{Field: "farm", Reason: "out of range"}
+		}
+	}
+	return CheckUsers(b.Owners)
 }

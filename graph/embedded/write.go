@@ -3,7 +3,6 @@ package embedded
 import (
 	"context"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/photorec/photorec/graph"
@@ -17,18 +16,9 @@ func (s *Store) log1(ctx context.Context, rec []byte) (result, error) {
 	return w.res, nil
 }
 
-func checkUsers(users []graph.User) error {
-	for _, u := range users {
-		if err := graph.CheckID("nsid", u.NSID); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // UpsertUsers merges users by NSID; empty fields never overwrite known values.
 func (s *Store) UpsertUsers(ctx context.Context, users []graph.User) error {
-	if err := checkUsers(users); err != nil {
+	if err := graph.CheckUsers(users); err != nil {
 		return err
 	}
 	if len(users) == 0 {
@@ -43,24 +33,7 @@ func (s *Store) UpsertUsers(ctx context.Context, users []graph.User) error {
 // AddFaves merges one batch (idempotent). A zero b.At means now. FavedAt is kept to the second
 // and must lie in 1970..2106 (or be zero: unknown).
 func (s *Store) AddFaves(ctx context.Context, b graph.FavesBatch) error {
-	if err := graph.CheckID("nsid", b.User); err != nil {
-		return err
-	}
-	for _, f := range b.Faves {
-		if err := graph.CheckID("photo_id", f.Photo.ID); err != nil {
-			return err
-		}
-		if err := graph.CheckID("owner", f.Photo.Owner); err != nil {
-			return err
-		}
-		if !f.FavedAt.IsZero() && (f.FavedAt.Unix() < 1 || f.FavedAt.Unix() > math.MaxUint32) {
-			return &graph.ArgumentError{Field: "faved_at", Reason: "outside 1970..2106"}
-		}
-		if f.Photo.Farm < math.MinInt32 || f.Photo.Farm > math.MaxInt32 {
-			return &graph.ArgumentError{Field: "farm", Reason: "out of range"}
-		}
-	}
-	if err := checkUsers(b.Owners); err != nil {
+	if err := graph.CheckFavesBatch(b); err != nil {
 		return err
 	}
 	at := b.At
@@ -124,7 +97,7 @@ func (s *Store) SetContacts(ctx context.Context, nsid string, contacts []graph.U
 	if err := graph.CheckID("nsid", nsid); err != nil {
 		return err
 	}
-	if err := checkUsers(contacts); err != nil {
+	if err := graph.CheckUsers(contacts); err != nil {
 		return err
 	}
 	if _, err := s.log1(ctx, encodeSetContacts(nsid, contacts)); err != nil {

@@ -3,7 +3,6 @@ package neo4j
 import (
 	"context"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/photorec/photorec/cypher"
@@ -19,18 +18,9 @@ func (s *Store) exec(ctx context.Context, st cypher.Statement, params map[string
 	return err
 }
 
-func checkUsers(users []graph.User) error {
-	for _, u := range users {
-		if err := graph.CheckID("nsid", u.NSID); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // UpsertUsers merges users by NSID in one batch; empty fields never overwrite known values.
 func (s *Store) UpsertUsers(ctx context.Context, users []graph.User) error {
-	if err := checkUsers(users); err != nil {
+	if err := graph.CheckUsers(users); err != nil {
 		return err
 	}
 	if len(users) == 0 {
@@ -46,24 +36,7 @@ func (s *Store) UpsertUsers(ctx context.Context, users []graph.User) error {
 // Idempotent: the same batch twice leaves the graph as once. A zero b.At means now; FavedAt is
 // kept to the second and must lie in 1970..2106 (or be zero: unknown), as in the embedded graph.
 func (s *Store) AddFaves(ctx context.Context, b graph.FavesBatch) error {
-	if err := graph.CheckID("nsid", b.User); err != nil {
-		return err
-	}
-	for _, f := range b.Faves {
-		if err := graph.CheckID("photo_id", f.Photo.ID); err != nil {
-			return err
-		}
-		if err := graph.CheckID("owner", f.Photo.Owner); err != nil {
-			return err
-		}
-		if !f.FavedAt.IsZero() && (f.FavedAt.Unix() < 1 || f.FavedAt.Unix() > math.MaxUint32) {
-			return &graph.ArgumentError{Field: "faved_at", Reason: "outside 1970..2106"}
-		}
-		if f.Photo.Farm < math.MinInt32 || f.Photo.Farm > math.MaxInt32 {
-			return &graph.ArgumentError{Field: "farm", Reason: "out of range"}
-		}
-	}
-	if err := checkUsers(b.Owners); err != nil {
+	if err := graph.CheckFavesBatch(b); err != nil {
 		return err
 	}
 	if b.At.IsZero() {
@@ -151,7 +124,7 @@ func (s *Store) SetContacts(ctx context.Context, nsid string, contacts []graph.U
 	if err := graph.CheckID("nsid", nsid); err != nil {
 		return err
 	}
-	if err := checkUsers(contacts); err != nil {
+	if err := graph.CheckUsers(contacts); err != nil {
 		return err
 	}
 	_, err := write(ctx, s, func(t tx) (struct{}, error) {
