@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -103,7 +105,7 @@ func TestDeployEnvironmentsLoad(t *testing.T) {
 		}
 		readYAML(t, "k8s/secret.example.yaml", &secret)
 		for _, file := range []string{"k8s/api.yaml", "k8s/worker.yaml", "k8s/scheduler.yaml", "k8s/migrate-job.yaml"} {
-			pod := podSpec(t, file)
+			pod, annotations := podSpec(t, file)
 			for _, ctr := range pod.Containers {
 				env := maps.Clone(image)
 				for k, v := range cm.Data {
@@ -147,6 +149,25 @@ func TestDeployEnvironmentsLoad(t *testing.T) {
 				}
 				if c.Graph.Backend != config.BackendNeo4j || c.ListenAddr != "0.0.0.0:8080" {
 					t.Errorf("%s: backend %q listen %q, want neo4j on 0.0.0.0:8080", file, c.Graph.Backend, c.ListenAddr)
+				}
+				// The port the process listens on (serve: listen_addr; work: worker.metrics_addr)
+				// must be the container's declared port and the one Prometheus scrapes.
+				var want []string
+				switch {
+				case slices.Contains(ctr.Args, "serve"):
+					want = append(want, portOf(t, c.ListenAddr))
+				case slices.Contains(ctr.Args, "work"):
+					want = append(want, portOf(t, c.Worker.MetricsAddr))
+				}
+				var declared []string
+				for _, p := range ctr.Ports {
+					declared = append(declared, strconv.Itoa(p.ContainerPort))
+				}
+				if diff := cmp.Diff(want, declared); diff != "" {
+					t.Errorf("%s: container ports differ from what the process listens on (-listens +declared):\n%s", file, diff)
+				}
+				if len(want) > 0 && annotations["prometheus.io/port"] != want[0] {
+					t.Errorf("%s: prometheus.io/port = %q, want %s", file, annotations["prometheus.io/port"], want[0])
 				}
 			}
 		}
@@ -312,8 +333,13 @@ func TestDockerfileBuild(t *testing.T) {
 
 type podTemplate struct {
 	Containers []struct {
-		Name string `yaml:"name"`
-		Env  []struct {
+		Name  string   `yaml:"name"`
+		Args  []string `yaml:"args"`
+		Ports []struct {
+			Name          string `yaml:"name"`
+			ContainerPort int    `yaml:"containerPort"`
+		} `yaml:"ports"`
+		Env []struct {
 			Name      string `yaml:"name"`
 			Value     string `yaml:"value"`
 			ValueFrom *struct {
@@ -339,8 +365,8 @@ type podTemplate struct {
 	} `yaml:"volumes"`
 }
 
-// podSpec returns the pod spec of the first Deployment or Job in file.
-func podSpec(t *testing.T, file string) podTemplate {
+// podSpec returns the pod spec and pod annotations of the first Deployment or Job in file.
+func podSpec(t *testing.T, file string) (podTemplate, map[string]string) {
 	t.Helper()
 	f, err := os.Open(file)
 	if err != nil {
@@ -353,6 +379,9 @@ func podSpec(t *testing.T, file string) podTemplate {
 			Kind string `yaml:"kind"`
 			Spec struct {
 				Template struct {
+					Metadata struct {
+						Annotations map[string]string `yaml:"annotations"`
+					} `yaml:"metadata"`
 					Spec podTemplate `yaml:"spec"`
 				} `yaml:"template"`
 			} `yaml:"spec"`
@@ -364,9 +393,19 @@ func podSpec(t *testing.T, file string) podTemplate {
 			if len(doc.Spec.Template.Spec.Containers) == 0 {
 				t.Fatalf("%s: %s has no containers", file, doc.Kind)
 			}
-			return doc.Spec.Template.Spec
+			return doc.Spec.Template.Spec, doc.Spec.Template.Metadata.Annotations
 		}
 	}
+}
+
+// portOf returns the port of a host:port setting; an empty setting is a failure.
+func portOf(t *testing.T, addr string) string {
+	t.Helper()
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Errorf("address %q: %v", addr, err)
+	}
+	return port
 }
 
 func load(t *testing.T, what string, env map[string]string, readFile func(string) ([]byte, error)) config.Config {

@@ -79,6 +79,14 @@ func TestComposeLoads(t *testing.T) {
 		t.Errorf("migrate: depends_on neo4j = %+v, want healthy", dep)
 	}
 
+	for _, name := range []string{"worker", "scheduler"} {
+		if v := p.Services[name].Environment["PHOTOREC_WORKER_METRICS_ADDR"]; v == nil || *v != "0.0.0.0:9090" {
+			t.Errorf("%s: PHOTOREC_WORKER_METRICS_ADDR = %v, want 0.0.0.0:9090 (its /metrics and /healthz)", name, v)
+		}
+		if p.Services[name].Environment["PHOTOREC_GRAPH_BACKEND"] == nil {
+			t.Errorf("%s: its environment lost the shared settings", name)
+		}
+	}
 	w := p.Services["worker"]
 	if w.ContainerName != "" || len(w.Ports) != 0 {
 		t.Errorf("worker: container_name %q, ports %v: --scale worker=N needs neither", w.ContainerName, w.Ports)
