@@ -228,7 +228,7 @@ func (n *node) newClient() error {
 }
 
 // serveHTTP builds the web server and serves it on listen_addr; it returns the public URL.
-func (n *node) serveHTTP(photoPages string) (string, error) {
+func (n *node) serveHTTP() (string, error) {
 	sessionKey, err := config.DecodeKey(n.cfg.Security.SessionKey)
 	if err != nil {
 		return "", fmt.Errorf("security.session_key: %w", err)
@@ -262,7 +262,6 @@ func (n *node) serveHTTP(photoPages string) (string, error) {
 		ImageSources:  n.imageSrc,
 		AdminPassword: n.cfg.Admin.Password,
 		QueueRedis:    rdb,
-		PhotoPageBase: photoPages,
 		Ready: []server.Check{
 			{Name: "graph", Func: n.store.Ping},
 			{Name: "redis", Func: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
@@ -303,6 +302,16 @@ func (n *node) serveMetrics(addr string) (string, error) {
 	return ln.Addr().String(), nil
 }
 
+// run calls start, which starts the node's parts; if it fails, run stops what did start and
+// returns its error, else it waits for the end (see wait).
+func (n *node) run(ctx context.Context, start func() error) error {
+	if err := start(); err != nil {
+		n.st.close()
+		return err
+	}
+	return n.wait(ctx)
+}
+
 // wait blocks until ctx ends or a part fails, then shuts everything down in reverse order.
 func (n *node) wait(ctx context.Context) error {
 	var err error
@@ -324,57 +333,52 @@ func wireDemo(ctx context.Context, cfg config.Config, log *slog.Logger, stdout i
 	if err != nil {
 		return err
 	}
-	ok := false
-	defer func() {
-		if !ok {
-			n.st.close()
+	return n.run(ctx, func() error {
+		start := time.Now()
+		world := flickrtest.Generate(flickrtest.WorldOptions{Seed: cfg.Demo.Seed, Users: cfg.Demo.WorldUsers})
+		simLn, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return fmt.Errorf("demo: listen for the simulator: %w", err)
 		}
-	}()
-	start := time.Now()
-	world := flickrtest.Generate(flickrtest.WorldOptions{Seed: cfg.Demo.Seed, Users: cfg.Demo.WorldUsers})
-	simLn, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return fmt.Errorf("demo: listen for the simulator: %w", err)
-	}
-	sim := flickrtest.NewServer(world, flickrtest.Options{})
-	sim.URL = "http://" + simLn.Addr().String()
-	go func() {
-		if err := sim.Serve(simLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			n.runErr <- err
-		}
-	}()
-	n.st.push("flickr simulator", func(context.Context) error { sim.Close(); return nil })
-	log.Info("flickr simulator ready", "url", sim.URL, "users", len(world.Users()), "duration_ms", time.Since(start).Milliseconds())
+		sim := flickrtest.NewServer(world, flickrtest.Options{})
+		sim.URL = "http://" + simLn.Addr().String()
+		go func() {
+			if err := sim.Serve(simLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				n.runErr <- err
+			}
+		}()
+		n.st.push("flickr simulator", func(context.Context) error { sim.Close(); return nil })
+		log.Info("flickr simulator ready", "url", sim.URL, "users", len(world.Users()), "duration_ms", time.Since(start).Milliseconds())
 
-	if n.rdb, err = queueRedis(ctx, cfg, &n.st); err != nil {
-		return err
-	}
-	if err := n.openGraph(ctx); err != nil {
-		return err
-	}
-	fo := flickrOptions(cfg, n.rdb, n.metrics, log)
-	fo.APIKey, fo.APISecret = flickrtest.DefaultConsumerKey, flickrtest.DefaultConsumerSecret
-	fo.APIBase, fo.OAuthBase = sim.URL+"/services/rest/", sim.URL+"/services/oauth/"
-	fo.IconBase = sim.URL + "/img/"
-	if err := n.openFlickr(fo); err != nil {
-		return err
-	}
-	if err := n.startWorkers(ctx, worker.RolePull|worker.RoleIngest|worker.RoleScheduler); err != nil {
-		return err
-	}
-	if err := n.newClient(); err != nil {
-		return err
-	}
-	n.imageSrc = []string{sim.URL}
-	url, err := n.serveHTTP("")
-	if err != nil {
-		return err
-	}
-	log.Info("demo ready", "url", url, "duration_ms", time.Since(start).Milliseconds())
-	fmt.Fprintf(stdout, "photorec demo is running: open %s\n", url)
-	fmt.Fprintf(stdout, "simulated Flickr at %s (%d members); stop with Ctrl-C\n", sim.URL, len(world.Users()))
-	ok = true
-	return n.wait(ctx)
+		if n.rdb, err = queueRedis(ctx, cfg, &n.st); err != nil {
+			return err
+		}
+		if err := n.openGraph(ctx); err != nil {
+			return err
+		}
+		fo := flickrOptions(cfg, n.rdb, n.metrics, log)
+		fo.APIKey, fo.APISecret = flickrtest.DefaultConsumerKey, flickrtest.DefaultConsumerSecret
+		fo.APIBase, fo.OAuthBase = sim.URL+"/services/rest/", sim.URL+"/services/oauth/"
+		fo.IconBase = sim.URL + "/img/"
+		if err := n.openFlickr(fo); err != nil {
+			return err
+		}
+		if err := n.startWorkers(ctx, worker.RolePull|worker.RoleIngest|worker.RoleScheduler); err != nil {
+			return err
+		}
+		if err := n.newClient(); err != nil {
+			return err
+		}
+		n.imageSrc = []string{sim.URL}
+		url, err := n.serveHTTP()
+		if err != nil {
+			return err
+		}
+		log.Info("demo ready", "url", url, "duration_ms", time.Since(start).Milliseconds())
+		fmt.Fprintf(stdout, "photorec demo is running: open %s\n", url)
+		fmt.Fprintf(stdout, "simulated Flickr at %s (%d members); stop with Ctrl-C\n", sim.URL, len(world.Users()))
+		return nil
+	})
 }
 
 // wireServe builds the graph store (openStore), the Flickr client, the queue and the HTTP
@@ -385,36 +389,31 @@ func wireServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	ok := false
-	defer func() {
-		if !ok {
-			n.st.close()
-		}
-	}()
-	if n.rdb, err = queueRedis(ctx, cfg, &n.st); err != nil {
-		return err
-	}
-	if err := n.openGraph(ctx); err != nil {
-		return err
-	}
-	if err := n.openFlickr(flickrOptions(cfg, n.rdb, n.metrics, log)); err != nil {
-		return err
-	}
-	if cfg.Graph.Backend == config.BackendEmbedded || cfg.Redis.URL == "" {
-		if err := n.startWorkers(ctx, worker.RolePull|worker.RoleIngest|worker.RoleScheduler); err != nil {
+	return n.run(ctx, func() error {
+		if n.rdb, err = queueRedis(ctx, cfg, &n.st); err != nil {
 			return err
 		}
-	}
-	if err := n.newClient(); err != nil {
-		return err
-	}
-	url, err := n.serveHTTP("")
-	if err != nil {
-		return err
-	}
-	log.Info("serving", "url", url)
-	ok = true
-	return n.wait(ctx)
+		if err := n.openGraph(ctx); err != nil {
+			return err
+		}
+		if err := n.openFlickr(flickrOptions(cfg, n.rdb, n.metrics, log)); err != nil {
+			return err
+		}
+		if cfg.Graph.Backend == config.BackendEmbedded || cfg.Redis.URL == "" {
+			if err := n.startWorkers(ctx, worker.RolePull|worker.RoleIngest|worker.RoleScheduler); err != nil {
+				return err
+			}
+		}
+		if err := n.newClient(); err != nil {
+			return err
+		}
+		url, err := n.serveHTTP()
+		if err != nil {
+			return err
+		}
+		log.Info("serving", "url", url)
+		return nil
+	})
 }
 
 // wireWork builds the Redis client, the Flickr client and limiter, and the graph store when the
@@ -424,47 +423,42 @@ func wireWork(ctx context.Context, cfg config.Config, roles []string, log *slog.
 	if err != nil {
 		return err
 	}
-	ok := false
-	defer func() {
-		if !ok {
-			n.st.close()
+	return n.run(ctx, func() error {
+		var picked worker.Role
+		for _, r := range roles {
+			switch r {
+			case "pull":
+				picked |= worker.RolePull
+			case "ingest":
+				picked |= worker.RoleIngest
+			case "scheduler":
+				picked |= worker.RoleScheduler
+			}
 		}
-	}()
-	var picked worker.Role
-	for _, r := range roles {
-		switch r {
-		case "pull":
-			picked |= worker.RolePull
-		case "ingest":
-			picked |= worker.RoleIngest
-		case "scheduler":
-			picked |= worker.RoleScheduler
-		}
-	}
-	if n.rdb, err = queueRedis(ctx, cfg, &n.st); err != nil {
-		return err
-	}
-	if picked&(worker.RoleIngest|worker.RoleScheduler) != 0 {
-		if err := n.openGraph(ctx); err != nil {
+		if n.rdb, err = queueRedis(ctx, cfg, &n.st); err != nil {
 			return err
 		}
-	}
-	if picked&worker.RolePull != 0 {
-		if err := n.openFlickr(flickrOptions(cfg, n.rdb, n.metrics, log)); err != nil {
+		if picked&(worker.RoleIngest|worker.RoleScheduler) != 0 {
+			if err := n.openGraph(ctx); err != nil {
+				return err
+			}
+		}
+		if picked&worker.RolePull != 0 {
+			if err := n.openFlickr(flickrOptions(cfg, n.rdb, n.metrics, log)); err != nil {
+				return err
+			}
+		}
+		if err := n.startWorkers(ctx, picked); err != nil {
 			return err
 		}
-	}
-	if err := n.startWorkers(ctx, picked); err != nil {
-		return err
-	}
-	if cfg.Worker.MetricsAddr != "" {
-		addr, err := n.serveMetrics(cfg.Worker.MetricsAddr)
-		if err != nil {
-			return err
+		if cfg.Worker.MetricsAddr != "" {
+			addr, err := n.serveMetrics(cfg.Worker.MetricsAddr)
+			if err != nil {
+				return err
+			}
+			log.Info("serving metrics", "addr", addr)
 		}
-		log.Info("serving metrics", "addr", addr)
-	}
-	log.Info("working", "roles", strings.Join(roles, ","))
-	ok = true
-	return n.wait(ctx)
+		log.Info("working", "roles", strings.Join(roles, ","))
+		return nil
+	})
 }
