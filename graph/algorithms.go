@@ -21,8 +21,8 @@ package graph
 //   - Re-adding a FAVED edge keeps it once; a known FavedAt replaces the stored one, a zero one
 //     never erases it.
 
-// The ItemKNN, RP3Beta and Blend algorithms (the embedded engine ranks with them; eval compares
-// them). U is the user ranked for, F(x) the photos x faved, deg(p) the number of users who fave p
+// The ItemKNN, RP3Beta and Blend algorithms (both backends rank with them; eval compares them;
+// Blend is the configured default, see docs/evaluation.md). U is the user ranked for, F(x) the photos x faved, deg(p) the number of users who fave p
 // (U included), and every sum runs over the stored graph:
 //
 //   - ItemKNN, item-based cosine on co-faves: sim(q, p) = |favers(q) ∩ favers(p)| /

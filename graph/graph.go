@@ -112,8 +112,8 @@ type Algorithm string
 const (
 	Flexplore  Algorithm = "flexplore"
 	Popularity Algorithm = "popularity"
-	// ItemKNN, RP3Beta and Blend are defined in algorithms.go. Only the embedded engine ranks
-	// with them; a backend that lacks one rejects it with an *ArgumentError (Field "algorithm").
+	// ItemKNN, RP3Beta and Blend are defined in algorithms.go; both backends rank with them
+	// (the Neo4j statements are linted, and checked by graphtest where TEST_NEO4J_URI is set).
 	ItemKNN Algorithm = "itemknn"
 	RP3Beta Algorithm = "rp3beta"
 	Blend   Algorithm = "blend"
