@@ -34,7 +34,7 @@ var wantDefaults = config.Config{
 		MaxNeighbors:     500,
 	},
 	Worker: config.Worker{Concurrency: 8},
-	Demo:   config.Demo{Seed: 1, WorldUsers: 2000},
+	Demo:   config.Demo{Seed: 1, WorldUsers: 5000},
 }
 
 const (

@@ -105,7 +105,7 @@ var table = []Key{
 		field: func(c *Config) any { return &c.Admin.Password }},
 	{Name: "demo.seed", Default: int64(1), Doc: "seed of the demo's simulated Flickr world",
 		field: func(c *Config) any { return &c.Demo.Seed }},
-	{Name: "demo.world_users", Default: 2000, Doc: "members of the demo's simulated Flickr world",
+	{Name: "demo.world_users", Default: 5000, Doc: "members of the demo's simulated Flickr world",
 		field: func(c *Config) any { return &c.Demo.WorldUsers }},
 }
 
