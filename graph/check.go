@@ -104,3 +104,56 @@ func CheckFavesBatch(b FavesBatch) error {
 	}
 	return CheckUsers(b.Owners)
 }
+
+// CheckUserPhoto checks a (user NSID, photo ID) pair as every Store does before adding or
+// removing a fave or a photo dismissal: field "nsid", then "photo_id".
+func CheckUserPhoto(nsid, photoID string) error {
+	if err := CheckID("nsid", nsid); err != nil {
+		return err
+	}
+	return CheckID("photo_id", photoID)
+}
+
+// CheckNeighbors checks the arguments of Store.Neighbors: the NSID, the order (ByTaken or
+// ByScore) and the limit (1..MaxLimit), in that order.
+func CheckNeighbors(nsid string, order NeighborOrder, limit int) error {
+	if err := CheckID("nsid", nsid); err != nil {
+		return err
+	}
+	if order != ByTaken && order != ByScore {
+		return &ArgumentError{Field: "order", Reason: "unknown neighbor order"}
+	}
+	return CheckLimit(limit)
+}
+
+// CheckCommonFaves checks the arguments of Store.CommonFaves: both NSIDs (field "nsid"), then
+// the limit (1..MaxLimit).
+func CheckCommonFaves(a, b string, limit int) error {
+	if err := CheckID("nsid", a); err != nil {
+		return err
+	}
+	if err := CheckID("nsid", b); err != nil {
+		return err
+	}
+	return CheckLimit(limit)
+}
+
+// CheckDueLimit checks the limit of Store.DueForRefresh: at least 1 (no upper bound).
+func CheckDueLimit(limit int) error {
+	if limit < 1 {
+		return &ArgumentError{Field: "limit", Reason: "must be at least 1"}
+	}
+	return nil
+}
+
+// CheckPullDone checks p as every Store does before FinishPull: the user's NSID, then a Kind of
+// PullFull or PullIncremental.
+func CheckPullDone(p PullDone) error {
+	if err := CheckID("nsid", p.User); err != nil {
+		return err
+	}
+	if p.Kind != PullFull && p.Kind != PullIncremental {
+		return &ArgumentError{Field: "kind", Reason: "must be full or incremental"}
+	}
+	return nil
+}

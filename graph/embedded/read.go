@@ -113,8 +113,8 @@ func (s *Store) PullState(ctx context.Context, nsid string) (graph.PullState, er
 // DueForRefresh lists registered users last pulled before olderThan: never pulled first, then
 // oldest pull, then NSID; at most limit (>= 1).
 func (s *Store) DueForRefresh(ctx context.Context, olderThan time.Time, limit int) ([]string, error) {
-	if limit < 1 {
-		return nil, &graph.ArgumentError{Field: "limit", Reason: "must be at least 1"}
+	if err := graph.CheckDueLimit(limit); err != nil {
+		return nil, err
 	}
 	if err := s.rlock(ctx); err != nil {
 		return nil, err
@@ -193,13 +193,7 @@ func (s *Store) Summary(ctx context.Context, nsid string) (graph.Summary, error)
 
 // Neighbors lists nsid's neighbors in the given order, at most limit (1..graph.MaxLimit).
 func (s *Store) Neighbors(ctx context.Context, nsid string, order graph.NeighborOrder, limit int) ([]graph.Neighbor, error) {
-	if err := graph.CheckID("nsid", nsid); err != nil {
-		return nil, err
-	}
-	if order != graph.ByTaken && order != graph.ByScore {
-		return nil, &graph.ArgumentError{Field: "order", Reason: "unknown neighbor order"}
-	}
-	if err := graph.CheckLimit(limit); err != nil {
+	if err := graph.CheckNeighbors(nsid, order, limit); err != nil {
 		return nil, err
 	}
 	if err := s.rlock(ctx); err != nil {
@@ -243,13 +237,7 @@ func (s *Store) Neighbors(ctx context.Context, nsid string, order graph.Neighbor
 // CommonFaves lists photos faved by both a and b, newest fave of a first (unknown times last,
 // ties by photo ID), at most limit (1..graph.MaxLimit).
 func (s *Store) CommonFaves(ctx context.Context, a, b string, limit int) ([]graph.Photo, error) {
-	if err := graph.CheckID("nsid", a); err != nil {
-		return nil, err
-	}
-	if err := graph.CheckID("nsid", b); err != nil {
-		return nil, err
-	}
-	if err := graph.CheckLimit(limit); err != nil {
+	if err := graph.CheckCommonFaves(a, b, limit); err != nil {
 		return nil, err
 	}
 	if err := s.rlock(ctx); err != nil {

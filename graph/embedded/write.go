@@ -48,10 +48,7 @@ func (s *Store) AddFaves(ctx context.Context, b graph.FavesBatch) error {
 
 // RemoveFave deletes one FAVED edge; a missing edge or user is not an error.
 func (s *Store) RemoveFave(ctx context.Context, user, photoID string) error {
-	if err := graph.CheckID("nsid", user); err != nil {
-		return err
-	}
-	if err := graph.CheckID("photo_id", photoID); err != nil {
+	if err := graph.CheckUserPhoto(user, photoID); err != nil {
 		return err
 	}
 	if _, err := s.log1(ctx, encodePair(recRemoveFave, user, photoID)); err != nil {
@@ -62,11 +59,8 @@ func (s *Store) RemoveFave(ctx context.Context, user, photoID string) error {
 
 // FinishPull records the end of a pull (a zero At means now); see graph.PullDone.
 func (s *Store) FinishPull(ctx context.Context, p graph.PullDone) error {
-	if err := graph.CheckID("nsid", p.User); err != nil {
+	if err := graph.CheckPullDone(p); err != nil {
 		return err
-	}
-	if p.Kind != graph.PullFull && p.Kind != graph.PullIncremental {
-		return &graph.ArgumentError{Field: "kind", Reason: "must be full or incremental"}
 	}
 	at := p.At
 	if at.IsZero() {

@@ -73,8 +73,8 @@ func (s *Store) PullState(ctx context.Context, nsid string) (graph.PullState, er
 // DueForRefresh lists registered users whose last pull ended before olderThan: never pulled
 // first, then oldest first, then by NSID; at most limit (at least 1).
 func (s *Store) DueForRefresh(ctx context.Context, olderThan time.Time, limit int) ([]string, error) {
-	if limit < 1 {
-		return nil, &graph.ArgumentError{Field: "limit", Reason: "must be at least 1"}
+	if err := graph.CheckDueLimit(limit); err != nil {
+		return nil, err
 	}
 	out, err := read(ctx, s, func(t tx) ([]string, error) {
 		recs, err := run(ctx, t, cypher.DueForRefresh, dueForRefreshParams(olderThan, limit))
@@ -126,13 +126,7 @@ func (s *Store) Summary(ctx context.Context, nsid string) (graph.Summary, error)
 // Neighbors lists nsid's neighbors in the given order, at most limit (1..graph.MaxLimit);
 // graph.ErrNotFound if nsid is unknown.
 func (s *Store) Neighbors(ctx context.Context, nsid string, o graph.NeighborOrder, limit int) ([]graph.Neighbor, error) {
-	if err := graph.CheckID("nsid", nsid); err != nil {
-		return nil, err
-	}
-	if o != graph.ByTaken && o != graph.ByScore {
-		return nil, &graph.ArgumentError{Field: "order", Reason: "unknown neighbor order"}
-	}
-	if err := graph.CheckLimit(limit); err != nil {
+	if err := graph.CheckNeighbors(nsid, o, limit); err != nil {
 		return nil, err
 	}
 	return read(ctx, s, func(t tx) ([]graph.Neighbor, error) {
@@ -162,13 +156,7 @@ func (s *Store) Neighbors(ctx context.Context, nsid string, o graph.NeighborOrde
 // CommonFaves lists photos faved by both a and b, newest fave of a first, at most limit
 // (1..graph.MaxLimit); graph.ErrNotFound if a or b is unknown.
 func (s *Store) CommonFaves(ctx context.Context, a, b string, limit int) ([]graph.Photo, error) {
-	if err := graph.CheckID("nsid", a); err != nil {
-		return nil, err
-	}
-	if err := graph.CheckID("nsid", b); err != nil {
-		return nil, err
-	}
-	if err := graph.CheckLimit(limit); err != nil {
+	if err := graph.CheckCommonFaves(a, b, limit); err != nil {
 		return nil, err
 	}
 	return read(ctx, s, func(t tx) ([]graph.Photo, error) {

@@ -61,10 +61,7 @@ func (s *Store) AddFaves(ctx context.Context, b graph.FavesBatch) error {
 
 // RemoveFave deletes one FAVED edge; a missing edge or user is not an error.
 func (s *Store) RemoveFave(ctx context.Context, user, photoID string) error {
-	if err := graph.CheckID("nsid", user); err != nil {
-		return err
-	}
-	if err := graph.CheckID("photo_id", photoID); err != nil {
+	if err := graph.CheckUserPhoto(user, photoID); err != nil {
 		return err
 	}
 	if err := s.exec(ctx, cypher.RemoveFave, removeFaveParams(user, photoID)); err != nil {
@@ -76,11 +73,8 @@ func (s *Store) RemoveFave(ctx context.Context, user, photoID string) error {
 // FinishPull records the end of a pull (a zero p.At means now); a full pull first removes the user's FAVED edges that
 // no batch of p.PullID added. Both happen in one transaction; repeating it changes nothing.
 func (s *Store) FinishPull(ctx context.Context, p graph.PullDone) error {
-	if err := graph.CheckID("nsid", p.User); err != nil {
+	if err := graph.CheckPullDone(p); err != nil {
 		return err
-	}
-	if p.Kind != graph.PullFull && p.Kind != graph.PullIncremental {
-		return &graph.ArgumentError{Field: "kind", Reason: "must be full or incremental"}
 	}
 	if p.At.IsZero() {
 		p.At = time.Now()
@@ -141,10 +135,7 @@ func (s *Store) SetContacts(ctx context.Context, nsid string, contacts []graph.U
 }
 
 func (s *Store) photoDismissal(ctx context.Context, st cypher.Statement, nsid, photoID string) error {
-	if err := graph.CheckID("nsid", nsid); err != nil {
-		return err
-	}
-	if err := graph.CheckID("photo_id", photoID); err != nil {
+	if err := graph.CheckUserPhoto(nsid, photoID); err != nil {
 		return err
 	}
 	if err := s.exec(ctx, st, photoDismissalParams(nsid, photoID)); err != nil {
