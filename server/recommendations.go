@@ -97,30 +97,44 @@ type photoPageJSON struct {
 	Since      time.Time       `json:"since,omitzero"`
 }
 
+// recParams parses the query parameters shared by the photo and people listings, in this order:
+// limit (default graph.DefaultLimit, at most graph.MaxLimit), why (1..20, default 3; only when
+// withWhy), algorithm and cursor. The options carry the graph cursor of the decoded page cursor.
+func (s *Server) recParams(c *fiber.Ctx, withWhy bool) (graph.RecOptions, pageCursor, error) {
+	var opts graph.RecOptions
+	var cur pageCursor
+	var err error
+	if opts.Limit, err = intParam(c, "limit", graph.DefaultLimit, graph.MaxLimit); err != nil {
+		return opts, cur, err
+	}
+	if withWhy {
+		if opts.Why, err = intParam(c, "why", 3, 20); err != nil {
+			return opts, cur, err
+		}
+	}
+	if opts.Algorithm, err = s.algorithmParam(c); err != nil {
+		return opts, cur, err
+	}
+	if raw := c.Query("cursor"); raw != "" {
+		if cur, err = decodeCursor(raw); err != nil {
+			return opts, cur, err
+		}
+	}
+	opts.Cursor = cur.Graph
+	return opts, cur, nil
+}
+
 // recommendPhotos is GET /api/v1/users/{nsid}/recommendations/photos. Photos the store added
 // after the owner's previous visit are flagged new; the first page the owner loads (without
 // since or cursor) records the visit.
 func (s *Server) recommendPhotos(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	nsid := c.Params("nsid")
-	limit, err := intParam(c, "limit", graph.DefaultLimit, graph.MaxLimit)
+	opts, cur, err := s.recParams(c, true)
 	if err != nil {
 		return err
 	}
-	why, err := intParam(c, "why", 3, 20)
-	if err != nil {
-		return err
-	}
-	alg, err := s.algorithmParam(c)
-	if err != nil {
-		return err
-	}
-	var cur pageCursor
-	if raw := c.Query("cursor"); raw != "" {
-		if cur, err = decodeCursor(raw); err != nil {
-			return err
-		}
-	}
+	alg := opts.Algorithm
 	var since time.Time
 	switch {
 	case cur.Graph != "":
@@ -132,7 +146,7 @@ func (s *Server) recommendPhotos(c *fiber.Ctx) error {
 			return invalidArgument("since", "must be an RFC 3339 time")
 		}
 	}
-	page, err := s.opts.Graph.RecommendPhotos(ctx, nsid, graph.RecOptions{Algorithm: alg, Limit: limit, Cursor: cur.Graph, Why: why})
+	page, err := s.opts.Graph.RecommendPhotos(ctx, nsid, opts)
 	if err != nil {
 		return fmt.Errorf("server: photo recommendations of %s: %w", nsid, err)
 	}
@@ -177,21 +191,12 @@ type userPageJSON struct {
 // recommendUsers is GET /api/v1/users/{nsid}/recommendations/people.
 func (s *Server) recommendUsers(c *fiber.Ctx) error {
 	nsid := c.Params("nsid")
-	limit, err := intParam(c, "limit", graph.DefaultLimit, graph.MaxLimit)
+	opts, _, err := s.recParams(c, false)
 	if err != nil {
 		return err
 	}
-	alg, err := s.algorithmParam(c)
-	if err != nil {
-		return err
-	}
-	var cur pageCursor
-	if raw := c.Query("cursor"); raw != "" {
-		if cur, err = decodeCursor(raw); err != nil {
-			return err
-		}
-	}
-	page, err := s.opts.Graph.RecommendUsers(c.UserContext(), nsid, graph.RecOptions{Algorithm: alg, Limit: limit, Cursor: cur.Graph})
+	alg := opts.Algorithm
+	page, err := s.opts.Graph.RecommendUsers(c.UserContext(), nsid, opts)
 	if err != nil {
 		return fmt.Errorf("server: people recommendations of %s: %w", nsid, err)
 	}
