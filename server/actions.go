@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -30,6 +31,20 @@ func flickrCode(err error) int {
 	return -1
 }
 
+// actionTarget loads what every photo action needs, in this order: the photo (a store error,
+// wrapped, when it is unknown) and the Flickr token of the logged-in user nsid.
+func (s *Server) actionTarget(ctx context.Context, nsid, id string) (graph.Photo, flickr.Token, error) {
+	photo, err := s.opts.Graph.Photo(ctx, id)
+	if err != nil {
+		return graph.Photo{}, flickr.Token{}, fmt.Errorf("server: photo %s: %w", id, err)
+	}
+	tok, err := s.userToken(ctx, nsid)
+	if err != nil {
+		return graph.Photo{}, flickr.Token{}, err
+	}
+	return photo, tok, nil
+}
+
 // fave is POST /api/v1/photos/{photo}/fave: fave on Flickr as the logged-in user, then (only
 // if Flickr accepted it) record the fave and ask for a pull of the photo's owner.
 func (s *Server) fave(c *fiber.Ctx) error {
@@ -39,11 +54,7 @@ func (s *Server) fave(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	id := c.Params("photo")
-	photo, err := s.opts.Graph.Photo(ctx, id)
-	if err != nil {
-		return fmt.Errorf("server: photo %s: %w", id, err)
-	}
-	tok, err := s.userToken(ctx, ss.NSID)
+	photo, tok, err := s.actionTarget(ctx, ss.NSID, id)
 	if err != nil {
 		return err
 	}
@@ -70,10 +81,7 @@ func (s *Server) unfave(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	id := c.Params("photo")
-	if _, err := s.opts.Graph.Photo(ctx, id); err != nil {
-		return fmt.Errorf("server: photo %s: %w", id, err)
-	}
-	tok, err := s.userToken(ctx, ss.NSID)
+	_, tok, err := s.actionTarget(ctx, ss.NSID, id)
 	if err != nil {
 		return err
 	}
@@ -116,10 +124,7 @@ func (s *Server) comment(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	id := c.Params("photo")
-	if _, err := s.opts.Graph.Photo(ctx, id); err != nil {
-		return fmt.Errorf("server: photo %s: %w", id, err)
-	}
-	tok, err := s.userToken(ctx, ss.NSID)
+	_, tok, err := s.actionTarget(ctx, ss.NSID, id)
 	if err != nil {
 		return err
 	}
