@@ -144,52 +144,45 @@ type ranked struct {
 // It checks the paging contract: full pages until the last, NextCursor "" only on the last one.
 func allPhotos(t *testing.T, s graph.Store, nsid string, opts graph.RecOptions) []graph.PhotoRec {
 	t.Helper()
-	var out []graph.PhotoRec
-	for i := 0; ; i++ {
-		if i > 10000 {
-			t.Fatalf("RecommendPhotos(%s): paging does not end", nsid)
-		}
-		page, err := s.RecommendPhotos(ctx(), nsid, opts)
-		if err != nil {
-			t.Fatalf("RecommendPhotos(%s, %+v): %v", nsid, opts, err)
-		}
-		if len(page.Items) > opts.Limit {
-			t.Fatalf("RecommendPhotos(%s): %d items, limit %d", nsid, len(page.Items), opts.Limit)
-		}
-		out = append(out, page.Items...)
-		if page.NextCursor == "" {
-			return out
-		}
-		if len(page.Items) != opts.Limit {
-			t.Fatalf("RecommendPhotos(%s): short page of %d (limit %d) has a NextCursor", nsid, len(page.Items), opts.Limit)
-		}
-		opts.Cursor = page.NextCursor
-	}
+	return allPages(t, "RecommendPhotos", nsid, opts, func(o graph.RecOptions) ([]graph.PhotoRec, string, error) {
+		page, err := s.RecommendPhotos(ctx(), nsid, o)
+		return page.Items, page.NextCursor, err
+	})
 }
 
 // allUsers pages through nsid's user ranking; see allPhotos.
 func allUsers(t *testing.T, s graph.Store, nsid string, opts graph.RecOptions) []graph.UserRec {
 	t.Helper()
-	var out []graph.UserRec
+	return allPages(t, "RecommendUsers", nsid, opts, func(o graph.RecOptions) ([]graph.UserRec, string, error) {
+		page, err := s.RecommendUsers(ctx(), nsid, o)
+		return page.Items, page.NextCursor, err
+	})
+}
+
+// allPages follows NextCursor through the pages fetch returns (method names the listing in
+// failures) and checks the paging contract for allPhotos and allUsers.
+func allPages[T any](t *testing.T, method, nsid string, opts graph.RecOptions, fetch func(graph.RecOptions) ([]T, string, error)) []T {
+	t.Helper()
+	var out []T
 	for i := 0; ; i++ {
 		if i > 10000 {
-			t.Fatalf("RecommendUsers(%s): paging does not end", nsid)
+			t.Fatalf("%s(%s): paging does not end", method, nsid)
 		}
-		page, err := s.RecommendUsers(ctx(), nsid, opts)
+		items, next, err := fetch(opts)
 		if err != nil {
-			t.Fatalf("RecommendUsers(%s, %+v): %v", nsid, opts, err)
+			t.Fatalf("%s(%s, %+v): %v", method, nsid, opts, err)
 		}
-		if len(page.Items) > opts.Limit {
-			t.Fatalf("RecommendUsers(%s): %d items, limit %d", nsid, len(page.Items), opts.Limit)
+		if len(items) > opts.Limit {
+			t.Fatalf("%s(%s): %d items, limit %d", method, nsid, len(items), opts.Limit)
 		}
-		out = append(out, page.Items...)
-		if page.NextCursor == "" {
+		out = append(out, items...)
+		if next == "" {
 			return out
 		}
-		if len(page.Items) != opts.Limit {
-			t.Fatalf("RecommendUsers(%s): short page of %d (limit %d) has a NextCursor", nsid, len(page.Items), opts.Limit)
+		if len(items) != opts.Limit {
+			t.Fatalf("%s(%s): short page of %d (limit %d) has a NextCursor", method, nsid, len(items), opts.Limit)
 		}
-		opts.Cursor = page.NextCursor
+		opts.Cursor = next
 	}
 }
 
