@@ -157,3 +157,11 @@ func CheckPullDone(p PullDone) error {
 	}
 	return nil
 }
+
+// CheckContacts checks the arguments of Store.SetContacts: the NSID, then every contact's NSID.
+func CheckContacts(nsid string, contacts []User) error {
+	if err := CheckID("nsid", nsid); err != nil {
+		return err
+	}
+	return CheckUsers(contacts)
+}

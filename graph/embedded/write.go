@@ -88,10 +88,7 @@ func (s *Store) Register(ctx context.Context, nsid string) error {
 
 // SetContacts replaces the FOLLOWS edges of nsid, merging the contacts as users.
 func (s *Store) SetContacts(ctx context.Context, nsid string, contacts []graph.User) error {
-	if err := graph.CheckID("nsid", nsid); err != nil {
-		return err
-	}
-	if err := graph.CheckUsers(contacts); err != nil {
+	if err := graph.CheckContacts(nsid, contacts); err != nil {
 		return err
 	}
 	if _, err := s.log1(ctx, encodeSetContacts(nsid, contacts)); err != nil {

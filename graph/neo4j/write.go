@@ -115,10 +115,7 @@ func (s *Store) Register(ctx context.Context, nsid string) error {
 
 // SetContacts replaces the FOLLOWS edges of nsid with contacts, in one transaction.
 func (s *Store) SetContacts(ctx context.Context, nsid string, contacts []graph.User) error {
-	if err := graph.CheckID("nsid", nsid); err != nil {
-		return err
-	}
-	if err := graph.CheckUsers(contacts); err != nil {
+	if err := graph.CheckContacts(nsid, contacts); err != nil {
 		return err
 	}
 	_, err := write(ctx, s, func(t tx) (struct{}, error) {
