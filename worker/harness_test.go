@@ -82,6 +82,16 @@ func newFlickrClient(tb testing.TB, base string, lim flickr.Limiter, m flickr.Ob
 	return c
 }
 
+// client returns a Client on the env's Redis and graph store with default pipeline options.
+func (e *env) client() *Client {
+	e.t.Helper()
+	c, err := NewClient(ClientOptions{Redis: e.rdb, Graph: e.store, Logger: testLogger()})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c
+}
+
 // start runs a worker with opts (Redis, Graph and Flickr filled in when unset) until the test ends.
 func (e *env) start(opts Options) *Worker {
 	e.t.Helper()

@@ -202,10 +202,7 @@ func TestSchedulersDoNotDuplicate(t *testing.T) {
 func TestFavePromotesQueuedPull(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	ctx := context.Background()
-	c, err := NewClient(ClientOptions{Redis: e.rdb, Graph: e.store, Logger: testLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := e.client()
 	a := userWith(t, e.world, 50, 300)
 	b := userWith(t, e.world, 50, 300, a.NSID)
 	owner := userWith(t, e.world, 20, 300, a.NSID, b.NSID)
@@ -248,10 +245,7 @@ func TestFavePromotesQueuedPull(t *testing.T) {
 func TestRefreshJoinsFaveRunAndAddsUserPull(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	ctx := context.Background()
-	c, err := NewClient(ClientOptions{Redis: e.rdb, Graph: e.store, Logger: testLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := e.client()
 	u := userWith(t, e.world, 50, 300)
 	owner := userWith(t, e.world, 20, 300, u.NSID)
 	if err := c.FaveAdded(ctx, u.NSID, graph.Photo{ID: "1", Owner: owner.NSID}); err != nil {
@@ -277,10 +271,7 @@ func TestRefreshJoinsFaveRunAndAddsUserPull(t *testing.T) {
 func TestReaperRestartsLostStarts(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	ctx := context.Background()
-	c, err := NewClient(ClientOptions{Redis: e.rdb, Graph: e.store, Logger: testLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := e.client()
 	u := userWith(t, e.world, 50, 300)
 	owner := userWith(t, e.world, 20, 300, u.NSID)
 	// A start cut short: the pull is counted in the run, but Redis failed before it was enqueued.
