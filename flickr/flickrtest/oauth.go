@@ -141,16 +141,27 @@ func writeTokenReply(rw http.ResponseWriter, pairs ...string) {
 	_, _ = rw.Write([]byte(b.String()))
 }
 
-// handleRequestToken is step 1: a request token signed with the consumer secret only.
-func (s *Server) handleRequestToken(rw http.ResponseWriter, r *http.Request) {
-	s.count("oauth.request_token")
+// gatherOAuth reads an OAuth endpoint's request and checks its consumer key, as both token
+// endpoints do first; on failure it has written the reply (400 or consumer_key_unknown) and
+// returns false.
+func (s *Server) gatherOAuth(rw http.ResponseWriter, r *http.Request) (signedRequest, bool) {
 	sr, err := gather(r)
 	if err != nil {
 		http.Error(rw, "bad request body", http.StatusBadRequest)
-		return
+		return sr, false
 	}
 	if sr.get("oauth_consumer_key") != s.opts.ConsumerKey {
 		oauthProblem(rw, "consumer_key_unknown", "")
+		return sr, false
+	}
+	return sr, true
+}
+
+// handleRequestToken is step 1: a request token signed with the consumer secret only.
+func (s *Server) handleRequestToken(rw http.ResponseWriter, r *http.Request) {
+	s.count("oauth.request_token")
+	sr, ok := s.gatherOAuth(rw, r)
+	if !ok {
 		return
 	}
 	if base, ok := checkSignature(r, sr, s.opts.ConsumerSecret, ""); !ok {
@@ -172,13 +183,8 @@ func (s *Server) handleRequestToken(rw http.ResponseWriter, r *http.Request) {
 // handleAccessToken is step 3: exchange an authorized request token and its verifier.
 func (s *Server) handleAccessToken(rw http.ResponseWriter, r *http.Request) {
 	s.count("oauth.access_token")
-	sr, err := gather(r)
-	if err != nil {
-		http.Error(rw, "bad request body", http.StatusBadRequest)
-		return
-	}
-	if sr.get("oauth_consumer_key") != s.opts.ConsumerKey {
-		oauthProblem(rw, "consumer_key_unknown", "")
+	sr, ok := s.gatherOAuth(rw, r)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
