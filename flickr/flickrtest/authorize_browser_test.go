@@ -72,15 +72,33 @@ func TestAuthorizePageInBrowser(t *testing.T) {
 		return path(t, m, "user", "id").(string)
 	}
 
-	t.Run("click a listed user", func(t *testing.T) {
+	// begin gets a request token for one subtest and returns a browser context bounded to 30 s
+	// (cancelled at the subtest's cleanup), the authorize URL and the request token's secret.
+	begin := func(t *testing.T) (context.Context, string, string) {
+		t.Helper()
 		reqTok, reqSec, err := cfg.RequestToken()
 		if err != nil {
 			t.Fatal(err)
 		}
 		authURL, _ := cfg.AuthorizationURL(reqTok)
 		tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		if err := chromedp.Do(tctx, chromedp.Navigate(authURL.String())); err != nil {
+		t.Cleanup(cancel)
+		return tctx, authURL.String(), reqSec
+	}
+
+	// location returns the URL the browser is on.
+	location := func(tctx context.Context, t *testing.T) string {
+		t.Helper()
+		landed, err := chromedp.Run(tctx, chromedp.Location())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return landed
+	}
+
+	t.Run("click a listed user", func(t *testing.T) {
+		tctx, authURL, reqSec := begin(t)
+		if err := chromedp.Do(tctx, chromedp.Navigate(authURL)); err != nil {
 			t.Fatalf("navigate: %v", err)
 		}
 		nsid, err := chromedp.Run(tctx, chromedp.AttributeValue(chromedp.ID("pick-0"), "data-nsid"))
@@ -90,10 +108,7 @@ func TestAuthorizePageInBrowser(t *testing.T) {
 		if err := chromedp.Do(tctx, chromedp.Click(chromedp.ID("pick-0")), chromedp.WaitVisible(chromedp.ID("done"))); err != nil {
 			t.Fatalf("click: %v", err)
 		}
-		landed, err := chromedp.Run(tctx, chromedp.Location())
-		if err != nil {
-			t.Fatal(err)
-		}
+		landed := location(tctx, t)
 		if got := login(t, reqSec, landed); got != nsid.Value {
 			t.Errorf("logged in as %s, clicked %s", got, nsid.Value)
 		}
@@ -101,15 +116,9 @@ func TestAuthorizePageInBrowser(t *testing.T) {
 
 	t.Run("keyboard only", func(t *testing.T) {
 		me := w.Users()[7]
-		reqTok, reqSec, err := cfg.RequestToken()
-		if err != nil {
-			t.Fatal(err)
-		}
-		authURL, _ := cfg.AuthorizationURL(reqTok)
-		tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		err = chromedp.Do(tctx,
-			chromedp.Navigate(authURL.String()),
+		tctx, authURL, reqSec := begin(t)
+		err := chromedp.Do(tctx,
+			chromedp.Navigate(authURL),
 			chromedp.WaitVisible(chromedp.ID("login-as")),
 			chromedp.SendKeys(chromedp.ID("login-as"), me.Username+kb.Enter),
 			chromedp.WaitVisible(chromedp.ID("done")),
@@ -117,35 +126,23 @@ func TestAuthorizePageInBrowser(t *testing.T) {
 		if err != nil {
 			t.Fatalf("browser: %v", err)
 		}
-		landed, err := chromedp.Run(tctx, chromedp.Location())
-		if err != nil {
-			t.Fatal(err)
-		}
+		landed := location(tctx, t)
 		if got := login(t, reqSec, landed); got != me.NSID {
 			t.Errorf("logged in as %s, typed %s (%s)", got, me.Username, me.NSID)
 		}
 	})
 
 	t.Run("cancel goes home", func(t *testing.T) {
-		reqTok, _, err := cfg.RequestToken()
-		if err != nil {
-			t.Fatal(err)
-		}
-		authURL, _ := cfg.AuthorizationURL(reqTok)
-		tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		err = chromedp.Do(tctx,
-			chromedp.Navigate(authURL.String()),
+		tctx, authURL, _ := begin(t)
+		err := chromedp.Do(tctx,
+			chromedp.Navigate(authURL),
 			chromedp.Click(chromedp.ID("cancel")),
 			chromedp.WaitVisible(chromedp.ID("sim-home")),
 		)
 		if err != nil {
 			t.Fatalf("browser: %v", err)
 		}
-		landed, err := chromedp.Run(tctx, chromedp.Location())
-		if err != nil {
-			t.Fatal(err)
-		}
+		landed := location(tctx, t)
 		if !strings.HasPrefix(landed, s.URL+"/") || strings.Contains(landed, "callback") {
 			t.Errorf("cancel landed on %q, want the simulator home page", landed)
 		}
