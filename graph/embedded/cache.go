@@ -18,26 +18,28 @@ type pageKey struct {
 	cursor string
 }
 
-// pageCache keeps recently computed photo pages, each valid only at the state sequence it was
-// computed at: any applied write (a fave, a dismissal, a pull) makes every entry stale, so a hit
-// is exactly what the query would compute now. People reloading a page or paging back and forth
+// pageCache keeps recently computed photo pages, each valid only at the page generation it was
+// computed at (Store.pageGen): any applied write a page can show (a fave, a dismissal, a pull, a
+// user's name) makes every entry stale, so a hit is exactly what the query would compute now.
+// Visits, tokens and registrations leave pages valid, so an owner reloading their own page
+// (which records a visit) does not empty the cache for everyone. People reloading a page or paging back and forth
 // between writes are served without a new traversal.
 type pageCache struct {
 	off   bool // Options.NoPageCache
 	mu    sync.Mutex
-	seq   uint64
+	gen   uint64
 	pages map[pageKey]graph.PhotoPage
 }
 
-// get returns a copy of the page cached for k at seq. Call it holding the store's read lock, so
-// seq is the sequence of the state being read.
-func (c *pageCache) get(seq uint64, k pageKey) (graph.PhotoPage, bool) {
+// get returns a copy of the page cached for k at gen. Call it holding the store's read lock, so
+// gen is the generation of the state being read.
+func (c *pageCache) get(gen uint64, k pageKey) (graph.PhotoPage, bool) {
 	if c.off {
 		return graph.PhotoPage{}, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.seq != seq || c.pages == nil {
+	if c.gen != gen || c.pages == nil {
 		return graph.PhotoPage{}, false
 	}
 	p, ok := c.pages[k]
@@ -47,18 +49,18 @@ func (c *pageCache) get(seq uint64, k pageKey) (graph.PhotoPage, bool) {
 	return clonePage(p), true
 }
 
-// put keeps a copy of p as the page for k at seq; a newer seq drops every older entry.
-func (c *pageCache) put(seq uint64, k pageKey, p graph.PhotoPage) {
+// put keeps a copy of p as the page for k at gen; a newer gen drops every older entry.
+func (c *pageCache) put(gen uint64, k pageKey, p graph.PhotoPage) {
 	if c.off {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
-	case seq < c.seq:
+	case gen < c.gen:
 		return
-	case seq > c.seq || c.pages == nil:
-		c.seq = seq
+	case gen > c.gen || c.pages == nil:
+		c.gen = gen
 		c.pages = make(map[pageKey]graph.PhotoPage)
 	}
 	if len(c.pages) >= pageCacheSize {
@@ -78,4 +80,17 @@ func clonePage(p graph.PhotoPage) graph.PhotoPage {
 		items[i] = it
 	}
 	return graph.PhotoPage{Items: items, NextCursor: p.NextCursor}
+}
+
+// changesPages tells whether an applied record can change a photo page. Visits, tokens and
+// registrations are bookkeeping no page shows.
+func changesPages(rec []byte) bool {
+	if len(rec) == 0 {
+		return false
+	}
+	switch rec[0] {
+	case recRegister, recPutToken, recDeleteToken, recMarkVisit:
+		return false
+	}
+	return true
 }

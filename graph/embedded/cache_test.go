@@ -67,6 +67,35 @@ func TestPageCache(t *testing.T) {
 		t.Fatalf("a caller's change leaked into the cached page: %+v", again.Items[0])
 	}
 
+	// Bookkeeping writes leave the cached page in place; a renamed neighbor does not.
+	key := pageKey{nsid: "u@N01", algo: graph.Flexplore, limit: 10, why: 3}
+	if _, err := s.MarkVisit(ctx, "u@N01", at); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Register(ctx, "u@N01"); err != nil {
+		t.Fatal(err)
+	}
+	s.mu.RLock()
+	_, hit := s.cache.get(s.pageGen, key)
+	s.mu.RUnlock()
+	if !hit {
+		t.Error("a visit or a registration dropped the cached page; they cannot change it")
+	}
+	if err := s.UpsertUsers(ctx, []graph.User{{NSID: "a@N01", Username: "renamed"}}); err != nil {
+		t.Fatal(err)
+	}
+	pg, err = s.RecommendPhotos(ctx, "u@N01", graph.RecOptions{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	renamed := false
+	for _, c := range pg.Items[0].Why {
+		renamed = renamed || c.User.Username == "renamed"
+	}
+	if !renamed {
+		t.Errorf("why of %s after renaming a@N01 = %+v, want the new name", pg.Items[0].Photo.ID, pg.Items[0].Why)
+	}
+
 	if err := s.DismissPhoto(ctx, "u@N01", "11"); err != nil {
 		t.Fatal(err)
 	}

@@ -258,7 +258,7 @@ func (s *Store) RecommendPhotos(ctx context.Context, nsid string, opts graph.Rec
 		return graph.PhotoPage{}, err
 	}
 	key := pageKey{nsid: nsid, algo: opts.Algorithm, limit: opts.Limit, why: opts.Why, cursor: opts.Cursor}
-	if p, ok := s.cache.get(st.seq, key); ok {
+	if p, ok := s.cache.get(s.pageGen, key); ok {
 		return p, nil
 	}
 	sc := s.getScratch(st)
@@ -330,7 +330,7 @@ func (s *Store) RecommendPhotos(ctx context.Context, nsid string, opts graph.Rec
 		}
 		out.Items = append(out.Items, rec)
 	}
-	s.cache.put(st.seq, key, out)
+	s.cache.put(s.pageGen, key, out)
 	return out, nil
 }
 

@@ -62,10 +62,11 @@ type Store struct {
 	walFile  int64
 	lockFile *os.File
 
-	mu    sync.RWMutex // guards st
-	st    *state
-	pool  sync.Pool // *scratch, per-query working memory
-	cache pageCache // photo pages at the current sequence (cache.go)
+	mu      sync.RWMutex // guards st
+	st      *state
+	pool    sync.Pool // *scratch, per-query working memory
+	cache   pageCache // photo pages at the current page generation (cache.go)
+	pageGen uint64    // guarded by mu; bumped by applied writes a photo page can show
 
 	closeMu sync.RWMutex // held for reading while enqueuing; Close takes it for writing
 	closed  atomic.Bool
@@ -452,6 +453,9 @@ func (s *Store) applyLoop() {
 		for _, w := range c.group {
 			w.res, w.err = s.st.apply(w.rec)
 			s.st.seq++
+			if changesPages(w.rec) {
+				s.pageGen++
+			}
 		}
 		s.mu.Unlock()
 		for _, w := range c.group {
