@@ -2,12 +2,14 @@ package embedded
 
 import (
 	"sync"
+	"time"
 
 	"github.com/photorec/photorec/graph"
 )
 
-// pageCacheSize bounds the photo pages kept by pageCache.
-const pageCacheSize = 4096
+// DefaultPageCacheSize is the number of photo pages pageCache keeps when Options.PageCacheSize
+// is 0: a first page for each of the most active members of a large single-node community.
+const DefaultPageCacheSize = 16384
 
 // pageKey is everything a photo page depends on besides the state.
 type pageKey struct {
@@ -18,58 +20,148 @@ type pageKey struct {
 	cursor string
 }
 
-// pageCache keeps recently computed photo pages, each valid only at the page generation it was
-// computed at (Store.pageGen): any applied write a page can show (a fave, a dismissal, a pull, a
-// user's name) makes every entry stale, so a hit is exactly what the query would compute now.
-// Visits, tokens and registrations leave pages valid, so an owner reloading their own page
-// (which records a visit) does not empty the cache for everyone. People reloading a page or paging back and forth
-// between writes are served without a new traversal.
+// pageEntry is one computed photo page and what it was computed from.
+type pageEntry struct {
+	page       graph.PhotoPage
+	version    uint64    // unique per computed page, never 0
+	gen        uint64    // Store.pageGen it was computed at
+	deps       []uint32  // the owner and their Flexplore neighbors (user indexes)
+	at         time.Time // when it was computed
+	refreshing bool      // a background recompute is under way
+}
+
+// pageCache keeps computed photo pages. A page stays valid while nothing it shows changed:
+//
+//   - with no page-affecting write since it was computed (Store.pageGen unchanged), it is
+//     exactly what the query would return;
+//   - a write by the owner (a fave, an unfave, a dismissal, a pull) or by one of the owner's
+//     Flexplore neighbors (their faves, their name) invalidates it at once, so a member's own
+//     actions and their refresh show on the next load;
+//   - any other write (a stranger's faves, which move the random-walk scores of RP3Beta and
+//     Blend and the popularity counts, or a photo's title) leaves it valid for at most
+//     Options.PageStale after it was computed. A hit older than half of that starts one
+//     background recompute, so pages people keep loading stay fresh without waiting on it.
+//
+// With PageStale 0 only the first rule holds: every page-affecting write empties the cache.
+// Visits, tokens and registrations never affect pages (changesPages).
 type pageCache struct {
-	off   bool // Options.NoPageCache
-	mu    sync.Mutex
-	gen   uint64
-	pages map[pageKey]graph.PhotoPage
+	off      bool          // Options.NoPageCache
+	size     int           // most entries kept
+	stale    time.Duration // Options.PageStale
+	mu       sync.Mutex
+	pages    map[pageKey]*pageEntry
+	version  uint64 // last version handed out
+	inflight int    // background recomputes under way (at most one)
 }
 
-// get returns a copy of the page cached for k at gen. Call it holding the store's read lock, so
-// gen is the generation of the state being read.
-func (c *pageCache) get(gen uint64, k pageKey) (graph.PhotoPage, bool) {
+// lookup finds k's entry valid at generation gen of st, at time now. Call it holding the store's
+// read lock, so gen and st's stamps describe the state being read. refresh is true when the
+// caller should recompute the page in the background and put it (and then call refreshed).
+func (c *pageCache) lookup(st *state, gen uint64, k pageKey, now time.Time) (e *pageEntry, refresh bool) {
+	if c.off || c.pages == nil {
+		return nil, false
+	}
+	e = c.pages[k]
+	if e == nil || e.gen == gen {
+		return e, false
+	}
+	for _, d := range e.deps {
+		if st.stamp(d) > e.gen {
+			delete(c.pages, k)
+			return nil, false
+		}
+	}
+	age := now.Sub(e.at)
+	if age >= c.stale {
+		return nil, false
+	}
+	if age >= c.stale/2 && !e.refreshing && c.inflight == 0 {
+		e.refreshing = true
+		c.inflight++
+		return e, true
+	}
+	return e, false
+}
+
+// get returns a copy of the page valid for k (see lookup) and its version.
+func (c *pageCache) get(st *state, gen uint64, k pageKey, now time.Time) (p graph.PhotoPage, version uint64, refresh, ok bool) {
 	if c.off {
-		return graph.PhotoPage{}, false
+		return graph.PhotoPage{}, 0, false, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.gen != gen || c.pages == nil {
-		return graph.PhotoPage{}, false
+	e, refresh := c.lookup(st, gen, k, now)
+	if e == nil {
+		return graph.PhotoPage{}, 0, false, false
 	}
-	p, ok := c.pages[k]
-	if !ok {
-		return graph.PhotoPage{}, false
-	}
-	return clonePage(p), true
+	return clonePage(e.page), e.version, refresh, true
 }
 
-// put keeps a copy of p as the page for k at gen; a newer gen drops every older entry.
-func (c *pageCache) put(gen uint64, k pageKey, p graph.PhotoPage) {
+// versionOf returns the version of the page valid for k (see lookup), without copying it.
+func (c *pageCache) versionOf(st *state, gen uint64, k pageKey, now time.Time) (version uint64, refresh, ok bool) {
 	if c.off {
-		return
+		return 0, false, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	switch {
-	case gen < c.gen:
-		return
-	case gen > c.gen || c.pages == nil:
-		c.gen = gen
-		c.pages = make(map[pageKey]graph.PhotoPage)
+	e, refresh := c.lookup(st, gen, k, now)
+	if e == nil {
+		return 0, false, false
 	}
-	if len(c.pages) >= pageCacheSize {
-		for old := range c.pages {
-			delete(c.pages, old)
+	return e.version, refresh, true
+}
+
+// put keeps a copy of p as the page for k computed at gen and time at from deps, and returns its
+// version. A page computed at an older generation than the one kept for k is not kept.
+func (c *pageCache) put(gen uint64, k pageKey, p graph.PhotoPage, deps []uint32, at time.Time) uint64 {
+	if c.off {
+		return 0
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.pages == nil {
+		c.pages = make(map[pageKey]*pageEntry)
+	}
+	old := c.pages[k]
+	if old != nil && old.gen > gen {
+		return 0
+	}
+	if old == nil && len(c.pages) >= c.size {
+		c.evict(gen)
+	}
+	c.version++
+	c.pages[k] = &pageEntry{page: clonePage(p), version: c.version, gen: gen, deps: deps, at: at, refreshing: old != nil && old.refreshing}
+	return c.version
+}
+
+// evict drops one entry: the first older than gen the map yields (a page that may already be
+// stale), else any.
+func (c *pageCache) evict(gen uint64) {
+	var any pageKey
+	n := 0
+	for k, e := range c.pages {
+		if e.gen < gen && !e.refreshing {
+			delete(c.pages, k)
+			return
+		}
+		if n == 0 {
+			any = k
+		}
+		if n++; n == 8 {
 			break
 		}
 	}
-	c.pages[k] = clonePage(p)
+	delete(c.pages, any)
+}
+
+// refreshed ends the background recompute of k that lookup started.
+func (c *pageCache) refreshed(k pageKey) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.inflight--
+	if e := c.pages[k]; e != nil {
+		e.refreshing = false
+	}
 }
 
 // clonePage copies the parts of a page a caller might change: the item and Why slices.

@@ -2,6 +2,8 @@ package embedded
 
 import (
 	"context"
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -76,7 +78,7 @@ func TestPageCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.mu.RLock()
-	_, hit := s.cache.get(s.pageGen, key)
+	_, _, _, hit := s.cache.get(s.st, s.pageGen, key, time.Now())
 	s.mu.RUnlock()
 	if !hit {
 		t.Error("a visit or a registration dropped the cached page; they cannot change it")
@@ -112,4 +114,149 @@ func TestPageCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("after dismissing c", nil)
+}
+
+// TestPageCacheStale checks the page cache's bounded staleness (Options.PageStale): writes by the
+// owner or a neighbor show at once; a stranger's faves, which move only the random-walk part of
+// Blend, show once the page is older than PageStale, or after the background recompute a hit
+// older than half of it starts. With PageStale 0 they show at once too.
+func TestPageCacheStale(t *testing.T) {
+	ctx := context.Background()
+	at := time.Unix(1_700_000_000, 0)
+	for _, stale := range []time.Duration{0, 10 * time.Minute} {
+		t.Run(stale.String(), func(t *testing.T) {
+			clock := at
+			s, err := Open(ctx, Options{Dir: t.TempDir(), PageStale: stale, now: func() time.Time { return clock }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = s.Close() })
+			fave := func(user, photo, owner string) {
+				t.Helper()
+				err := s.AddFaves(ctx, graph.FavesBatch{User: user, At: at, Faves: []graph.Fave{{Photo: graph.Photo{ID: photo, Owner: owner}, FavedAt: at}}})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			// u faved photos of a and b, who faved them too (the favorites u shares with its
+			// neighbors); a faved 10 and 11, b faved 10. z, a stranger (u faved none of z's
+			// photos), shares u's fave 1, so z's faves reach u through the walk.
+			fave("u@N01", "1", "a@N01")
+			fave("u@N01", "2", "b@N01")
+			fave("a@N01", "1", "a@N01")
+			fave("b@N01", "2", "b@N01")
+			fave("a@N01", "10", "c@N01")
+			fave("a@N01", "11", "c@N01")
+			fave("b@N01", "10", "c@N01")
+			fave("z@N01", "1", "a@N01")
+			opts := graph.RecOptions{Limit: 10, Algorithm: graph.Blend}
+			get := func() ([]string, uint64) {
+				t.Helper()
+				pg, v, err := s.RecommendPhotosVersion(ctx, "u@N01", opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var ids []string
+				for _, it := range pg.Items {
+					ids = append(ids, it.Photo.ID)
+				}
+				slices.Sort(ids)
+				return ids, v
+			}
+			check := func(step string, want []string) uint64 {
+				t.Helper()
+				ids, v := get()
+				if diff := cmp.Diff(want, ids); diff != "" {
+					t.Errorf("%s: photos (-want +got):\n%s", step, diff)
+				}
+				if pv, ok := s.PhotoPageVersion(ctx, "u@N01", opts); !ok || pv != v {
+					t.Errorf("%s: PhotoPageVersion = %d, %v; the page served has version %d", step, pv, ok, v)
+				}
+				return v
+			}
+			v1 := check("first", []string{"10", "11"})
+			if v1 == 0 {
+				t.Fatal("version 0 with the page cache on")
+			}
+
+			fave("z@N01", "20", "c@N01") // a stranger's fave: 20 is reachable only by the walk
+			if stale == 0 {
+				check("stranger's fave, no staleness allowed", []string{"10", "11", "20"})
+			} else {
+				if v := check("stranger's fave, page fresh", []string{"10", "11"}); v != v1 {
+					t.Errorf("version %d after a stranger's fave, want the cached %d", v, v1)
+				}
+				clock = clock.Add(stale/2 + time.Second)
+				check("stranger's fave, page older than half the bound", []string{"10", "11"}) // starts the refresh
+				s.bg.Wait()
+				check("after the background refresh", []string{"10", "11", "20"})
+				fave("z@N01", "21", "c@N01")
+				clock = clock.Add(stale + time.Second)
+				check("stranger's fave, page older than the bound", []string{"10", "11", "20", "21"})
+			}
+
+			fave("u@N01", "10", "c@N01") // the owner's own fave
+			want := []string{"11", "20"}
+			if stale != 0 {
+				want = append(want, "21")
+			}
+			check("after the owner's fave", want)
+			fave("b@N01", "30", "c@N01") // a neighbor's fave
+			check("after a neighbor's fave", append(want, "30"))
+			if err := s.UpsertUsers(ctx, []graph.User{{NSID: "b@N01", Username: "renamed"}}); err != nil {
+				t.Fatal(err)
+			}
+			pg, err := s.RecommendPhotos(ctx, "u@N01", opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, it := range pg.Items {
+				for _, c := range it.Why {
+					if c.User.NSID == "b@N01" && c.User.Username != "renamed" {
+						t.Errorf("why of %s names b@N01 %q after the rename", it.Photo.ID, c.User.Username)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestPageCacheSize checks that a full cache evicts and keeps answering correctly.
+func TestPageCacheSize(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, Options{Dir: t.TempDir(), PageCacheSize: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	at := time.Unix(1_700_000_000, 0)
+	users := []string{"u1@N01", "u2@N01", "u3@N01", "u4@N01"}
+	for i, u := range users {
+		err := s.AddFaves(ctx, graph.FavesBatch{User: u, At: at, Faves: []graph.Fave{
+			{Photo: graph.Photo{ID: "1", Owner: "a@N01"}}, {Photo: graph.Photo{ID: strconv.Itoa(10 + i), Owner: "c@N01"}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.AddFaves(ctx, graph.FavesBatch{User: "a@N01", At: at, Faves: []graph.Fave{
+		{Photo: graph.Photo{ID: "1", Owner: "a@N01"}}, {Photo: graph.Photo{ID: "99", Owner: "c@N01"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	for round := range 2 {
+		for _, u := range users {
+			pg, err := s.RecommendPhotos(ctx, u, graph.RecOptions{Limit: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(pg.Items) != 1 || pg.Items[0].Photo.ID != "99" {
+				t.Errorf("round %d: %s's page = %+v, want photo 99 alone", round, u, pg.Items)
+			}
+		}
+	}
+	s.cache.mu.Lock()
+	n := len(s.cache.pages)
+	s.cache.mu.Unlock()
+	if n > 2 {
+		t.Errorf("cache holds %d pages, want at most PageCacheSize 2", n)
+	}
 }

@@ -139,9 +139,12 @@ func (d *dec) users() []rawUser {
 func (s *state) upsert(r rawUser) uint32 {
 	i := s.internUser(r.nsid)
 	u := &s.users[i]
-	mergeStr(&u.username, r.username)
-	mergeStr(&u.realname, r.realname)
-	mergeStr(&u.icon, r.icon)
+	changed := mergeStr(&u.username, r.username)
+	changed = mergeStr(&u.realname, r.realname) || changed
+	changed = mergeStr(&u.icon, r.icon) || changed
+	if changed {
+		s.touch(i)
+	}
 	return i
 }
 
@@ -182,6 +185,7 @@ func (s *state) apply(rec []byte) (result, error) {
 		p, ok2 := lookupPhoto(s, pid)
 		if ok && ok2 {
 			s.removeFave(u, p)
+			s.touch(u)
 		}
 	case recFinishPull:
 		nsid, pull, full, at := d.raw(), d.raw(), d.bool1(), d.svar()
@@ -210,12 +214,15 @@ func (s *state) apply(rec []byte) (result, error) {
 		x := s.extra(u)
 		s.follows += len(set) - len(x.contacts)
 		x.contacts = set
+		s.touch(u)
 	case recDismissPhoto, recUndismissPhoto:
 		nsid, pid := d.raw(), d.raw()
 		if d.err != nil {
 			break
 		}
-		x := s.extra(s.internUser(nsid))
+		u := s.internUser(nsid)
+		s.touch(u)
+		x := s.extra(u)
 		if rec[0] == recDismissPhoto {
 			x.dismissedPhotos = addSorted(x.dismissedPhotos, s.internPhoto(pid))
 		} else if p, ok := lookupPhoto(s, pid); ok {
@@ -228,6 +235,7 @@ func (s *state) apply(rec []byte) (result, error) {
 		}
 		u := s.internUser(nsid)
 		v := s.internUser(target)
+		s.touch(u)
 		x := s.extra(u)
 		if rec[0] == recDismissUser {
 			x.dismissedUsers = addSorted(x.dismissedUsers, v)
@@ -352,6 +360,7 @@ func (s *state) applyAddFaves(d *dec) {
 		na = append(na, oldAt[i:]...)
 		us.faves, us.favedAt = nf, na
 		s.faves += len(add)
+		s.touch(u)
 	}
 	for _, o := range owners {
 		s.upsert(o)

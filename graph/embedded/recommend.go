@@ -2,6 +2,7 @@ package embedded
 
 import (
 	"context"
+	"errors"
 	"sort"
 
 	"github.com/photorec/photorec/graph"
@@ -239,27 +240,91 @@ func page(ranked []candidate, limit int, kind graph.CursorKind) ([]candidate, st
 }
 
 // RecommendPhotos ranks photos for nsid (see graph/score.go and graph/algorithms.go); one page
-// per call, keyset-paged by opts.Cursor.
+// per call, keyset-paged by opts.Cursor. Pages are served from the page cache while valid
+// (cache.go: exact after the owner's or a neighbor's writes, at most Options.PageStale behind
+// anyone else's).
 func (s *Store) RecommendPhotos(ctx context.Context, nsid string, opts graph.RecOptions) (graph.PhotoPage, error) {
+	p, _, err := s.recommendPhotos(ctx, nsid, opts, false)
+	return p, err
+}
+
+// RecommendPhotosVersion is RecommendPhotos that also returns the page's version. Two calls
+// that return the same non-zero version returned the same page, so a caller may keep what it
+// made of a page (its JSON) under its version and reuse it while PhotoPageVersion returns the
+// same version. 0 means the page was not kept (the page cache is off).
+func (s *Store) RecommendPhotosVersion(ctx context.Context, nsid string, opts graph.RecOptions) (graph.PhotoPage, uint64, error) {
+	return s.recommendPhotos(ctx, nsid, opts, false)
+}
+
+// PhotoPageVersion returns the version of the page RecommendPhotos would return now for the
+// same arguments when that page is cached, without copying it; ok is false when it is not
+// (or on any error, which RecommendPhotos would then report).
+func (s *Store) PhotoPageVersion(ctx context.Context, nsid string, opts graph.RecOptions) (version uint64, ok bool) {
+	if s.cache.off || graph.CheckID("nsid", nsid) != nil {
+		return 0, false
+	}
+	opts, _, err := graph.NormalizeRecOptionsOf(opts, graph.PhotoCursor, s.def, algorithms...)
+	if err != nil {
+		return 0, false
+	}
+	if err := s.rlock(ctx); err != nil {
+		return 0, false
+	}
+	defer s.mu.RUnlock()
+	key := pageKey{nsid: nsid, algo: opts.Algorithm, limit: opts.Limit, why: opts.Why, cursor: opts.Cursor}
+	version, refresh, ok := s.cache.versionOf(s.st, s.pageGen, key, s.now())
+	if refresh {
+		s.refreshLater(nsid, opts, key)
+	}
+	return version, ok
+}
+
+// refreshLater recomputes the page of key in the background (the page cache asked for it) and
+// puts it in the cache. Close waits for it.
+func (s *Store) refreshLater(nsid string, opts graph.RecOptions, key pageKey) {
+	s.closeMu.RLock()
+	defer s.closeMu.RUnlock()
+	if s.closed.Load() {
+		s.cache.refreshed(key)
+		return
+	}
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		defer s.cache.refreshed(key)
+		if _, _, err := s.recommendPhotos(context.Background(), nsid, opts, true); err != nil && !errors.Is(err, ErrClosed) {
+			s.log.Warn("graph page refresh failed", "user_nsid", nsid, "err", err)
+		}
+	}()
+}
+
+// recommendPhotos is RecommendPhotosVersion; fresh skips the cache lookup (but still puts).
+func (s *Store) recommendPhotos(ctx context.Context, nsid string, opts graph.RecOptions, fresh bool) (graph.PhotoPage, uint64, error) {
 	if err := graph.CheckID("nsid", nsid); err != nil {
-		return graph.PhotoPage{}, err
+		return graph.PhotoPage{}, 0, err
 	}
 	opts, cur, err := graph.NormalizeRecOptionsOf(opts, graph.PhotoCursor, s.def, algorithms...)
 	if err != nil {
-		return graph.PhotoPage{}, err
+		return graph.PhotoPage{}, 0, err
 	}
 	if err := s.rlock(ctx); err != nil {
-		return graph.PhotoPage{}, err
+		return graph.PhotoPage{}, 0, err
 	}
 	defer s.mu.RUnlock()
 	st := s.st
 	u, err := st.lookup(nsid)
 	if err != nil {
-		return graph.PhotoPage{}, err
+		return graph.PhotoPage{}, 0, err
 	}
 	key := pageKey{nsid: nsid, algo: opts.Algorithm, limit: opts.Limit, why: opts.Why, cursor: opts.Cursor}
-	if p, ok := s.cache.get(s.pageGen, key); ok {
-		return p, nil
+	now := s.now()
+	if !fresh {
+		if p, version, refresh, ok := s.cache.get(st, s.pageGen, key, now); ok {
+			if refresh {
+				s.refreshLater(nsid, opts, key)
+			}
+			return p, version, nil
+		}
 	}
 	sc := s.getScratch(st)
 	defer s.putScratch(sc)
@@ -330,8 +395,16 @@ func (s *Store) RecommendPhotos(ctx context.Context, nsid string, opts graph.Rec
 		}
 		out.Items = append(out.Items, rec)
 	}
-	s.cache.put(s.pageGen, key, out)
-	return out, nil
+	var version uint64
+	if !s.cache.off {
+		deps := make([]uint32, 0, 1+len(sc.nbrs))
+		deps = append(deps, u)
+		for _, n := range sc.nbrs {
+			deps = append(deps, n.u)
+		}
+		version = s.cache.put(s.pageGen, key, out, deps, now)
+	}
+	return out, version, nil
 }
 
 // why lists the positive-score neighbors who faved p, strongest first, at most n. It walks

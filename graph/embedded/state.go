@@ -24,6 +24,12 @@ type state struct {
 	faves    int        // FAVED edges
 	follows  int        // FOLLOWS edges
 	known    int        // photos with an owner (added by a fave), for Stats
+
+	// Page dependencies (cache.go), not persisted: gen is the page generation of the record
+	// being applied, and stamps[u] the generation of the last write that changed what u's
+	// own photo page or u's part in others' pages shows (u's faves, dismissals, name).
+	gen    uint64
+	stamps []uint64
 }
 
 // user is one node. faves is sorted by photo index; favedAt is parallel (unix seconds, 0 unknown).
@@ -253,10 +259,28 @@ func (s *state) indexPhoto(id string, i uint32) {
 	}
 }
 
-func mergeStr(dst *string, v []byte) {
+func mergeStr(dst *string, v []byte) bool {
 	if len(v) > 0 && *dst != string(v) {
 		*dst = string(v)
+		return true
 	}
+	return false
+}
+
+// touch records that the record being applied changed what user u contributes to photo pages.
+func (s *state) touch(u uint32) {
+	if int(u) >= len(s.stamps) {
+		s.stamps = append(s.stamps, make([]uint64, int(u)+1-len(s.stamps))...)
+	}
+	s.stamps[u] = s.gen
+}
+
+// stamp is the generation of the last write touch recorded for u (0: none since the store opened).
+func (s *state) stamp(u uint32) uint64 {
+	if int(u) < len(s.stamps) {
+		return s.stamps[u]
+	}
+	return 0
 }
 
 // removeFave deletes the edge u->p if present.
@@ -324,6 +348,9 @@ func (s *state) finishPull(u uint32, pullID string, full bool, at int64) {
 		}
 		for _, p := range gone {
 			s.removeFave(u, p)
+		}
+		if len(gone) > 0 {
+			s.touch(u)
 		}
 		x.lastFullPull = at
 	}

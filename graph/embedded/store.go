@@ -39,8 +39,16 @@ type Options struct {
 	// NoPageCache turns off the cache of photo pages (cache.go), so every RecommendPhotos call
 	// traverses the graph: for benchmarks that measure the traversal itself.
 	NoPageCache bool
+	// PageCacheSize is the most photo pages the cache keeps; 0 means DefaultPageCacheSize.
+	PageCacheSize int
+	// PageStale is how long a cached photo page may be served after writes that are neither the
+	// owner's nor one of the owner's neighbors' (cache.go); a hit older than half of it is
+	// recomputed in the background. 0 means never: every page-affecting write invalidates
+	// every page.
+	PageStale time.Duration
 
-	walFileBytes int64 // tests shrink it; 0 means walFileBytes
+	walFileBytes int64            // tests shrink it; 0 means walFileBytes
+	now          func() time.Time // tests set the page cache's clock; nil means time.Now
 }
 
 var _ graph.Store = (*Store)(nil)
@@ -64,9 +72,11 @@ type Store struct {
 
 	mu      sync.RWMutex // guards st
 	st      *state
-	pool    sync.Pool // *scratch, per-query working memory
-	cache   pageCache // photo pages at the current page generation (cache.go)
-	pageGen uint64    // guarded by mu; bumped by applied writes a photo page can show
+	pool    sync.Pool      // *scratch, per-query working memory
+	cache   pageCache      // computed photo pages (cache.go)
+	pageGen uint64         // guarded by mu; bumped by applied writes a photo page can show
+	bg      sync.WaitGroup // background page refreshes; Close waits for them
+	now     func() time.Time
 
 	closeMu sync.RWMutex // held for reading while enqueuing; Close takes it for writing
 	closed  atomic.Bool
@@ -124,10 +134,14 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		log:     opts.Logger,
 		snapMin: opts.SnapshotBytes,
 		walFile: cmp.Or(opts.walFileBytes, walFileBytes),
-		cache:   pageCache{off: opts.NoPageCache},
+		now:     opts.now,
+		cache:   pageCache{off: opts.NoPageCache, size: cmp.Or(opts.PageCacheSize, DefaultPageCacheSize), stale: max(opts.PageStale, 0)},
 		queue:   make(chan *write, 1024),
 		applyCh: make(chan committed, 4),
 		done:    make(chan struct{}),
+	}
+	if s.now == nil {
+		s.now = time.Now
 	}
 	start := time.Now()
 	if err := s.lock(); err != nil {
@@ -451,11 +465,12 @@ func (s *Store) applyLoop() {
 		}
 		s.mu.Lock()
 		for _, w := range c.group {
-			w.res, w.err = s.st.apply(w.rec)
-			s.st.seq++
 			if changesPages(w.rec) {
 				s.pageGen++
+				s.st.gen = s.pageGen
 			}
+			w.res, w.err = s.st.apply(w.rec)
+			s.st.seq++
 		}
 		s.mu.Unlock()
 		for _, w := range c.group {
@@ -522,6 +537,7 @@ func (s *Store) Close() error {
 	}
 	close(s.queue)
 	s.closeMu.Unlock()
+	s.bg.Wait()
 	<-s.done
 	var err error
 	if s.wal != nil {
