@@ -222,6 +222,9 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (graph.
 			Params:  flexploreParams(cfg.Recommend),
 			Default: graph.Algorithm(cfg.Recommend.Algorithm),
 			Logger:  log,
+
+			PageCacheSize: cfg.Recommend.CachePages,
+			PageStale:     cfg.Recommend.CacheStale,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("open embedded graph in %s: %w", graphDir(cfg), err)

@@ -258,6 +258,7 @@ func (n *node) serveHTTP() (string, error) {
 		TokenKey:      tokenKey,
 		Secure:        strings.HasPrefix(public, "https://"),
 		Algorithm:     graph.Algorithm(n.cfg.Recommend.Algorithm),
+		PageJSONBytes: pageJSONBytes(n.cfg.Recommend.CacheJSONMiB),
 		ProxyHeader:   n.cfg.ProxyHeader,
 		ImageSources:  n.imageSrc,
 		AdminPassword: n.cfg.Admin.Password,
@@ -461,4 +462,12 @@ func wireWork(ctx context.Context, cfg config.Config, roles []string, log *slog.
 		log.Info("working", "roles", strings.Join(roles, ","))
 		return nil
 	})
+}
+
+// pageJSONBytes is server.Options.PageJSONBytes for recommend.cache_json_mib (0 keeps none).
+func pageJSONBytes(mib int) int64 {
+	if mib <= 0 {
+		return -1
+	}
+	return int64(mib) << 20
 }

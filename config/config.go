@@ -70,10 +70,13 @@ type Flickr struct {
 
 // Recommend holds the recommendation algorithm and the Flexplore constants.
 type Recommend struct {
-	Algorithm     string  // recommend.algorithm: one of AlgorithmsFor(Graph.Backend)
-	Scale         float64 // recommend.scale
-	Prior         float64 // recommend.prior
-	DismissWeight float64 // recommend.dismiss_weight
+	Algorithm     string        // recommend.algorithm: one of AlgorithmsFor(Graph.Backend)
+	Scale         float64       // recommend.scale
+	Prior         float64       // recommend.prior
+	DismissWeight float64       // recommend.dismiss_weight
+	CachePages    int           // recommend.cache_pages: photo pages the embedded graph keeps
+	CacheStale    time.Duration // recommend.cache_stale: how long a kept page may miss strangers' faves
+	CacheJSONMiB  int           // recommend.cache_json_mib: MiB of page JSON the server keeps
 }
 
 // Pull shapes how much of Flickr is pulled and how often.

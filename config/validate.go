@@ -88,6 +88,11 @@ func (c Config) Validate() error {
 	if !(c.Recommend.DismissWeight >= 0) {
 		bad("recommend.dismiss_weight", fmt.Sprintf("must not be negative, got %g", c.Recommend.DismissWeight))
 	}
+	atLeast("recommend.cache_pages", c.Recommend.CachePages, 1)
+	if c.Recommend.CacheStale < 0 {
+		bad("recommend.cache_stale", fmt.Sprintf("must not be negative, got %s", c.Recommend.CacheStale))
+	}
+	atLeast("recommend.cache_json_mib", c.Recommend.CacheJSONMiB, 0)
 	atLeast("pull.neighbor_cap", c.Pull.NeighborCap, 1)
 	if c.Pull.FullEvery <= 0 {
 		bad("pull.full_every", fmt.Sprintf("must be positive, got %s", c.Pull.FullEvery))

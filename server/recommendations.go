@@ -126,7 +126,9 @@ func (s *Server) recParams(c *fiber.Ctx, withWhy bool) (graph.RecOptions, pageCu
 
 // recommendPhotos is GET /api/v1/users/{nsid}/recommendations/photos. Photos the store added
 // after the owner's previous visit are flagged new; the first page the owner loads (without
-// since or cursor) records the visit.
+// since or cursor) records the visit. A page with no visit time in play (anyone else's view,
+// later pages without one) is sent from the JSON kept for the graph's page version when the
+// store keeps versions (pagecache.go).
 func (s *Server) recommendPhotos(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	nsid := c.Params("nsid")
@@ -146,11 +148,31 @@ func (s *Server) recommendPhotos(c *fiber.Ctx) error {
 			return invalidArgument("since", "must be an RFC 3339 time")
 		}
 	}
-	page, err := s.opts.Graph.RecommendPhotos(ctx, nsid, opts)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	visit := cur.Graph == "" && c.Query("since") == "" && sess(c).NSID == nsid && alg != graph.Popularity
+	pv, keep := s.opts.Graph.(pageVersions)
+	keep = keep && !visit && since.IsZero()
+	key := jsonKey{nsid: nsid, algo: alg, limit: opts.Limit, why: opts.Why, cursor: opts.Cursor}
+	if keep {
+		if v, ok := pv.PhotoPageVersion(ctx, nsid, opts); ok {
+			if body, ok := s.pageJSON.get(key, v); ok {
+				c.Response().SetBodyRaw(body)
+				c.Response().Header.SetContentType(fiber.MIMEApplicationJSON)
+				return nil
+			}
+		}
+	}
+	var page graph.PhotoPage
+	var version uint64
+	if keep {
+		page, version, err = pv.RecommendPhotosVersion(ctx, nsid, opts)
+	} else {
+		page, err = s.opts.Graph.RecommendPhotos(ctx, nsid, opts)
+	}
 	if err != nil {
 		return fmt.Errorf("server: photo recommendations of %s: %w", nsid, err)
 	}
-	if cur.Graph == "" && c.Query("since") == "" && sess(c).NSID == nsid && alg != graph.Popularity {
+	if visit {
 		prev, err := s.opts.Graph.MarkVisit(ctx, nsid, s.opts.Now())
 		if err != nil {
 			return fmt.Errorf("server: mark visit of %s: %w", nsid, err)
@@ -171,7 +193,14 @@ func (s *Server) recommendPhotos(c *fiber.Ctx) error {
 		}
 		out.Items = append(out.Items, item)
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
+	if version != 0 {
+		if body, ok := appendPhotoPage(make([]byte, 0, 1024*len(out.Items)+64), &out); ok {
+			s.pageJSON.put(key, version, body)
+			c.Response().SetBodyRaw(body)
+			c.Response().Header.SetContentType(fiber.MIMEApplicationJSON)
+			return nil
+		}
+	}
 	return sendPhotoPage(c, &out) // c.JSON(out), without reflection (pagejson.go)
 }
 

@@ -148,6 +148,9 @@ type Options struct {
 	ImageSources []string
 	// PhotoPageBase prefixes photo and profile links; "" means "https://www.flickr.com/photos/".
 	PhotoPageBase string
+	// PageJSONBytes bounds the JSON of photo pages kept for stores that version their pages
+	// (pagecache.go); 0 means DefaultPageJSONBytes, negative keeps none.
+	PageJSONBytes int64
 	// ProxyHeader names the header holding the client IP behind a proxy (e.g.
 	// "X-Forwarded-For"); "" uses the peer address.
 	ProxyHeader string
@@ -183,6 +186,7 @@ type Server struct {
 	reqs     requestTokenStore
 	metrics  *httpMetrics
 	csp      string
+	pageJSON *pageJSONCache
 
 	streamCtx    context.Context
 	cancelStream context.CancelFunc
@@ -278,6 +282,7 @@ func New(opts Options) (*Server, error) {
 		tokens:   tokens,
 		reqs:     reqs,
 		metrics:  metrics,
+		pageJSON: newPageJSONCache(opts.PageJSONBytes),
 	}
 	s.csp = contentSecurityPolicy(opts.ImageSources, originOf(opts.Flickr.AuthorizeURL("x")))
 	s.streamCtx, s.cancelStream = context.WithCancel(context.Background())
