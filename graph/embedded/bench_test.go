@@ -438,6 +438,20 @@ func benchRecommend(b *testing.B, faves int) {
 			return err
 		})
 	})
+	// The walk-based rankings (algo_walk.go); Blend is the configured default.
+	for _, algo := range []graph.Algorithm{graph.Blend, graph.RP3Beta} {
+		b.Run(string(algo), func(b *testing.B) {
+			opts := graph.RecOptions{Limit: graph.DefaultLimit, Algorithm: algo}
+			page, err := g.s.RecommendPhotos(ctx, heavyNSID, opts)
+			if err != nil || len(page.Items) != graph.DefaultLimit {
+				b.Fatalf("heavy user's %s photos: %d items, %v", algo, len(page.Items), err)
+			}
+			benchLatency(b, func() error {
+				_, err := g.s.RecommendPhotos(ctx, heavyNSID, opts)
+				return err
+			})
+		})
+	}
 }
 
 // BenchmarkRecommend1M: heavy-user latency on a 1M-fave graph (built once, ingest figures logged).
