@@ -26,7 +26,7 @@ var wantDefaults = config.Config{
 		Burst:        120,
 	},
 	Recommend: config.Recommend{Algorithm: "blend", Scale: 150, Prior: 250, DismissWeight: 1,
-		CachePages: 16384, CacheStale: 30 * time.Second, CacheJSONMiB: 256},
+		CachePages: 16384, CacheStale: 5 * time.Minute, CacheJSONMiB: 512},
 	Pull: config.Pull{
 		NeighborCap:      1000,
 		FullEvery:        168 * time.Hour,

@@ -10,6 +10,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -19,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/photorec/photorec/config"
 	"github.com/photorec/photorec/flickr"
 	"github.com/photorec/photorec/flickr/flickrtest"
 	"github.com/photorec/photorec/graph"
@@ -62,6 +64,9 @@ type loadWorld struct {
 	cum     []float64 // cumulative fave counts of users: the visit distribution
 	faves   int
 	buildMS int64
+	g       *embedded.Store
+	world   *flickrtest.World
+	srv     *Server
 }
 
 var (
@@ -89,35 +94,125 @@ func BenchmarkLoadRecommendPhotos(b *testing.B) {
 	}
 	w := loadState
 	b.Logf("graph: %d faves; users drawn: %s, %d candidates; built and served in %d ms", w.faves, loadPick(), len(w.users), w.buildMS)
+	clients, closeClients, err := loadSessions(w)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer closeClients()
+	stopWrites := w.writeLoad(b, loadWrites())
+	b.ResetTimer()
+	st := runLoad(w, clients, int64(b.N), func(r *rand.Rand, _ int64) string { return w.pick(r) })
+	b.StopTimer()
+	writes := stopWrites()
+	st.report(b)
+	if writes >= 0 {
+		b.ReportMetric(float64(writes)/st.wall.Seconds(), "writes/s")
+	}
+	if st.errs > 0 {
+		b.Fatalf("%d of %d requests failed; first: %v", st.errs, len(st.lat), st.firstErr)
+	}
+}
 
+// loadWrites is how many fave batches a second PHOTOREC_BENCH_LOAD_WRITES asks to store while
+// the requests run; 0 (the default) stores none.
+func loadWrites() int {
+	n, _ := strconv.Atoi(os.Getenv(loadEnv + "_WRITES"))
+	return max(n, 0)
+}
+
+// writeLoad stores perSecond fave batches a second until the returned stop is called, as
+// workers ingesting pulls would: each one a random member faving a photo a member of the
+// visit distribution faved (which invalidates the pages of everyone whose neighbor that member is,
+// at once, and moves the walk scores of many others). stop returns how many were stored, -1
+// when perSecond is 0.
+func (w *loadWorld) writeLoad(b *testing.B, perSecond int) (stop func() int) {
+	if perSecond == 0 {
+		return func() int { return -1 }
+	}
+	all := w.world.Users()
+	done := make(chan struct{})
+	var n atomic.Int64
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		r := rand.New(rand.NewPCG(7, 7))
+		tick := time.NewTicker(time.Second / time.Duration(perSecond))
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			u := all[r.IntN(len(all))]
+			fs := w.world.FavesOf(w.pick(r))
+			if u.Deleted || len(fs) == 0 {
+				continue
+			}
+			f := fs[r.IntN(len(fs))]
+			err := w.g.AddFaves(context.Background(), graph.FavesBatch{User: u.NSID, At: time.Now(),
+				Faves: []graph.Fave{{Photo: graph.Photo{ID: f.PhotoID, Owner: f.Owner}, FavedAt: time.Now()}}})
+			if err != nil {
+				b.Errorf("write: %v", err)
+				return
+			}
+			n.Add(1)
+		}
+	}()
+	return func() int {
+		close(done)
+		wg.Wait()
+		return int(n.Load())
+	}
+}
+
+// loadSessions makes loadClients keep-alive clients, each holding its session cookie, over one
+// shared Transport; close closes their connections.
+func loadSessions(w *loadWorld) (_ []*http.Client, close func(), _ error) {
 	tr := &http.Transport{MaxIdleConns: loadClients, MaxIdleConnsPerHost: loadClients, MaxConnsPerHost: loadClients, IdleConnTimeout: time.Minute}
-	defer tr.CloseIdleConnections()
-	// Warm up: every client makes its connection and gets its session cookie.
 	clients := make([]*http.Client, loadClients)
 	for i := range clients {
 		jar, _ := cookiejar.New(nil)
 		clients[i] = &http.Client{Transport: tr, Jar: jar, Timeout: 30 * time.Second}
 		if err := loadGet(clients[i], w.url+"/api/v1/session"); err != nil {
-			b.Fatalf("warm-up: %v", err)
+			tr.CloseIdleConnections()
+			return nil, nil, fmt.Errorf("session of client %d: %w", i, err)
 		}
 	}
+	return clients, tr.CloseIdleConnections, nil
+}
 
+// loadStats are the figures of one run of runLoad.
+type loadStats struct {
+	lat      []time.Duration // sorted
+	wall     time.Duration
+	cpu      time.Duration // process CPU: server and clients
+	errs     int64
+	firstErr any
+}
+
+// runLoad makes total requests for the photo page of user(r, i) (i counts from 1), shared by the
+// clients, each one request at a time.
+func runLoad(w *loadWorld, clients []*http.Client, total int64, user func(r *rand.Rand, i int64) string) loadStats {
 	var next, errs atomic.Int64
 	var firstErr atomic.Value
-	lat := make([][]time.Duration, loadClients)
-	total := int64(b.N)
+	lat := make([][]time.Duration, len(clients))
 	cpu0 := processCPUTime()
-	b.ResetTimer()
 	start := time.Now()
 	var wg sync.WaitGroup
-	for i := range loadClients {
+	for i := range clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			r := rand.New(rand.NewPCG(uint64(i)+1, 0x10ad))
-			mine := make([]time.Duration, 0, total/loadClients+1)
-			for next.Add(1) <= total {
-				nsid := w.pick(r)
+			mine := make([]time.Duration, 0, total/int64(len(clients))+1)
+			for {
+				n := next.Add(1)
+				if n > total {
+					break
+				}
+				nsid := user(r, n)
 				u := w.url + "/api/v1/users/" + url.PathEscape(nsid) + "/recommendations/photos?limit=" + strconv.Itoa(loadLimit)
 				t0 := time.Now()
 				err := loadGet(clients[i], u)
@@ -131,26 +226,29 @@ func BenchmarkLoadRecommendPhotos(b *testing.B) {
 		}()
 	}
 	wg.Wait()
-	wall := time.Since(start)
-	b.StopTimer()
-	cpu := processCPUTime() - cpu0
+	st := loadStats{wall: time.Since(start), cpu: processCPUTime() - cpu0, errs: errs.Load(), firstErr: firstErr.Load()}
+	st.lat = slices.Concat(lat...)
+	slices.Sort(st.lat)
+	return st
+}
 
-	all := slices.Concat(lat...)
-	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
-	ms := func(q float64) float64 {
-		return float64(all[min(len(all)-1, int(q*float64(len(all))))].Microseconds()) / 1000
+// ms is the q-quantile latency in milliseconds.
+func (st loadStats) ms(q float64) float64 {
+	if len(st.lat) == 0 {
+		return 0
 	}
-	b.ReportMetric(float64(len(all))/wall.Seconds(), "req/s")
-	b.ReportMetric(ms(0.50), "p50_ms")
-	b.ReportMetric(ms(0.99), "p99_ms")
-	b.ReportMetric(ms(0.999), "p99.9_ms")
-	b.ReportMetric(float64(errs.Load()), "errors")
-	b.ReportMetric(cpu.Seconds()/wall.Seconds(), "cpu_cores")
-	b.ReportMetric(cpu.Seconds()*1000/float64(len(all)), "cpu_ms/req") // server and clients: one process
+	return float64(st.lat[min(len(st.lat)-1, int(q*float64(len(st.lat))))].Microseconds()) / 1000
+}
+
+func (st loadStats) report(b *testing.B) {
+	b.ReportMetric(float64(len(st.lat))/st.wall.Seconds(), "req/s")
+	b.ReportMetric(st.ms(0.50), "p50_ms")
+	b.ReportMetric(st.ms(0.99), "p99_ms")
+	b.ReportMetric(st.ms(0.999), "p99.9_ms")
+	b.ReportMetric(float64(st.errs), "errors")
+	b.ReportMetric(st.cpu.Seconds()/st.wall.Seconds(), "cpu_cores")
+	b.ReportMetric(st.cpu.Seconds()*1000/float64(len(st.lat)), "cpu_ms/req") // server and clients: one process
 	b.ReportMetric(0, "ns/op")
-	if n := errs.Load(); n > 0 {
-		b.Fatalf("%d of %d requests failed; first: %v", n, len(all), firstErr.Load())
-	}
 }
 
 // pick draws a user with probability proportional to their fave count.
@@ -191,8 +289,10 @@ func buildLoadWorld(faves int, pick string) (*loadWorld, error) {
 		return nil, err
 	}
 	loadStop = append(loadStop, func() { _ = os.RemoveAll(dir) })
+	noCache := os.Getenv(loadEnv+"_NOCACHE") != ""
+	rec := config.Defaults().Recommend // the product's page cache settings
 	g, err := embedded.Open(ctx, embedded.Options{Dir: dir, Params: graph.DefaultFlexplore(), Default: graph.Flexplore,
-		NoPageCache: os.Getenv("PHOTOREC_BENCH_LOAD_NOCACHE") != ""})
+		NoPageCache: noCache, PageCacheSize: rec.CachePages, PageStale: rec.CacheStale})
 	if err != nil {
 		return nil, fmt.Errorf("embedded.Open: %w", err)
 	}
@@ -206,7 +306,7 @@ func buildLoadWorld(faves int, pick string) (*loadWorld, error) {
 	loadStop = append(loadStop, func() { sim.Close() })
 	simURL := "http://" + simLn.Addr().String()
 
-	w := &loadWorld{}
+	w := &loadWorld{g: g, world: world}
 	all := world.Users()
 	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	jobs := make(chan flickrtest.User)
@@ -263,7 +363,8 @@ func buildLoadWorld(faves int, pick string) (*loadWorld, error) {
 	}
 	srv, err := New(Options{Graph: g, Flickr: fc, Pipeline: &fakePipeline{},
 		SessionKey: []byte("0123456789abcdef0123456789abcdef"), TokenKey: []byte("fedcba9876543210fedcba9876543210"),
-		RateLimit: RateLimit{Requests: -1}, // the benchmark is 50 clients on one IP
+		RateLimit:     RateLimit{Requests: -1}, // the benchmark is 50 clients on one IP
+		PageJSONBytes: int64(rec.CacheJSONMiB) << 20,
 	})
 	if err != nil {
 		return nil, err
@@ -272,6 +373,7 @@ func buildLoadWorld(faves int, pick string) (*loadWorld, error) {
 	if err != nil {
 		return nil, err
 	}
+	w.srv = srv
 	go func() { _ = srv.Serve(ln) }()
 	loadStop = append(loadStop, func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -280,7 +382,36 @@ func buildLoadWorld(faves int, pick string) (*loadWorld, error) {
 	})
 	w.url = "http://" + ln.Addr().String()
 	w.buildMS = time.Since(t0).Milliseconds()
+	if os.Getenv(loadEnv+"_WARM") != "0" {
+		if err := warmLoadWorld(w); err != nil {
+			return nil, err
+		}
+	}
 	return w, nil
+}
+
+// warmLoadWorld loads every candidate user's page once, as members who visited before the
+// measured period would have, and prints the figures of that cold pass: each request is a
+// page-cache miss. PHOTOREC_BENCH_LOAD_WARM=0 skips it, so the measured run starts cold.
+func warmLoadWorld(w *loadWorld) error {
+	clients, closeClients, err := loadSessions(w)
+	if err != nil {
+		return err
+	}
+	defer closeClients()
+	st := runLoad(w, clients, int64(len(w.users)), func(_ *rand.Rand, i int64) string { return w.users[i-1] })
+	if st.errs > 0 {
+		return fmt.Errorf("cold pass: %d of %d requests failed; first: %v", st.errs, len(st.lat), st.firstErr)
+	}
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	w.srv.pageJSON.mu.Lock()
+	kept, keptBytes := len(w.srv.pageJSON.m), w.srv.pageJSON.bytes
+	w.srv.pageJSON.mu.Unlock()
+	fmt.Printf("cold pass (every user's page once, page caches empty): %d requests in %.1f s = %.0f req/s, p50 %.1f ms, p99 %.1f ms, %.2f cpu_ms/req; heap in use after: %d MiB, of it page JSON kept: %d pages, %d MiB\n",
+		len(st.lat), st.wall.Seconds(), float64(len(st.lat))/st.wall.Seconds(), st.ms(0.5), st.ms(0.99), st.cpu.Seconds()*1000/float64(len(st.lat)), ms.HeapInuse>>20, kept, keptBytes>>20)
+	return nil
 }
 
 // loadIngest stores u's faves as one full pull would.

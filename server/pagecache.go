@@ -15,7 +15,8 @@ const DefaultPageJSONBytes = 256 << 20
 // (graph/embedded): the server then keeps the JSON it made of each page and sends it again
 // while the store says the same page is still current.
 type pageVersions interface {
-	// RecommendPhotosVersion is RecommendPhotos plus the page's version (0: not kept).
+	// RecommendPhotosVersion is RecommendPhotos as viewers other than the owner get it (it may
+	// lag the owner's neighbors' writes by a bounded time), plus the page's version (0: not kept).
 	RecommendPhotosVersion(ctx context.Context, nsid string, opts graph.RecOptions) (graph.PhotoPage, uint64, error)
 	// PhotoPageVersion is the version of the page RecommendPhotos would return now, if kept.
 	PhotoPageVersion(ctx context.Context, nsid string, opts graph.RecOptions) (uint64, bool)

@@ -126,9 +126,10 @@ func (s *Server) recParams(c *fiber.Ctx, withWhy bool) (graph.RecOptions, pageCu
 
 // recommendPhotos is GET /api/v1/users/{nsid}/recommendations/photos. Photos the store added
 // after the owner's previous visit are flagged new; the first page the owner loads (without
-// since or cursor) records the visit. A page with no visit time in play (anyone else's view,
-// later pages without one) is sent from the JSON kept for the graph's page version when the
-// store keeps versions (pagecache.go).
+// since or cursor) records the visit. The owner's own view is always the graph's strict page
+// (RecommendPhotos). Anyone else's view has no visit time in play: when the store keeps page
+// versions (pagecache.go), it gets the viewer page (RecommendPhotosVersion), sent from the
+// JSON kept for its version.
 func (s *Server) recommendPhotos(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	nsid := c.Params("nsid")
@@ -151,7 +152,7 @@ func (s *Server) recommendPhotos(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	visit := cur.Graph == "" && c.Query("since") == "" && sess(c).NSID == nsid && alg != graph.Popularity
 	pv, keep := s.opts.Graph.(pageVersions)
-	keep = keep && !visit && since.IsZero()
+	keep = keep && sess(c).NSID != nsid && since.IsZero()
 	key := jsonKey{nsid: nsid, algo: alg, limit: opts.Limit, why: opts.Why, cursor: opts.Cursor}
 	if keep {
 		if v, ok := pv.PhotoPageVersion(ctx, nsid, opts); ok {

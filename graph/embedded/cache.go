@@ -34,9 +34,11 @@ type pageEntry struct {
 //
 //   - with no page-affecting write since it was computed (Store.pageGen unchanged), it is
 //     exactly what the query would return;
-//   - a write by the owner (a fave, an unfave, a dismissal, a pull) or by one of the owner's
-//     Flexplore neighbors (their faves, their name) invalidates it at once, so a member's own
-//     actions and their refresh show on the next load;
+//   - a write by the owner (a fave, an unfave, a dismissal, a pull) invalidates it at once, so
+//     a member's own actions show on the next load;
+//   - for a strict lookup (RecommendPhotos: the owner's own view), so does a write by one of
+//     the owner's Flexplore neighbors (their faves, their name), so the owner watches their
+//     refresh land; other viewers' lookups (RecommendPhotosVersion) treat those as below;
 //   - any other write (a stranger's faves, which move the random-walk scores of RP3Beta and
 //     Blend and the popularity counts, or a photo's title) leaves it valid for at most
 //     Options.PageStale after it was computed. A hit older than half of that starts one
@@ -54,10 +56,11 @@ type pageCache struct {
 	inflight int    // background recomputes under way (at most one)
 }
 
-// lookup finds k's entry valid at generation gen of st, at time now. Call it holding the store's
-// read lock, so gen and st's stamps describe the state being read. refresh is true when the
-// caller should recompute the page in the background and put it (and then call refreshed).
-func (c *pageCache) lookup(st *state, gen uint64, k pageKey, now time.Time) (e *pageEntry, refresh bool) {
+// lookup finds k's entry valid at generation gen of st, at time now; strict also checks the
+// owner's neighbors. Call it holding the store's read lock, so gen and st's stamps describe the
+// state being read. refresh is true when the caller should recompute the page in the
+// background and put it (and then call refreshed).
+func (c *pageCache) lookup(st *state, gen uint64, k pageKey, now time.Time, strict bool) (e *pageEntry, refresh bool) {
 	if c.off || c.pages == nil {
 		return nil, false
 	}
@@ -65,9 +68,15 @@ func (c *pageCache) lookup(st *state, gen uint64, k pageKey, now time.Time) (e *
 	if e == nil || e.gen == gen {
 		return e, false
 	}
-	for _, d := range e.deps {
+	deps := e.deps[:1] // the owner
+	if strict {
+		deps = e.deps
+	}
+	for _, d := range deps {
 		if st.stamp(d) > e.gen {
-			delete(c.pages, k)
+			if d == e.deps[0] {
+				delete(c.pages, k) // stale for every viewer
+			}
 			return nil, false
 		}
 	}
@@ -84,27 +93,27 @@ func (c *pageCache) lookup(st *state, gen uint64, k pageKey, now time.Time) (e *
 }
 
 // get returns a copy of the page valid for k (see lookup) and its version.
-func (c *pageCache) get(st *state, gen uint64, k pageKey, now time.Time) (p graph.PhotoPage, version uint64, refresh, ok bool) {
+func (c *pageCache) get(st *state, gen uint64, k pageKey, now time.Time, strict bool) (p graph.PhotoPage, version uint64, refresh, ok bool) {
 	if c.off {
 		return graph.PhotoPage{}, 0, false, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, refresh := c.lookup(st, gen, k, now)
+	e, refresh := c.lookup(st, gen, k, now, strict)
 	if e == nil {
 		return graph.PhotoPage{}, 0, false, false
 	}
 	return clonePage(e.page), e.version, refresh, true
 }
 
-// versionOf returns the version of the page valid for k (see lookup), without copying it.
+// versionOf returns the version of the page valid for k for a lenient lookup, without copying it.
 func (c *pageCache) versionOf(st *state, gen uint64, k pageKey, now time.Time) (version uint64, refresh, ok bool) {
 	if c.off {
 		return 0, false, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, refresh := c.lookup(st, gen, k, now)
+	e, refresh := c.lookup(st, gen, k, now, false)
 	if e == nil {
 		return 0, false, false
 	}

@@ -78,7 +78,7 @@ func TestPageCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.mu.RLock()
-	_, _, _, hit := s.cache.get(s.st, s.pageGen, key, time.Now())
+	_, _, _, hit := s.cache.get(s.st, s.pageGen, key, time.Now(), true)
 	s.mu.RUnlock()
 	if !hit {
 		t.Error("a visit or a registration dropped the cached page; they cannot change it")
@@ -116,10 +116,11 @@ func TestPageCache(t *testing.T) {
 	check("after dismissing c", nil)
 }
 
-// TestPageCacheStale checks the page cache's bounded staleness (Options.PageStale): writes by the
-// owner or a neighbor show at once; a stranger's faves, which move only the random-walk part of
-// Blend, show once the page is older than PageStale, or after the background recompute a hit
-// older than half of it starts. With PageStale 0 they show at once too.
+// TestPageCacheStale checks the page cache's bounded staleness (Options.PageStale): the owner's
+// writes show at once to every viewer; a neighbor's at once to the owner's view (RecommendPhotos)
+// and within the bound to others (RecommendPhotosVersion); a stranger's faves, which move only
+// the random-walk part of Blend, once the page is older than PageStale, or after the background
+// recompute a hit older than half of it starts. With PageStale 0 every write shows at once.
 func TestPageCacheStale(t *testing.T) {
 	ctx := context.Background()
 	at := time.Unix(1_700_000_000, 0)
@@ -150,59 +151,82 @@ func TestPageCacheStale(t *testing.T) {
 			fave("b@N01", "10", "c@N01")
 			fave("z@N01", "1", "a@N01")
 			opts := graph.RecOptions{Limit: 10, Algorithm: graph.Blend}
-			get := func() ([]string, uint64) {
-				t.Helper()
-				pg, v, err := s.RecommendPhotosVersion(ctx, "u@N01", opts)
-				if err != nil {
-					t.Fatal(err)
-				}
+			ids := func(pg graph.PhotoPage) []string {
 				var ids []string
 				for _, it := range pg.Items {
 					ids = append(ids, it.Photo.ID)
 				}
 				slices.Sort(ids)
-				return ids, v
+				return ids
 			}
-			check := func(step string, want []string) uint64 {
+			// other checks (and returns the version of) the page as another viewer gets it.
+			other := func(step string, want []string) uint64 {
 				t.Helper()
-				ids, v := get()
-				if diff := cmp.Diff(want, ids); diff != "" {
-					t.Errorf("%s: photos (-want +got):\n%s", step, diff)
+				pg, v, err := s.RecommendPhotosVersion(ctx, "u@N01", opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want, ids(pg)); diff != "" {
+					t.Errorf("%s: other viewer's photos (-want +got):\n%s", step, diff)
 				}
 				if pv, ok := s.PhotoPageVersion(ctx, "u@N01", opts); !ok || pv != v {
 					t.Errorf("%s: PhotoPageVersion = %d, %v; the page served has version %d", step, pv, ok, v)
 				}
 				return v
 			}
-			v1 := check("first", []string{"10", "11"})
+			owner := func(step string, want []string) {
+				t.Helper()
+				pg, err := s.RecommendPhotos(ctx, "u@N01", opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want, ids(pg)); diff != "" {
+					t.Errorf("%s: owner's photos (-want +got):\n%s", step, diff)
+				}
+			}
+			v1 := other("first", []string{"10", "11"})
 			if v1 == 0 {
 				t.Fatal("version 0 with the page cache on")
 			}
+			owner("first", []string{"10", "11"})
 
 			fave("z@N01", "20", "c@N01") // a stranger's fave: 20 is reachable only by the walk
 			if stale == 0 {
-				check("stranger's fave, no staleness allowed", []string{"10", "11", "20"})
+				other("stranger's fave, no staleness allowed", []string{"10", "11", "20"})
 			} else {
-				if v := check("stranger's fave, page fresh", []string{"10", "11"}); v != v1 {
+				if v := other("stranger's fave, page fresh", []string{"10", "11"}); v != v1 {
 					t.Errorf("version %d after a stranger's fave, want the cached %d", v, v1)
 				}
+				owner("stranger's fave, page fresh", []string{"10", "11"})
 				clock = clock.Add(stale/2 + time.Second)
-				check("stranger's fave, page older than half the bound", []string{"10", "11"}) // starts the refresh
+				other("stranger's fave, page older than half the bound", []string{"10", "11"}) // starts the refresh
 				s.bg.Wait()
-				check("after the background refresh", []string{"10", "11", "20"})
+				other("after the background refresh", []string{"10", "11", "20"})
 				fave("z@N01", "21", "c@N01")
 				clock = clock.Add(stale + time.Second)
-				check("stranger's fave, page older than the bound", []string{"10", "11", "20", "21"})
+				other("stranger's fave, page older than the bound", []string{"10", "11", "20", "21"})
 			}
 
-			fave("u@N01", "10", "c@N01") // the owner's own fave
 			want := []string{"11", "20"}
 			if stale != 0 {
 				want = append(want, "21")
 			}
-			check("after the owner's fave", want)
+			fave("u@N01", "10", "c@N01") // the owner's own fave
+			other("after the owner's fave", want)
+			owner("after the owner's fave", want)
+
 			fave("b@N01", "30", "c@N01") // a neighbor's fave
-			check("after a neighbor's fave", append(want, "30"))
+			if stale != 0 {
+				other("after a neighbor's fave, page fresh", want)
+			}
+			owner("after a neighbor's fave", append(want, "30")) // recomputes the shared page
+			other("after the owner's view recomputed it", append(want, "30"))
+			fave("b@N01", "31", "c@N01")
+			if stale != 0 {
+				clock = clock.Add(stale + time.Second)
+			}
+			other("after another neighbor's fave, page older than the bound", append(want, "30", "31"))
+
 			if err := s.UpsertUsers(ctx, []graph.User{{NSID: "b@N01", Username: "renamed"}}); err != nil {
 				t.Fatal(err)
 			}

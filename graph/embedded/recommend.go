@@ -241,24 +241,26 @@ func page(ranked []candidate, limit int, kind graph.CursorKind) ([]candidate, st
 
 // RecommendPhotos ranks photos for nsid (see graph/score.go and graph/algorithms.go); one page
 // per call, keyset-paged by opts.Cursor. Pages are served from the page cache while valid
-// (cache.go: exact after the owner's or a neighbor's writes, at most Options.PageStale behind
-// anyone else's).
+// (cache.go): exact after the owner's and the owner's neighbors' writes, at most
+// Options.PageStale behind anyone else's. It is the owner's own view.
 func (s *Store) RecommendPhotos(ctx context.Context, nsid string, opts graph.RecOptions) (graph.PhotoPage, error) {
-	p, _, err := s.recommendPhotos(ctx, nsid, opts, false)
+	p, _, err := s.recommendPhotos(ctx, nsid, opts, false, true)
 	return p, err
 }
 
-// RecommendPhotosVersion is RecommendPhotos that also returns the page's version. Two calls
-// that return the same non-zero version returned the same page, so a caller may keep what it
-// made of a page (its JSON) under its version and reuse it while PhotoPageVersion returns the
-// same version. 0 means the page was not kept (the page cache is off).
+// RecommendPhotosVersion is RecommendPhotos for viewers other than the owner: a cached page
+// stays valid after the neighbors' writes too, for at most Options.PageStale (only the owner's
+// own writes invalidate it at once). It also returns the page's version: two calls that return
+// the same non-zero version returned the same page, so a caller may keep what it made of a
+// page (its JSON) under its version and reuse it while PhotoPageVersion returns the same
+// version. 0 means the page was not kept (the page cache is off).
 func (s *Store) RecommendPhotosVersion(ctx context.Context, nsid string, opts graph.RecOptions) (graph.PhotoPage, uint64, error) {
-	return s.recommendPhotos(ctx, nsid, opts, false)
+	return s.recommendPhotos(ctx, nsid, opts, false, false)
 }
 
-// PhotoPageVersion returns the version of the page RecommendPhotos would return now for the
-// same arguments when that page is cached, without copying it; ok is false when it is not
-// (or on any error, which RecommendPhotos would then report).
+// PhotoPageVersion returns the version of the page RecommendPhotosVersion would return now for
+// the same arguments when that page is cached, without copying it; ok is false when it is not
+// (or on any error, which RecommendPhotosVersion would then report).
 func (s *Store) PhotoPageVersion(ctx context.Context, nsid string, opts graph.RecOptions) (version uint64, ok bool) {
 	if s.cache.off || graph.CheckID("nsid", nsid) != nil {
 		return 0, false
@@ -292,14 +294,15 @@ func (s *Store) refreshLater(nsid string, opts graph.RecOptions, key pageKey) {
 	go func() {
 		defer s.bg.Done()
 		defer s.cache.refreshed(key)
-		if _, _, err := s.recommendPhotos(context.Background(), nsid, opts, true); err != nil && !errors.Is(err, ErrClosed) {
+		if _, _, err := s.recommendPhotos(context.Background(), nsid, opts, true, false); err != nil && !errors.Is(err, ErrClosed) {
 			s.log.Warn("graph page refresh failed", "user_nsid", nsid, "err", err)
 		}
 	}()
 }
 
-// recommendPhotos is RecommendPhotosVersion; fresh skips the cache lookup (but still puts).
-func (s *Store) recommendPhotos(ctx context.Context, nsid string, opts graph.RecOptions, fresh bool) (graph.PhotoPage, uint64, error) {
+// recommendPhotos is RecommendPhotos (strict) or RecommendPhotosVersion; fresh skips the cache
+// lookup (but still puts).
+func (s *Store) recommendPhotos(ctx context.Context, nsid string, opts graph.RecOptions, fresh, strict bool) (graph.PhotoPage, uint64, error) {
 	if err := graph.CheckID("nsid", nsid); err != nil {
 		return graph.PhotoPage{}, 0, err
 	}
@@ -319,7 +322,7 @@ func (s *Store) recommendPhotos(ctx context.Context, nsid string, opts graph.Rec
 	key := pageKey{nsid: nsid, algo: opts.Algorithm, limit: opts.Limit, why: opts.Why, cursor: opts.Cursor}
 	now := s.now()
 	if !fresh {
-		if p, version, refresh, ok := s.cache.get(st, s.pageGen, key, now); ok {
+		if p, version, refresh, ok := s.cache.get(st, s.pageGen, key, now, strict); ok {
 			if refresh {
 				s.refreshLater(nsid, opts, key)
 			}
