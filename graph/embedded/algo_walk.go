@@ -2,6 +2,7 @@ package embedded
 
 import (
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/photorec/photorec/graph"
@@ -57,19 +58,23 @@ func (sc *scratch) rankOther(st *state, u uint32, algo graph.Algorithm) {
 		sc.walk(st, u, ws, true, sc.acc, &sc.touched)
 	case graph.Blend:
 		sc.walk(st, u, ws, true, ws.second, &ws.scored)
-		sc.flexplore(st)
-		var maxF, maxR float64
-		for _, p := range sc.touched {
-			if sc.eligible(st, u, p) {
-				maxF = math.Max(maxF, sc.acc[p])
-			}
-		}
+		sc.flexplore(st, u)
 		for _, p := range ws.scored {
-			if sc.eligible(st, u, p) {
-				maxR = math.Max(maxR, ws.second[p])
-			}
 			if sc.acc[p] == 0 {
 				sc.touched = append(sc.touched, p)
+			}
+		}
+		// Both maxima in one pass over the union (scores are positive: no math.Max needed).
+		var maxF, maxR float64
+		for _, p := range sc.touched {
+			if !sc.eligible(st, u, p) {
+				continue
+			}
+			if f := sc.acc[p]; f > maxF {
+				maxF = f
+			}
+			if r := ws.second[p]; r > maxR {
+				maxR = r
 			}
 		}
 		for _, p := range sc.touched {
@@ -96,7 +101,7 @@ func (sc *scratch) eligible(st *state, u, p uint32) bool {
 // out, listing each photo it gives a score in *touched. ItemKNN (rp3 false): each walk weighs
 // 1/sqrt(deg q), and p's sum is divided by sqrt(deg p): the sum of cosines of p with u's faves.
 // RP3Beta (rp3 true): each walk weighs 1/(deg q * |F(v)|), and p's sum is divided by
-// deg(p)^RP3BetaBeta.
+// deg(p)^RP3BetaBeta. out must be zero but at the photos listed in *touched.
 func (sc *scratch) walk(st *state, u uint32, ws *walkScratch, rp3 bool, out []float64, touched *[]uint32) {
 	w, reached := ws.w, ws.reached[:0]
 	for _, q := range st.users[u].faves {
@@ -106,62 +111,102 @@ func (sc *scratch) walk(st *state, u uint32, ws *walkScratch, rp3 bool, out []fl
 		if rp3 {
 			step = 1 / d
 		}
-		for _, v := range favers {
-			if v == u {
-				continue
-			}
+		for _, v := range favers { // u is reached too: skipped below, once, not here per faver
 			if w[v] == 0 {
 				reached = append(reached, v)
 			}
 			w[v] += step
 		}
 	}
-	pflag, list := sc.pflag, *touched
+	// Excluded photos get a negative sentinel in out, so the hot loop below reads one array:
+	// one random access per fave of a reached user.
+	exclude(st, u, out, -1)
+	list, n := room(*touched, len(st.photos))
 	for _, v := range reached {
-		faves := st.users[v].faves
 		step := w[v]
 		w[v] = 0
+		if v == u {
+			continue
+		}
+		faves := st.users[v].faves
 		if rp3 {
 			step /= float64(len(faves))
 		}
-		for _, p := range faves {
-			if pflag[p] != 0 {
-				continue
-			}
-			if out[p] == 0 {
-				list = append(list, p)
-			}
-			out[p] += step
-		}
+		n = spread(out, faves, step, list, n)
 	}
+	list = list[:n]
+	exclude(st, u, out, 0)
 	for _, p := range list {
-		d := float64(len(st.favers[p]))
-		if rp3 {
-			out[p] /= math.Pow(d, graph.RP3BetaBeta)
-		} else {
+		d := float64(st.count[p]) // deg(p): len(st.favers[p]), from the dense array
+		switch {
+		case !rp3:
 			out[p] /= math.Sqrt(d)
+		case graph.RP3BetaBeta == 0.5:
+			out[p] /= math.Sqrt(d) // math.Pow(d, 0.5) bit for bit, without its special-case tests
+		default:
+			out[p] /= math.Pow(d, graph.RP3BetaBeta)
 		}
 	}
 	ws.reached, *touched = reached[:0], list
 }
 
-// flexplore sums the Flexplore photo scores of the neighbors in sc.nbrs into sc.acc.
-func (sc *scratch) flexplore(st *state) {
-	acc, touched, pflag := sc.acc, sc.touched, sc.pflag
+// spread adds step to out[p] for every photo p in photos whose out is not negative (excluded),
+// stores each photo it gives its first score at list[n], list[n+1], ... and returns the new n.
+// list must have room for every photo (room). It is the hot loop of walk and flexplore; out of
+// line its loop counter stays in a register (inlined into walk, Go 1.26 keeps it on the stack:
+// a store and a load per photo), which measured ~6% faster on the blend benchmark.
+//
+//go:noinline
+func spread(out []float64, photos []uint32, step float64, list []uint32, n int) int {
+	for _, p := range photos {
+		a := out[p]
+		if a < 0 {
+			continue
+		}
+		if a == 0 {
+			list[n] = p
+			n++
+		}
+		out[p] = a + step
+	}
+	return n
+}
+
+// room returns list resliced to a capacity of at least photos, and its length: spread stores
+// into it by index instead of calling append. A list holds each photo at most once, so it never
+// runs out.
+func room(list []uint32, photos int) ([]uint32, int) {
+	n := len(list)
+	if cap(list) < photos {
+		list = slices.Grow(list, photos-n)
+	}
+	return list[:cap(list)], n
+}
+
+// exclude sets out[p] to v for every photo p u faved or dismissed.
+func exclude(st *state, u uint32, out []float64, v float64) {
+	for _, p := range st.users[u].faves {
+		out[p] = v
+	}
+	if x := st.users[u].x; x != nil {
+		for _, p := range x.dismissedPhotos {
+			out[p] = v
+		}
+	}
+}
+
+// flexplore sums the Flexplore photo scores of u's neighbors in sc.nbrs into sc.acc.
+func (sc *scratch) flexplore(st *state, u uint32) {
+	exclude(st, u, sc.acc, -1)
+	acc := sc.acc
+	touched, n := room(sc.touched, len(st.photos))
 	for i := range sc.nbrs {
 		score := sc.nbrs[i].score
 		if score <= 0 {
 			continue
 		}
-		for _, p := range st.users[sc.nbrs[i].u].faves {
-			if pflag[p] != 0 {
-				continue
-			}
-			if acc[p] == 0 {
-				touched = append(touched, p)
-			}
-			acc[p] += score
-		}
+		n = spread(acc, st.users[sc.nbrs[i].u].faves, score, touched, n)
 	}
-	sc.touched = touched
+	exclude(st, u, sc.acc, 0)
+	sc.touched = touched[:n]
 }
