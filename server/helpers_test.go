@@ -148,7 +148,11 @@ func newEnv(tb testing.TB, mutate func(*Options)) *env {
 	if err != nil {
 		tb.Fatalf("New: %v", err)
 	}
-	return &env{srv: srv, g: g, sim: sim, world: world, pipe: pipe, clock: clock}
+	e := &env{srv: srv, g: g, sim: sim, world: world, pipe: pipe, clock: clock}
+	if gs, ok := opts.Graph.(graph.Store); ok { // mutate may bring its own store
+		e.g = gs
+	}
+	return e
 }
 
 // seedUser stores nsid's faves and their neighbors' faves from the simulated world, as a

@@ -126,6 +126,7 @@ func loadWrites() int {
 // at once, and moves the walk scores of many others). stop returns how many were stored, -1
 // when perSecond is 0.
 func (w *loadWorld) writeLoad(b *testing.B, perSecond int) (stop func() int) {
+	b.Helper()
 	if perSecond == 0 {
 		return func() int { return -1 }
 	}
@@ -169,7 +170,7 @@ func (w *loadWorld) writeLoad(b *testing.B, perSecond int) (stop func() int) {
 
 // loadSessions makes loadClients keep-alive clients, each holding its session cookie, over one
 // shared Transport; close closes their connections.
-func loadSessions(w *loadWorld) (_ []*http.Client, close func(), _ error) {
+func loadSessions(w *loadWorld) (_ []*http.Client, closeAll func(), _ error) {
 	tr := &http.Transport{MaxIdleConns: loadClients, MaxIdleConnsPerHost: loadClients, MaxConnsPerHost: loadClients, IdleConnTimeout: time.Minute}
 	clients := make([]*http.Client, loadClients)
 	for i := range clients {
@@ -241,6 +242,7 @@ func (st loadStats) ms(q float64) float64 {
 }
 
 func (st loadStats) report(b *testing.B) {
+	b.Helper()
 	b.ReportMetric(float64(len(st.lat))/st.wall.Seconds(), "req/s")
 	b.ReportMetric(st.ms(0.50), "p50_ms")
 	b.ReportMetric(st.ms(0.99), "p99_ms")

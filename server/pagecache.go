@@ -9,7 +9,7 @@ import (
 
 // DefaultPageJSONBytes bounds the JSON of photo pages the server keeps when
 // Options.PageJSONBytes is 0.
-const DefaultPageJSONBytes = 256 << 20
+const DefaultPageJSONBytes = 512 << 20
 
 // pageVersions is implemented by graph stores that keep computed photo pages under versions
 // (graph/embedded): the server then keeps the JSON it made of each page and sends it again
@@ -21,6 +21,9 @@ type pageVersions interface {
 	// PhotoPageVersion is the version of the page RecommendPhotos would return now, if kept.
 	PhotoPageVersion(ctx context.Context, nsid string, opts graph.RecOptions) (uint64, bool)
 }
+
+// on reports whether the cache keeps anything.
+func (c *pageJSONCache) on() bool { return c.budget >= 0 }
 
 // jsonKey is what a photo page's JSON depends on besides the page itself, when no visit time
 // is in play (the "new" flags and the cursor's since are then empty).

@@ -5,10 +5,12 @@ import (
 	"context"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/photorec/photorec/graph"
+	"github.com/photorec/photorec/graph/embedded"
 )
 
 // TestPhotoPageJSONKept checks that the JSON kept per page version (pagecache.go) is byte for
@@ -108,5 +110,82 @@ func TestPageJSONCache(t *testing.T) {
 	}
 	if diff := cmp.Diff(int64(8), c.bytes); diff != "" {
 		t.Errorf("bytes (-want +got):\n%s", diff)
+	}
+}
+
+// TestOwnerViewIsStrict checks which page each viewer gets from a store whose pages may lag
+// (PageStale > 0): the owner's own view shows a neighbor's new fave at once, anyone else's
+// keeps the kept page until its owner writes.
+func TestOwnerViewIsStrict(t *testing.T) {
+	var g *embedded.Store
+	e := newEnv(t, func(o *Options) {
+		var err error
+		g, err = embedded.Open(context.Background(), embedded.Options{Dir: t.TempDir(), Params: graph.DefaultFlexplore(),
+			Default: graph.Flexplore, PageStale: time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = g.Close() })
+		o.Graph = g
+	})
+	nsid := e.heavyUser(t)
+	e.seedUser(t, nsid)
+	path := "/api/v1/users/" + url.PathEscape(nsid) + "/recommendations/photos?limit=500&algorithm=flexplore"
+	owner, other := e.client(t), e.client(t)
+	owner.loginAs(nsid)
+	ids := func(c *client) map[string]bool {
+		t.Helper()
+		var pg photoPageJSON
+		res := c.get(path)
+		if res.Status != 200 {
+			t.Fatalf("GET %s: status %d %s", path, res.Status, res.Body)
+		}
+		res.decode(t, &pg)
+		out := map[string]bool{}
+		for _, it := range pg.Items {
+			out[it.Photo.ID] = true
+		}
+		return out
+	}
+	ids(other) // kept for other viewers
+	ids(owner)
+	var pg photoPageJSON
+	other.get(path).decode(t, &pg)
+	// Every neighbor named on the page faves a new photo, which then ranks near the top.
+	neighbors := map[string]bool{}
+	for _, it := range pg.Items {
+		for _, w := range it.Why {
+			neighbors[w.User.NSID] = true
+		}
+	}
+	faveAll := func(id string) {
+		t.Helper()
+		at := e.clock.Now()
+		for n := range neighbors {
+			err := g.AddFaves(context.Background(), graph.FavesBatch{User: n, At: at, Faves: []graph.Fave{{Photo: graph.Photo{ID: id, Owner: "fresh@N01"}, FavedAt: at}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	faveAll("990001")
+	if ids(other)["990001"] {
+		t.Error("another viewer sees 990001 within recommend.cache_stale; the kept page should be served")
+	}
+	if !ids(owner)["990001"] {
+		t.Errorf("the owner's view lacks 990001, which %d neighbors faved just now", len(neighbors))
+	}
+	if !ids(other)["990001"] {
+		t.Error("another viewer lacks 990001 after the owner's view recomputed the page")
+	}
+	faveAll("990002")
+	if ids(other)["990002"] {
+		t.Error("another viewer sees 990002 within recommend.cache_stale; the kept page should be served")
+	}
+	if err := g.RemoveFave(context.Background(), nsid, e.world.FavesOf(nsid)[0].PhotoID); err != nil { // the owner writes
+		t.Fatal(err)
+	}
+	if !ids(other)["990002"] {
+		t.Error("another viewer lacks 990002 after the owner's own write")
 	}
 }

@@ -152,7 +152,7 @@ func (s *Server) recommendPhotos(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	visit := cur.Graph == "" && c.Query("since") == "" && sess(c).NSID == nsid && alg != graph.Popularity
 	pv, keep := s.opts.Graph.(pageVersions)
-	keep = keep && sess(c).NSID != nsid && since.IsZero()
+	keep = keep && s.pageJSON.on() && sess(c).NSID != nsid && since.IsZero()
 	key := jsonKey{nsid: nsid, algo: alg, limit: opts.Limit, why: opts.Why, cursor: opts.Cursor}
 	if keep {
 		if v, ok := pv.PhotoPageVersion(ctx, nsid, opts); ok {

@@ -25,7 +25,7 @@ type pageEntry struct {
 	page       graph.PhotoPage
 	version    uint64    // unique per computed page, never 0
 	gen        uint64    // Store.pageGen it was computed at
-	deps       []uint32  // the owner and their Flexplore neighbors (user indexes)
+	deps       []uint32  // the owner first, then their Flexplore neighbors and the owners of the page's photos (user indexes)
 	at         time.Time // when it was computed
 	refreshing bool      // a background recompute is under way
 }
@@ -37,14 +37,16 @@ type pageEntry struct {
 //   - a write by the owner (a fave, an unfave, a dismissal, a pull) invalidates it at once, so
 //     a member's own actions show on the next load;
 //   - for a strict lookup (RecommendPhotos: the owner's own view), so does a write by one of
-//     the owner's Flexplore neighbors (their faves, their name), so the owner watches their
-//     refresh land; other viewers' lookups (RecommendPhotosVersion) treat those as below;
+//     the owner's Flexplore neighbors (their faves, their name) or a rename of a photo's owner
+//     on the page, so the owner watches their refresh land; other viewers' lookups
+//     (RecommendPhotosVersion) treat those as below;
 //   - any other write (a stranger's faves, which move the random-walk scores of RP3Beta and
 //     Blend and the popularity counts, or a photo's title) leaves it valid for at most
 //     Options.PageStale after it was computed. A hit older than half of that starts one
 //     background recompute, so pages people keep loading stay fresh without waiting on it.
 //
-// With PageStale 0 only the first rule holds: every page-affecting write empties the cache.
+// With PageStale 0 only the first rule holds: every page-affecting write invalidates every
+// page (they stay in memory until recomputed or evicted).
 // Visits, tokens and registrations never affect pages (changesPages).
 type pageCache struct {
 	off      bool          // Options.NoPageCache
@@ -70,7 +72,7 @@ func (c *pageCache) lookup(st *state, gen uint64, k pageKey, now time.Time, stri
 	}
 	deps := e.deps[:1] // the owner
 	if strict {
-		deps = e.deps
+		deps = e.deps // and everyone else the page shows
 	}
 	for _, d := range deps {
 		if st.stamp(d) > e.gen {
@@ -136,31 +138,34 @@ func (c *pageCache) put(gen uint64, k pageKey, p graph.PhotoPage, deps []uint32,
 		return 0
 	}
 	if old == nil && len(c.pages) >= c.size {
-		c.evict(gen)
+		c.evict()
 	}
 	c.version++
 	c.pages[k] = &pageEntry{page: clonePage(p), version: c.version, gen: gen, deps: deps, at: at, refreshing: old != nil && old.refreshing}
 	return c.version
 }
 
-// evict drops one entry: the first older than gen the map yields (a page that may already be
-// stale), else any.
-func (c *pageCache) evict(gen uint64) {
-	var any pageKey
+// evict drops one entry: of up to 8 the map yields (in random order), the one computed
+// longest ago that is not being refreshed.
+func (c *pageCache) evict() {
+	var victim pageKey
+	var oldest *pageEntry
 	n := 0
 	for k, e := range c.pages {
-		if e.gen < gen && !e.refreshing {
-			delete(c.pages, k)
-			return
-		}
-		if n == 0 {
-			any = k
+		if !e.refreshing && (oldest == nil || e.at.Before(oldest.at)) {
+			victim, oldest = k, e
 		}
 		if n++; n == 8 {
 			break
 		}
 	}
-	delete(c.pages, any)
+	if oldest == nil { // all 8 being refreshed: at most one is (inflight), so this is a tiny cache
+		for k := range c.pages {
+			victim = k
+			break
+		}
+	}
+	delete(c.pages, victim)
 }
 
 // refreshed ends the background recompute of k that lookup started.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -205,11 +206,16 @@ func TestPageCacheStale(t *testing.T) {
 				fave("z@N01", "21", "c@N01")
 				clock = clock.Add(stale + time.Second)
 				other("stranger's fave, page older than the bound", []string{"10", "11", "20", "21"})
+				fave("z@N01", "22", "c@N01") // a second refresh: the first one was let go
+				clock = clock.Add(stale/2 + time.Second)
+				other("second refresh started", []string{"10", "11", "20", "21"})
+				s.bg.Wait()
+				other("after the second refresh", []string{"10", "11", "20", "21", "22"})
 			}
 
 			want := []string{"11", "20"}
 			if stale != 0 {
-				want = append(want, "21")
+				want = append(want, "21", "22")
 			}
 			fave("u@N01", "10", "c@N01") // the owner's own fave
 			other("after the owner's fave", want)
@@ -245,7 +251,8 @@ func TestPageCacheStale(t *testing.T) {
 	}
 }
 
-// TestPageCacheSize checks that a full cache evicts and keeps answering correctly.
+// TestPageCacheSize checks that a full cache evicts and keeps answering correctly: each user
+// has a page of their own, so a mixed-up entry would show.
 func TestPageCacheSize(t *testing.T) {
 	ctx := context.Background()
 	s, err := Open(ctx, Options{Dir: t.TempDir(), PageCacheSize: 2})
@@ -254,33 +261,195 @@ func TestPageCacheSize(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = s.Close() })
 	at := time.Unix(1_700_000_000, 0)
-	users := []string{"u1@N01", "u2@N01", "u3@N01", "u4@N01"}
-	for i, u := range users {
-		err := s.AddFaves(ctx, graph.FavesBatch{User: u, At: at, Faves: []graph.Fave{
-			{Photo: graph.Photo{ID: "1", Owner: "a@N01"}}, {Photo: graph.Photo{ID: strconv.Itoa(10 + i), Owner: "c@N01"}}}})
-		if err != nil {
+	fave := func(user string, photos ...graph.Photo) {
+		t.Helper()
+		b := graph.FavesBatch{User: user, At: at}
+		for _, p := range photos {
+			b.Faves = append(b.Faves, graph.Fave{Photo: p})
+		}
+		if err := s.AddFaves(ctx, b); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := s.AddFaves(ctx, graph.FavesBatch{User: "a@N01", At: at, Faves: []graph.Fave{
-		{Photo: graph.Photo{ID: "1", Owner: "a@N01"}}, {Photo: graph.Photo{ID: "99", Owner: "c@N01"}}}}); err != nil {
-		t.Fatal(err)
+	// u<i> faved p<i> of a<i>, who faved it too and faved r<i>: u<i>'s page is r<i> alone.
+	const n = 5
+	for i := range n {
+		own := graph.Photo{ID: strconv.Itoa(100 + i), Owner: "a" + strconv.Itoa(i) + "@N01"}
+		fave("u"+strconv.Itoa(i)+"@N01", own)
+		fave(own.Owner, own, graph.Photo{ID: strconv.Itoa(200 + i), Owner: "c@N01"})
 	}
-	for round := range 2 {
-		for _, u := range users {
+	for round := range 3 {
+		for i := range n {
+			u := "u" + strconv.Itoa((i*(round+1))%n) + "@N01"
+			want := strconv.Itoa(200 + (i*(round+1))%n)
 			pg, err := s.RecommendPhotos(ctx, u, graph.RecOptions{Limit: 10})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(pg.Items) != 1 || pg.Items[0].Photo.ID != "99" {
-				t.Errorf("round %d: %s's page = %+v, want photo 99 alone", round, u, pg.Items)
+			if len(pg.Items) != 1 || pg.Items[0].Photo.ID != want {
+				t.Errorf("round %d: %s's page = %+v, want photo %s alone", round, u, pg.Items, want)
 			}
 		}
 	}
 	s.cache.mu.Lock()
-	n := len(s.cache.pages)
+	size := len(s.cache.pages)
 	s.cache.mu.Unlock()
-	if n > 2 {
-		t.Errorf("cache holds %d pages, want at most PageCacheSize 2", n)
+	if size > 2 {
+		t.Errorf("cache holds %d pages, want at most PageCacheSize 2", size)
+	}
+}
+
+// TestPageCacheInvalidation checks, for each kind of write, whether a cached page is still
+// served to the owner (strict) and to other viewers (lenient) while the page is younger than
+// PageStale.
+func TestPageCacheInvalidation(t *testing.T) {
+	ctx := context.Background()
+	at := time.Unix(1_700_000_000, 0)
+	type store = *Store
+	addFaves := func(user, pull string, photos ...string) func(store) error {
+		return func(s store) error {
+			b := graph.FavesBatch{User: user, PullID: pull, At: at}
+			for _, p := range photos {
+				owner := "c@N01"
+				switch p {
+				case "1":
+					owner = "a@N01"
+				case "2":
+					owner = "b@N01"
+				}
+				b.Faves = append(b.Faves, graph.Fave{Photo: graph.Photo{ID: p, Owner: owner}, FavedAt: at})
+			}
+			return s.AddFaves(ctx, b)
+		}
+	}
+	rename := func(nsid, name string) func(store) error {
+		return func(s store) error { return s.UpsertUsers(ctx, []graph.User{{NSID: nsid, Username: name}}) }
+	}
+	tests := []struct {
+		name           string
+		before         func(store) error // before the page is computed
+		write          func(store) error
+		strict, others bool // the page is still served after the write
+	}{
+		{name: "owner faves", write: addFaves("u@N01", "", "12")},
+		{name: "owner unfaves", write: func(s store) error { return s.RemoveFave(ctx, "u@N01", "2") }},
+		{name: "owner dismisses a photo", write: func(s store) error { return s.DismissPhoto(ctx, "u@N01", "11") }},
+		{name: "owner undismisses a photo",
+			before: func(s store) error { return s.DismissPhoto(ctx, "u@N01", "11") },
+			write:  func(s store) error { return s.UndismissPhoto(ctx, "u@N01", "11") }},
+		{name: "owner dismisses a user", write: func(s store) error { return s.DismissUser(ctx, "u@N01", "c@N01") }},
+		{name: "owner undismisses a user",
+			before: func(s store) error { return s.DismissUser(ctx, "u@N01", "c@N01") },
+			write:  func(s store) error { return s.UndismissUser(ctx, "u@N01", "c@N01") }},
+		{name: "owner's contacts", write: func(s store) error { return s.SetContacts(ctx, "u@N01", []graph.User{{NSID: "c@N01"}}) }},
+		{name: "owner's full pull drops a fave", write: func(s store) error {
+			if err := addFaves("u@N01", "pull-1", "1")(s); err != nil {
+				return err
+			}
+			return s.FinishPull(ctx, graph.PullDone{User: "u@N01", PullID: "pull-1", Kind: graph.PullFull, At: at})
+		}},
+		{name: "neighbor faves", write: addFaves("b@N01", "", "30"), others: true},
+		{name: "neighbor unfaves", write: func(s store) error { return s.RemoveFave(ctx, "b@N01", "10") }, others: true},
+		{name: "neighbor renamed", write: rename("b@N01", "bee"), others: true},
+		{name: "photo's owner renamed", write: rename("c@N01", "cee"), others: true},
+		{name: "neighbor's name stored again", write: rename("b@N01", "b0"), strict: true, others: true},
+		{name: "stranger faves", write: addFaves("z@N01", "", "40"), strict: true, others: true},
+		{name: "owner's visit and registration", write: func(s store) error {
+			if _, err := s.MarkVisit(ctx, "u@N01", at); err != nil {
+				return err
+			}
+			return s.Register(ctx, "u@N01")
+		}, strict: true, others: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := Open(ctx, Options{Dir: t.TempDir(), PageStale: time.Hour})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = s.Close() })
+			// u faved 1 (a's) and 2 (b's); a faved 1, 10 and 11, b faved 2 and 10 (c's photos);
+			// z, a stranger, faved 1.
+			for _, w := range []func(store) error{
+				rename("b@N01", "b0"),
+				addFaves("u@N01", "", "1", "2"), addFaves("a@N01", "", "1", "10", "11"),
+				addFaves("b@N01", "", "2", "10"), addFaves("z@N01", "", "1"),
+			} {
+				if err := w(s); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.before != nil {
+				if err := tt.before(s); err != nil {
+					t.Fatal(err)
+				}
+			}
+			opts := graph.RecOptions{Limit: 10, Algorithm: graph.Blend}
+			if _, _, err := s.RecommendPhotosVersion(ctx, "u@N01", opts); err != nil {
+				t.Fatal(err)
+			}
+			if err := tt.write(s); err != nil {
+				t.Fatal(err)
+			}
+			key := pageKey{nsid: "u@N01", algo: graph.Blend, limit: 10, why: 3}
+			s.mu.RLock()
+			_, _, _, others := s.cache.get(s.st, s.pageGen, key, s.now(), false)
+			_, _, _, strict := s.cache.get(s.st, s.pageGen, key, s.now(), true)
+			s.mu.RUnlock()
+			if strict != tt.strict || others != tt.others {
+				t.Errorf("after the write the page is served to the owner: %v, to others: %v; want %v, %v", strict, others, tt.strict, tt.others)
+			}
+		})
+	}
+}
+
+// TestCloseDuringRefresh closes the store while a background page refresh may be running: Close
+// must wait for it and return (a deadlock fails the test by its timeout, a race under -race).
+func TestCloseDuringRefresh(t *testing.T) {
+	ctx := context.Background()
+	clock := time.Unix(1_700_000_000, 0)
+	var mu sync.Mutex
+	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+	s, err := Open(ctx, Options{Dir: t.TempDir(), PageStale: time.Hour, now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := graph.FavesBatch{User: "u@N01", At: clock, Faves: []graph.Fave{{Photo: graph.Photo{ID: "1", Owner: "a@N01"}}}}
+	if err := s.AddFaves(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	opts := graph.RecOptions{Limit: 10, Algorithm: graph.Blend}
+	if _, err := s.RecommendPhotos(ctx, "u@N01", opts); err != nil {
+		t.Fatal(err)
+	}
+	b.User = "z@N01"
+	if err := s.AddFaves(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	clock = clock.Add(time.Hour/2 + time.Second)
+	mu.Unlock()
+	done := make(chan struct{})
+	go func() { // writers keep the apply loop busy while the store closes
+		defer close(done)
+		for i := 0; ; i++ {
+			b := graph.FavesBatch{User: "w@N01", At: clock, Faves: []graph.Fave{{Photo: graph.Photo{ID: strconv.Itoa(100 + i), Owner: "a@N01"}}}}
+			if err := s.AddFaves(ctx, b); err != nil {
+				return
+			}
+		}
+	}()
+	if _, _, err := s.RecommendPhotosVersion(ctx, "u@N01", opts); err != nil { // starts a refresh
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	s.cache.mu.Lock()
+	inflight := s.cache.inflight
+	s.cache.mu.Unlock()
+	if inflight != 0 {
+		t.Errorf("%d refreshes still counted in flight after Close", inflight)
 	}
 }

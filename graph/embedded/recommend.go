@@ -282,11 +282,12 @@ func (s *Store) PhotoPageVersion(ctx context.Context, nsid string, opts graph.Re
 }
 
 // refreshLater recomputes the page of key in the background (the page cache asked for it) and
-// puts it in the cache. Close waits for it.
+// puts it in the cache. Close waits for it. Callers may hold s.mu: bgMu is taken by nothing
+// that waits on another lock.
 func (s *Store) refreshLater(nsid string, opts graph.RecOptions, key pageKey) {
-	s.closeMu.RLock()
-	defer s.closeMu.RUnlock()
-	if s.closed.Load() {
+	s.bgMu.Lock()
+	defer s.bgMu.Unlock()
+	if s.bgClosed {
 		s.cache.refreshed(key)
 		return
 	}
@@ -400,10 +401,15 @@ func (s *Store) recommendPhotos(ctx context.Context, nsid string, opts graph.Rec
 	}
 	var version uint64
 	if !s.cache.off {
-		deps := make([]uint32, 0, 1+len(sc.nbrs))
+		deps := make([]uint32, 0, 1+len(sc.nbrs)+len(items))
 		deps = append(deps, u)
 		for _, n := range sc.nbrs {
 			deps = append(deps, n.u)
+		}
+		for _, c := range items {
+			if o := st.photos[c.idx].owner; sc.uslot[o] == 0 {
+				deps = append(deps, o) // not a neighbor: only their name shows
+			}
 		}
 		version = s.cache.put(s.pageGen, key, out, deps, now)
 	}

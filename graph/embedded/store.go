@@ -70,13 +70,15 @@ type Store struct {
 	walFile  int64
 	lockFile *os.File
 
-	mu      sync.RWMutex // guards st
-	st      *state
-	pool    sync.Pool      // *scratch, per-query working memory
-	cache   pageCache      // computed photo pages (cache.go)
-	pageGen uint64         // guarded by mu; bumped by applied writes a photo page can show
-	bg      sync.WaitGroup // background page refreshes; Close waits for them
-	now     func() time.Time
+	mu       sync.RWMutex // guards st
+	st       *state
+	pool     sync.Pool      // *scratch, per-query working memory
+	cache    pageCache      // computed photo pages (cache.go)
+	pageGen  uint64         // guarded by mu; bumped by applied writes a photo page can show
+	bg       sync.WaitGroup // background page refreshes; Close waits for them
+	bgMu     sync.Mutex     // guards bgClosed and bg.Add
+	bgClosed bool
+	now      func() time.Time
 
 	closeMu sync.RWMutex // held for reading while enqueuing; Close takes it for writing
 	closed  atomic.Bool
@@ -537,6 +539,9 @@ func (s *Store) Close() error {
 	}
 	close(s.queue)
 	s.closeMu.Unlock()
+	s.bgMu.Lock()
+	s.bgClosed = true
+	s.bgMu.Unlock()
 	s.bg.Wait()
 	<-s.done
 	var err error
