@@ -175,6 +175,19 @@ func TestPageCacheStale(t *testing.T) {
 				}
 				return v
 			}
+			// refresh checks the page another viewer gets when that starts a background
+			// refresh, and waits for the refresh to end.
+			refresh := func(step string, want []string) {
+				t.Helper()
+				pg, _, err := s.RecommendPhotosVersion(ctx, "u@N01", opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want, ids(pg)); diff != "" {
+					t.Errorf("%s: other viewer's photos (-want +got):\n%s", step, diff)
+				}
+				s.bg.Wait()
+			}
 			owner := func(step string, want []string) {
 				t.Helper()
 				pg, err := s.RecommendPhotos(ctx, "u@N01", opts)
@@ -200,16 +213,14 @@ func TestPageCacheStale(t *testing.T) {
 				}
 				owner("stranger's fave, page fresh", []string{"10", "11"})
 				clock = clock.Add(stale/2 + time.Second)
-				other("stranger's fave, page older than half the bound", []string{"10", "11"}) // starts the refresh
-				s.bg.Wait()
+				refresh("stranger's fave, page older than half the bound", []string{"10", "11"})
 				other("after the background refresh", []string{"10", "11", "20"})
 				fave("z@N01", "21", "c@N01")
 				clock = clock.Add(stale + time.Second)
 				other("stranger's fave, page older than the bound", []string{"10", "11", "20", "21"})
 				fave("z@N01", "22", "c@N01") // a second refresh: the first one was let go
 				clock = clock.Add(stale/2 + time.Second)
-				other("second refresh started", []string{"10", "11", "20", "21"})
-				s.bg.Wait()
+				refresh("second refresh started", []string{"10", "11", "20", "21"})
 				other("after the second refresh", []string{"10", "11", "20", "21", "22"})
 			}
 
