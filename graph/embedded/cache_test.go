@@ -13,6 +13,15 @@ import (
 	"github.com/photorec/photorec/graph"
 )
 
+// addFave stores user's fave of photo (owned by owner) at time at.
+func addFave(t *testing.T, s *Store, user, photo, owner string, at time.Time) {
+	t.Helper()
+	err := s.AddFaves(context.Background(), graph.FavesBatch{User: user, At: at, Faves: []graph.Fave{{Photo: graph.Photo{ID: photo, Owner: owner}, FavedAt: at}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestPageCache checks that a repeated query is served from the cache with the same answer, that
 // changing a returned page does not change the next answer, and that every kind of write makes
 // the next answer reflect it.
@@ -20,13 +29,7 @@ func TestPageCache(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t, t.TempDir())
 	at := time.Unix(1_700_000_000, 0)
-	fave := func(user, photo, owner string) {
-		t.Helper()
-		err := s.AddFaves(ctx, graph.FavesBatch{User: user, At: at, Faves: []graph.Fave{{Photo: graph.Photo{ID: photo, Owner: owner}, FavedAt: at}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	fave := func(user, photo, owner string) { t.Helper(); addFave(t, s, user, photo, owner, at) }
 	// u faved photos of a and b; a and b faved 10, 11 and 12 (owned by c).
 	fave("u@N01", "1", "a@N01")
 	fave("u@N01", "2", "b@N01")
@@ -133,13 +136,7 @@ func TestPageCacheStale(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { _ = s.Close() })
-			fave := func(user, photo, owner string) {
-				t.Helper()
-				err := s.AddFaves(ctx, graph.FavesBatch{User: user, At: at, Faves: []graph.Fave{{Photo: graph.Photo{ID: photo, Owner: owner}, FavedAt: at}}})
-				if err != nil {
-					t.Fatal(err)
-				}
-			}
+			fave := func(user, photo, owner string) { t.Helper(); addFave(t, s, user, photo, owner, at) }
 			// u faved photos of a and b, who faved them too (the favorites u shares with its
 			// neighbors); a faved 10 and 11, b faved 10. z, a stranger (u faved none of z's
 			// photos), shares u's fave 1, so z's faves reach u through the walk.
