@@ -143,9 +143,45 @@ func (sc *scratch) markNeighbors(st *state, u uint32) {
 
 // scoreNeighbors fills sc.nbrs with u's neighbors and their Flexplore scores. It marks u and
 // leaves the marks set; the caller unmarks.
+//
+// A neighbor's common (dismissed) count is how many of u's faved (dismissed) photos they faved.
+// It walks whichever side is shorter: the faves of every neighbor, testing u's marks
+// (countViaNeighbors), or the favers of u's faved and dismissed photos, counting the neighbors
+// among them (countViaFavers). Both give the same integers.
 func (sc *scratch) scoreNeighbors(st *state, u uint32, params graph.FlexploreParams) {
 	sc.mark(st, u)
 	sc.markNeighbors(st, u)
+	viaNeighbors, viaFavers := 0, 0
+	for i := range sc.nbrs {
+		viaNeighbors += len(st.users[sc.nbrs[i].u].faves)
+	}
+	for _, ps := range [][]uint32{st.users[u].faves, dismissedPhotos(st, u)} {
+		for _, p := range ps {
+			viaFavers += len(st.favers[p])
+		}
+	}
+	if viaFavers < viaNeighbors {
+		sc.countViaFavers(st, u)
+	} else {
+		sc.countViaNeighbors(st)
+	}
+	for i := range sc.nbrs {
+		n := &sc.nbrs[i]
+		n.score = graph.NeighborScore(params, int(n.common), int(n.dismissed), len(st.users[n.u].faves))
+	}
+}
+
+// dismissedPhotos are the photos u dismissed (sorted).
+func dismissedPhotos(st *state, u uint32) []uint32 {
+	if x := st.users[u].x; x != nil {
+		return x.dismissedPhotos
+	}
+	return nil
+}
+
+// countViaNeighbors sets each neighbor's common and dismissed counts from the neighbor's faves
+// and u's marks (mark).
+func (sc *scratch) countViaNeighbors(st *state) {
 	pflag := sc.pflag
 	for i := range sc.nbrs {
 		n := &sc.nbrs[i]
@@ -156,7 +192,26 @@ func (sc *scratch) scoreNeighbors(st *state, u uint32, params graph.FlexplorePar
 			dismissed += int32(f >> 1)
 		}
 		n.common, n.dismissed = common, dismissed
-		n.score = graph.NeighborScore(params, int(common), int(dismissed), len(st.users[n.u].faves))
+	}
+}
+
+// countViaFavers sets each neighbor's common and dismissed counts from the favers of u's faved
+// and dismissed photos (the counts start at zero: markNeighbors).
+func (sc *scratch) countViaFavers(st *state, u uint32) {
+	uslot := sc.uslot
+	for _, p := range st.users[u].faves {
+		for _, v := range st.favers[p] {
+			if slot := uslot[v]; slot != 0 {
+				sc.nbrs[slot-1].common++
+			}
+		}
+	}
+	for _, p := range dismissedPhotos(st, u) {
+		for _, v := range st.favers[p] {
+			if slot := uslot[v]; slot != 0 {
+				sc.nbrs[slot-1].dismissed++
+			}
+		}
 	}
 }
 
