@@ -106,6 +106,7 @@ type World struct {
 	removed  map[int32]map[int32]bool // per user, removed generated faves
 	comments map[int32][]Comment      // per photo
 	commentN int64
+	journal  *journal // nil unless OpenJournal: where writes are appended
 }
 
 // TinyWorld is a small world for tests: 300 users, about 50k favorites, generated in milliseconds.

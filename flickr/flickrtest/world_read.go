@@ -284,7 +284,7 @@ func (w *World) Comments(photoID string) []Comment {
 }
 
 // AddFave records that user nsid faved photoID at the given time. Errors: ErrNoUser, ErrNoPhoto,
-// ErrOwnPhoto, ErrAlreadyFaved.
+// ErrOwnPhoto, ErrAlreadyFaved, or the journal's (see OpenJournal), which leaves the world unchanged.
 func (w *World) AddFave(nsid, photoID string, at time.Time) error {
 	u, ph, err := w.userPhoto(nsid, photoID)
 	if err != nil {
@@ -298,6 +298,9 @@ func (w *World) AddFave(nsid, photoID string, at time.Time) error {
 	if w.hasFaveLocked(u, ph) {
 		return fmt.Errorf("flickrtest: fave %s: %w", photoID, ErrAlreadyFaved)
 	}
+	if err := w.journalLocked(journalRecord{Kind: journalFave, User: w.nsid[u], Photo: w.photoID(ph), At: at.Unix()}); err != nil {
+		return err
+	}
 	if w.removed[u][ph] {
 		delete(w.removed[u], ph)
 	}
@@ -305,7 +308,7 @@ func (w *World) AddFave(nsid, photoID string, at time.Time) error {
 	return nil
 }
 
-// RemoveFave undoes a favorite. Errors: ErrNoUser, ErrNoPhoto, ErrNotFaved.
+// RemoveFave undoes a favorite. Errors: ErrNoUser, ErrNoPhoto, ErrNotFaved, or the journal's.
 func (w *World) RemoveFave(nsid, photoID string) error {
 	u, ph, err := w.userPhoto(nsid, photoID)
 	if err != nil {
@@ -313,14 +316,17 @@ func (w *World) RemoveFave(nsid, photoID string) error {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if !w.hasFaveLocked(u, ph) {
+		return fmt.Errorf("flickrtest: unfave %s: %w", photoID, ErrNotFaved)
+	}
+	if err := w.journalLocked(journalRecord{Kind: journalUnfave, User: w.nsid[u], Photo: w.photoID(ph)}); err != nil {
+		return err
+	}
 	for i, f := range w.added[u] {
 		if int32(f&0xffffffff) == ph {
 			w.added[u] = slices.Delete(w.added[u], i, i+1)
 			return nil
 		}
-	}
-	if !w.hasFaveLocked(u, ph) {
-		return fmt.Errorf("flickrtest: unfave %s: %w", photoID, ErrNotFaved)
 	}
 	if w.removed[u] == nil {
 		w.removed[u] = map[int32]bool{}
@@ -329,7 +335,8 @@ func (w *World) RemoveFave(nsid, photoID string) error {
 	return nil
 }
 
-// AddComment stores a comment by nsid on photoID. Errors: ErrNoUser, ErrNoPhoto, ErrBlankComment.
+// AddComment stores a comment by nsid on photoID. Errors: ErrNoUser, ErrNoPhoto, ErrBlankComment, or
+// the journal's.
 func (w *World) AddComment(nsid, photoID, text string, at time.Time) (Comment, error) {
 	u, ph, err := w.userPhoto(nsid, photoID)
 	if err != nil {
@@ -340,6 +347,9 @@ func (w *World) AddComment(nsid, photoID, text string, at time.Time) (Comment, e
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if err := w.journalLocked(journalRecord{Kind: journalComment, User: w.nsid[u], Photo: w.photoID(ph), At: at.Unix(), Text: text}); err != nil {
+		return Comment{}, err
+	}
 	w.commentN++
 	c := Comment{ID: fmt.Sprintf("%d-%s-%d", 10_000_000+int64(u), photoID, 72157720000000000+w.commentN),
 		PhotoID: photoID, Author: w.nsid[u], Text: text, Created: at.UTC().Truncate(time.Second)}
