@@ -114,18 +114,6 @@ func (sc *scratch) unmark(st *state) {
 	sc.marked = false
 }
 
-// setExcluded sets acc to v for every photo u faved or dismissed.
-func (sc *scratch) setExcluded(st *state, u uint32, v float64) {
-	for _, p := range st.users[u].faves {
-		sc.acc[p] = v
-	}
-	if x := st.users[u].x; x != nil {
-		for _, p := range x.dismissedPhotos {
-			sc.acc[p] = v
-		}
-	}
-}
-
 // markNeighbors fills sc.nbrs with u's neighbors and how many of u's faves each took.
 func (sc *scratch) markNeighbors(st *state, u uint32) {
 	for _, p := range st.users[u].faves {
@@ -419,28 +407,7 @@ func (s *Store) recommendPhotos(ctx context.Context, nsid string, opts graph.Rec
 		}
 	} else {
 		sc.scoreNeighbors(st, u, s.params)
-		// Excluded photos (faved or dismissed by u) get a negative sentinel in acc, so the hot
-		// loop below touches one array: one random access per neighbor fave.
-		sc.setExcluded(st, u, -1)
-		acc, touched := sc.acc, sc.touched
-		for i := range sc.nbrs {
-			score := sc.nbrs[i].score
-			if score <= 0 {
-				continue
-			}
-			for _, p := range st.users[sc.nbrs[i].u].faves {
-				a := acc[p]
-				if a < 0 {
-					continue
-				}
-				if a == 0 {
-					touched = append(touched, p)
-				}
-				acc[p] = a + score
-			}
-		}
-		sc.touched = touched
-		sc.setExcluded(st, u, 0)
+		sc.flexplore(st, u) // algo_walk.go
 		for _, p := range sc.touched {
 			consider(p, sc.acc[p])
 		}
