@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -326,6 +327,12 @@ func (n *node) wait(ctx context.Context) error {
 	return err
 }
 
+// demoJournalPath is where the demo's simulated Flickr keeps the faves, unfaves and comments made
+// through it, so they outlive a restart (flickrtest.World.OpenJournal).
+func demoJournalPath(cfg config.Config) string {
+	return filepath.Join(cfg.DataDir, "simulator", "journal.jsonl")
+}
+
 // wireDemo starts the Flickr simulator (flickrtest) on loopback, the in-process queue
 // (internal/embedredis), the workers, the embedded graph (openStore) and the HTTP server, prints
 // the URL to open on stdout, and runs until ctx ends, then shuts down in reverse order.
@@ -337,6 +344,16 @@ func wireDemo(ctx context.Context, cfg config.Config, log *slog.Logger, stdout i
 	return n.run(ctx, func() error {
 		start := time.Now()
 		world := flickrtest.Generate(flickrtest.WorldOptions{Seed: cfg.Demo.Seed, Users: cfg.Demo.WorldUsers})
+		journal := demoJournalPath(cfg)
+		js, err := world.OpenJournal(journal)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		n.st.push("simulator journal", func(context.Context) error { return world.CloseJournal() })
+		if js.MovedAside != "" {
+			log.Warn("simulator journal was written for another world; moved aside, starting a new one", "moved_to", js.MovedAside)
+		}
+		log.Info("simulator journal replayed", "path", journal, "replayed", js.Replayed, "skipped", js.Skipped, "torn_bytes", js.TornBytes)
 		simLn, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return fmt.Errorf("demo: listen for the simulator: %w", err)
