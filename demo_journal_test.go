@@ -5,23 +5,28 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/photorec/photorec/config"
 	"github.com/photorec/photorec/flickr"
 	"github.com/photorec/photorec/flickr/flickrtest"
+	"github.com/photorec/photorec/graph"
+	"github.com/photorec/photorec/graph/embedded"
 )
 
-// runDemo runs `photorec demo` on dataDir until the returned stop is called (or the test ends),
-// and returns the simulator's URL once the demo says it is ready. stop checks a clean shutdown.
-func runDemo(t *testing.T, dataDir, seed, users string) (simURL string, stop func()) {
+// runDemo runs `photorec demo` on dataDir (with extra flags) until the returned stop is called
+// (or the test ends), and returns the simulator's URL once the demo says it is ready. stop
+// checks a clean shutdown.
+func runDemo(t *testing.T, dataDir, seed, users string, extra ...string) (simURL string, stop func()) {
 	t.Helper()
 	out := &lineWriter{changed: make(chan struct{}, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	args := []string{"demo", "--listen", "127.0.0.1:0", "--data-dir", dataDir, "--seed", seed, "--users", users}
+	args := append([]string{"demo", "--listen", "127.0.0.1:0", "--data-dir", dataDir, "--seed", seed, "--users", users}, extra...)
 	go func() { done <- run(ctx, args, out, io.Discard) }()
 	stopped := false
 	stop = func() {
@@ -93,7 +98,8 @@ func simulatorToken(ctx context.Context, t *testing.T, c *flickr.Client, sim, ns
 }
 
 // TestDemoKeepsSimulatorWritesAcrossRestart faves a photo on the demo's simulated Flickr, restarts
-// the demo on the same data dir and finds the fave still there.
+// the demo on the same data dir and finds the fave still there; `demo --reset` refuses while that
+// demo runs, and once it has stopped starts over without the fave and with an empty graph.
 func TestDemoKeepsSimulatorWritesAcrossRestart(t *testing.T) {
 	dataDir := t.TempDir()
 	world := flickrtest.TinyWorld(11) // what `demo --seed 11 --users 300` generates
@@ -129,8 +135,41 @@ func TestDemoKeepsSimulatorWritesAcrossRestart(t *testing.T) {
 	}
 	stop()
 
-	sim, _ = runDemo(t, dataDir, "11", "300")
+	sim, stop = runDemo(t, dataDir, "11", "300")
 	if !favedOnSimulator(t, sim, me.NSID, photo) {
 		t.Errorf("fave of %s by %s lost across a demo restart", photo, me.NSID)
+	}
+	err = run(ctx, []string{"demo", "--listen", "127.0.0.1:0", "--data-dir", dataDir, "--seed", "11", "--users", "300", "--reset"}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Errorf("demo --reset while a demo runs on the data dir: %v, want an in-use error", err)
+	}
+	if _, err := os.Stat(demoJournalPath(config.Config{DataDir: dataDir})); err != nil {
+		t.Errorf("the refused reset touched the journal: %v", err)
+	}
+	stop()
+	g, err := embedded.Open(ctx, embedded.Options{Dir: graphDir(config.Config{DataDir: dataDir})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = g.AddFaves(ctx, graph.FavesBatch{User: me.NSID, At: time.Now(), Faves: []graph.Fave{{Photo: graph.Photo{ID: photo, Owner: world.Users()[1].NSID}}}})
+	if cerr := g.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	sim, stop = runDemo(t, dataDir, "11", "300", "--reset")
+	if favedOnSimulator(t, sim, me.NSID, photo) {
+		t.Errorf("fave of %s by %s still there after demo --reset", photo, me.NSID)
+	}
+	stop()
+	g, err = embedded.Open(ctx, embedded.Options{Dir: graphDir(config.Config{DataDir: dataDir})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	if st, err := g.Stats(ctx); err != nil || st.Faves != 0 {
+		t.Errorf("graph after demo --reset holds %+v (%v), want no faves", st, err)
 	}
 }

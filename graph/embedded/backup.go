@@ -119,9 +119,7 @@ func Restore(ctx context.Context, dir string, r io.Reader, opts RestoreOptions) 
 	}
 	var existing []string
 	for _, e := range entries {
-		n := e.Name()
-		if (strings.HasPrefix(n, "snapshot-") && strings.HasSuffix(n, ".bin")) ||
-			(strings.HasPrefix(n, "wal-") && strings.HasSuffix(n, ".db")) {
+		if n := e.Name(); isStateFile(n) {
 			existing = append(existing, n)
 		}
 	}
@@ -176,4 +174,44 @@ func Restore(ctx context.Context, dir string, r io.Reader, opts RestoreOptions) 
 func (s *Store) WriteBackup(ctx context.Context, w io.Writer) (uint64, error) {
 	info, err := s.Backup(ctx, w)
 	return info.Seq, err
+}
+
+// isStateFile reports whether a file name in a store's dir holds its state: a snapshot or a log.
+func isStateFile(name string) bool {
+	return (strings.HasPrefix(name, "snapshot-") && strings.HasSuffix(name, ".bin")) ||
+		(strings.HasPrefix(name, "wal-") && strings.HasSuffix(name, ".db"))
+}
+
+// Remove deletes the store in dir (its snapshots, logs and leftovers), so that the next Open
+// starts empty. It takes the store's lock, so it fails while a process has dir open, and then
+// removes nothing. A dir that does not exist holds no store: Remove returns 0 and no error. It
+// returns how many files it removed.
+func Remove(dir string) (int, error) {
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	locker := &Store{dir: dir}
+	if err := locker.lock(); err != nil {
+		return 0, err // "embedded: <dir> is in use by another process"
+	}
+	defer locker.closeFiles()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, fmt.Errorf("embedded: remove: %w", err)
+	}
+	n := 0
+	for _, e := range entries {
+		name := e.Name()
+		if !isStateFile(name) && !strings.HasSuffix(name, ".tmp") {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return n, fmt.Errorf("embedded: remove %s: %w", name, err)
+		}
+		n++
+	}
+	if err := syncDir(dir); err != nil {
+		return n, fmt.Errorf("embedded: remove: %w", err)
+	}
+	return n, nil
 }

@@ -2,9 +2,11 @@ package embedded
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -310,4 +312,40 @@ func BenchmarkBackupExport(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestRemove checks that Remove empties a closed store, refuses (removing nothing) while the
+// store is open, and accepts a dir that does not exist.
+func TestRemove(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(ctx, Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addFave(t, s, "u@N01", "1", "a@N01", time.Unix(1_700_000_000, 0))
+	if n, err := Remove(dir); err == nil || n != 0 {
+		t.Errorf("Remove of an open store = %d, %v; want 0 and an error", n, err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := Remove(dir); err != nil || n == 0 {
+		t.Fatalf("Remove of a closed store = %d, %v; want its files removed", n, err)
+	}
+	s, err = Open(ctx, Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	st, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Faves != 0 || st.Users != 0 {
+		t.Errorf("after Remove the store holds %+v, want nothing", st)
+	}
+	if n, err := Remove(filepath.Join(dir, "missing")); err != nil || n != 0 {
+		t.Errorf("Remove of a missing dir = %d, %v; want 0, nil", n, err)
+	}
 }
