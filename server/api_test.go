@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/photorec/photorec/config"
@@ -146,9 +148,11 @@ func TestRecommendPhotosParams(t *testing.T) {
 		})
 	}
 	t.Run("unknown user", func(t *testing.T) {
-		res := e.client(t).get("/api/v1/users/nobody@N00/recommendations/photos")
-		if res.Status != 404 || res.errorCode() != codeNotFound {
-			t.Fatalf("status %d %s, want 404 not_found", res.Status, res.Body)
+		for _, kind := range []string{"photos", "people"} {
+			res := e.client(t).get("/api/v1/users/nobody@N00/recommendations/" + kind)
+			if res.Status != 404 || res.errorCode() != codeNotFound {
+				t.Errorf("%s: status %d %s, want 404 not_found", kind, res.Status, res.Body)
+			}
 		}
 	})
 	t.Run("people params", func(t *testing.T) {
@@ -359,6 +363,11 @@ func TestDismissals(t *testing.T) {
 		{"someone else's page", other, http.MethodPost, photoPath, true, 403, codeForbidden},
 		{"someone else's page, people", other, http.MethodPost, personPath, true, 403, codeForbidden},
 		{"missing csrf", owner, http.MethodPost, photoPath, false, 403, codeCSRF},
+		{"undismiss, anonymous", anon, http.MethodDelete, photoPath, true, 401, codeUnauthenticated},
+		{"undismiss, someone else's page", other, http.MethodDelete, photoPath, true, 403, codeForbidden},
+		{"undismiss person, someone else's page", other, http.MethodDelete, personPath, true, 403, codeForbidden},
+		{"undismiss, missing csrf", owner, http.MethodDelete, photoPath, false, 403, codeCSRF},
+		{"undismiss person, missing csrf", owner, http.MethodDelete, personPath, false, 403, codeCSRF},
 		{"unknown photo", owner, http.MethodPost, "/api/v1/users/" + url.PathEscape(nsid) + "/dismissed/photos/123", true, 404, codeNotFound},
 		{"unknown person", owner, http.MethodPost, "/api/v1/users/" + url.PathEscape(nsid) + "/dismissed/people/nobody@N00", true, 404, codeNotFound},
 		{"dismiss photo", owner, http.MethodPost, photoPath, true, 204, ""},
@@ -450,20 +459,23 @@ func TestFaveAndUnfave(t *testing.T) {
 		for _, tt := range []struct {
 			name   string
 			c      *client
+			method string
 			path   string
 			csrf   bool
 			status int
 			code   string
 		}{
-			{"anonymous", e.client(t), "/api/v1/photos/" + photo + "/fave", true, 401, codeUnauthenticated},
-			{"no csrf", c, "/api/v1/photos/" + photo + "/fave", false, 403, codeCSRF},
-			{"unknown photo", c, "/api/v1/photos/424242/fave", true, 404, codeNotFound},
+			{"anonymous", e.client(t), http.MethodPost, "/api/v1/photos/" + photo + "/fave", true, 401, codeUnauthenticated},
+			{"no csrf", c, http.MethodPost, "/api/v1/photos/" + photo + "/fave", false, 403, codeCSRF},
+			{"unknown photo", c, http.MethodPost, "/api/v1/photos/424242/fave", true, 404, codeNotFound},
+			{"unfave, anonymous", e.client(t), http.MethodDelete, "/api/v1/photos/" + photo + "/fave", true, 401, codeUnauthenticated},
+			{"unfave, no csrf", c, http.MethodDelete, "/api/v1/photos/" + photo + "/fave", false, 403, codeCSRF},
 		} {
 			var res response
 			if tt.csrf {
-				res = tt.c.send(http.MethodPost, tt.path, nil)
+				res = tt.c.send(tt.method, tt.path, nil)
 			} else {
-				res = tt.c.do(http.MethodPost, tt.path, nil, nil)
+				res = tt.c.do(tt.method, tt.path, nil, nil)
 			}
 			if res.Status != tt.status || res.errorCode() != tt.code {
 				t.Errorf("%s: status %d code %q, want %d %q", tt.name, res.Status, res.errorCode(), tt.status, tt.code)
@@ -488,6 +500,19 @@ func TestFaveAndUnfave(t *testing.T) {
 		// Faving again is fine: Flickr's "already in favorites" is the wanted state.
 		if res := c.send(http.MethodPost, "/api/v1/photos/"+photo+"/fave", nil); res.Status != 200 {
 			t.Fatalf("fave again: %d %s", res.Status, res.Body)
+		}
+	})
+	t.Run("unfave: flickr failure is a failure and changes nothing", func(t *testing.T) {
+		faved, _ := e.g.Summary(ctx, nsid)
+		e.sim.SetFaults(flickrtest.Faults{ServerError: 1})
+		defer e.sim.SetFaults(flickrtest.Faults{})
+		res := c.send(http.MethodDelete, "/api/v1/photos/"+photo+"/fave", nil)
+		if res.Status != http.StatusBadGateway || res.errorCode() != codeFlickrUnavailable {
+			t.Fatalf("status %d %s, want 502 flickr_unavailable", res.Status, res.Body)
+		}
+		after, _ := e.g.Summary(ctx, nsid)
+		if after.Faves != faved.Faves || !favedOnFlickr(e, nsid, photo) {
+			t.Fatalf("a failed unfave changed state: graph faves %d -> %d, faved on the simulator %v", faved.Faves, after.Faves, favedOnFlickr(e, nsid, photo))
 		}
 	})
 	t.Run("unfave", func(t *testing.T) {
@@ -555,8 +580,22 @@ func TestComment(t *testing.T) {
 	if len(comments) != 1 || comments[0].Text != "lovely light" || comments[0].Author != nsid {
 		t.Fatalf("simulator comments = %+v, want one by %s", comments, nsid)
 	}
-	if res := e.client(t).send(http.MethodPost, path, map[string]string{"text": "hi"}); res.Status != 401 {
-		t.Fatalf("anonymous comment: %d %s", res.Status, res.Body)
+	for _, tt := range []struct {
+		name   string
+		res    response
+		status int
+		code   string
+	}{
+		{"anonymous", e.client(t).send(http.MethodPost, path, map[string]string{"text": "hi"}), 401, codeUnauthenticated},
+		{"no csrf", c.do(http.MethodPost, path, map[string]string{"text": "hi"}, nil), 403, codeCSRF},
+		{"unknown photo", c.send(http.MethodPost, "/api/v1/photos/424242/comments", map[string]string{"text": "hi"}), 404, codeNotFound},
+	} {
+		if tt.res.Status != tt.status || tt.res.errorCode() != tt.code {
+			t.Errorf("%s: status %d code %q, want %d %q (%s)", tt.name, tt.res.Status, tt.res.errorCode(), tt.status, tt.code, tt.res.Body)
+		}
+	}
+	if got := len(e.world.Comments(photo)); got != 1 {
+		t.Errorf("refused comments reached the simulator: %d comments, want 1", got)
 	}
 }
 
@@ -647,6 +686,25 @@ func TestTasteAPI(t *testing.T) {
 	}
 	if res := c.get("/api/v1/users/nobody@N00/taste"); res.Status != 404 {
 		t.Errorf("unknown user taste: %d", res.Status)
+	}
+}
+
+// TestPanicIsA500 checks that a handler's panic is answered with the API's JSON 500 and a safe
+// message, logged with its stack, and that the server keeps serving.
+func TestPanicIsA500(t *testing.T) {
+	var logs syncBuffer
+	e := newEnv(t, func(o *Options) { o.Logger = slog.New(slog.NewTextHandler(&logs, nil)) })
+	e.srv.app.Get("/api/v1/test-panic", func(*fiber.Ctx) error { panic("secret internal detail") })
+	c := e.client(t)
+	res := c.get("/api/v1/test-panic")
+	if res.Status != 500 || res.errorCode() != codeInternal || strings.Contains(string(res.Body), "secret internal detail") {
+		t.Errorf("panic answered %d %s, want a 500 internal error with a safe message", res.Status, res.Body)
+	}
+	if l := logs.String(); !strings.Contains(l, "handler panicked") || !strings.Contains(l, "secret internal detail") || !strings.Contains(l, "goroutine") {
+		t.Errorf("panic not logged with its stack:\n%s", l)
+	}
+	if res := c.get("/healthz"); res.Status != 200 {
+		t.Errorf("after a panic /healthz = %d", res.Status)
 	}
 }
 

@@ -1,10 +1,14 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
+	"runtime/debug"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	fiberrecover "github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/photorec/photorec/ui"
@@ -14,7 +18,7 @@ import (
 // (a test holds the two to each other).
 func (s *Server) routes() {
 	app := s.app
-	app.Use(s.measure, s.securityHeaders)
+	app.Use(s.measure, s.recoverPanic(), s.securityHeaders)
 
 	// Operations: no session, no rate limit.
 	app.Get("/healthz", s.healthz)
@@ -57,4 +61,16 @@ func (s *Server) routes() {
 	api.Post("/photos/:photo/fave", s.fave)
 	api.Delete("/photos/:photo/fave", s.unfave)
 	api.Post("/photos/:photo/comments", s.comment)
+}
+
+// recoverPanic turns a panic in a handler into an error for handleError (a 500 with a safe
+// message, JSON on the API), after logging the panic and its stack: one bad request must not
+// take the process (in the demo, everything) down.
+func (s *Server) recoverPanic() fiber.Handler {
+	return fiberrecover.New(fiberrecover.Config{
+		EnableStackTrace: true,
+		StackTraceHandler: func(c *fiber.Ctx, e any) {
+			s.log.Error("handler panicked", "method", c.Method(), "path", c.Path(), "panic", fmt.Sprint(e), "stack", string(debug.Stack()))
+		},
+	})
 }
