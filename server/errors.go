@@ -164,6 +164,14 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if isAPIPath(c.Path()) || !strings.Contains(c.Get(fiber.HeaderAccept), "text/html") {
 		return c.Status(ae.Status).JSON(errorBody{Error: errorDetail{Code: ae.Code, Message: ae.Message}})
 	}
+	if c.Method() == fiber.MethodPost && c.Path() == "/browse" {
+		// The welcome form again, with what was typed (a stale page's CSRF token, the rate limit).
+		msg := ae.Message
+		if ae.Code == codeCSRF {
+			msg = "This page had expired. Press Browse again."
+		}
+		return s.renderStatus(c, ae.Status, "welcome", welcomePage{Page: s.basePage(c, "photorec"), Query: c.FormValue("q"), Error: msg, Example: exampleQuery})
+	}
 	return s.renderStatus(c, ae.Status, "error", errorPage{Page: s.basePage(c, "Something went wrong"), Status: ae.Status, Message: ae.Message})
 }
 

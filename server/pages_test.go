@@ -115,6 +115,19 @@ func TestBrowse(t *testing.T) {
 			t.Fatalf("status %d %s", res.Status, res.Body)
 		}
 	})
+	t.Run("stale page keeps what was typed", func(t *testing.T) {
+		typed := "someone <typed> this"
+		res := c.do(http.MethodPost, "/browse", url.Values{"q": {typed}, csrfField: {"stale-token"}}, map[string]string{"Accept": "text/html"})
+		body := string(res.Body)
+		if res.Status != http.StatusForbidden || !strings.Contains(body, `data-testid="browse-error"`) ||
+			!strings.Contains(body, "someone &lt;typed&gt; this") || !strings.Contains(body, "Press Browse again") {
+			t.Fatalf("status %d, want 403 with the welcome form, the typed text and a retry message:\n%s", res.Status, body)
+		}
+		// The re-rendered form carries a valid token: submitting it again works.
+		if res := c.do(http.MethodPost, "/browse", url.Values{"q": {u.Username}, csrfField: {c.csrf()}}, nil); res.Status != http.StatusSeeOther {
+			t.Fatalf("browse after the stale page: %d %s", res.Status, res.Body)
+		}
+	})
 }
 
 // TestGettingStartedPhotos: a user with too few faves is offered popular photos, never one they
