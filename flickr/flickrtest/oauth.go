@@ -175,7 +175,7 @@ func (s *Server) handleRequestToken(rw http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	tok, sec := s.newTokenLocked()
-	s.reqTokens[tok] = &requestToken{secret: sec, callback: cb, consumer: s.opts.ConsumerKey, user: -1}
+	s.reqTokens[tok] = &requestToken{secret: sec, callback: cb, user: -1}
 	s.mu.Unlock()
 	writeTokenReply(rw, "oauth_callback_confirmed", "true", "oauth_token", tok, "oauth_token_secret", sec)
 }
@@ -204,9 +204,8 @@ func (s *Server) handleAccessToken(rw http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	delete(s.reqTokens, sr.get("oauth_token"))
-	tok, sec := s.newTokenLocked()
-	s.accTokens[tok] = &accessToken{secret: sec, consumer: rt.consumer, perms: rt.perms, user: rt.user}
 	s.mu.Unlock()
+	tok, sec := s.mintAccessToken(rt.user, rt.perms)
 	u := rt.user
 	writeTokenReply(rw, "fullname", s.w.realname[u], "oauth_token", tok, "oauth_token_secret", sec,
 		"user_nsid", s.w.nsid[u], "username", s.w.username[u])

@@ -103,10 +103,8 @@ func (s *Server) handleREST(rw http.ResponseWriter, r *http.Request) {
 	if sr.signature != "" || sr.get("oauth_token") != "" {
 		tokenSecret := ""
 		if t := sr.get("oauth_token"); t != "" {
-			s.mu.Lock()
-			at := s.accTokens[t]
-			s.mu.Unlock()
-			if at == nil || at.consumer != key || s.w.isDeleted(at.user) {
+			at, ok := s.accessToken(t)
+			if !ok || s.w.isDeleted(at.user) {
 				out.fail(fail(98, "Invalid auth token"))
 				return
 			}

@@ -68,23 +68,25 @@ type Server struct {
 	calls        map[string]int
 	window       map[string]*slidingWindow
 	reqTokens    map[string]*requestToken
-	accTokens    map[string]*accessToken
-	tokenN       uint64
+	revoked      map[string]bool // access tokens revoked by RevokeToken
+	tokenN       uint64          // request tokens and verifiers made so far
+	tokenKey     []byte          // access-token key (see tokens.go)
 
 	images *imageCache
 }
 
 type requestToken struct {
-	secret, callback, consumer string
-	perms                      string
-	user                       int32
-	verifier                   string
-	authorized                 bool
+	secret, callback string
+	perms            string
+	user             int32
+	verifier         string
+	authorized       bool
 }
 
+// accessToken is what an access token grants (see tokens.go).
 type accessToken struct {
-	secret, consumer, perms string
-	user                    int32
+	secret, perms string
+	user          int32
 }
 
 // NewServer builds a simulator over w. It does not listen; use Handler, Serve or Start.
@@ -102,7 +104,8 @@ func NewServer(w *World, opts Options) *Server {
 	f.Latency += opts.Latency
 	s := &Server{w: w, opts: opts, faults: f, callsPerHour: opts.CallsPerHour,
 		rnd: rand.New(rand.NewPCG(w.seed, 0xfa17)), calls: map[string]int{}, window: map[string]*slidingWindow{},
-		reqTokens: map[string]*requestToken{}, accTokens: map[string]*accessToken{}, images: newImageCache(512)}
+		reqTokens: map[string]*requestToken{}, revoked: map[string]bool{}, images: newImageCache(512)}
+	s.tokenKey = newTokenKey(w, opts.ConsumerKey, opts.ConsumerSecret)
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("/services/rest", s.handleREST)
 	s.mux.HandleFunc("/services/rest/", s.handleREST)
@@ -233,26 +236,37 @@ func (s *Server) count(method string) {
 }
 
 // IssueToken mints an access token for nsid with perms "read", "write" or "delete", skipping the
-// browser dance. It panics on an unknown NSID (a test bug).
+// browser dance. It panics on an unknown NSID (a test bug). Like tokens from the OAuth flow, the
+// token stays valid on any Server over the same world with the same consumer (see tokens.go).
 func (s *Server) IssueToken(nsid, perms string) (token, secret string) {
 	u, ok := s.w.byNSID[nsid]
 	if !ok {
 		panic("flickrtest: IssueToken for unknown user " + nsid)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	token, secret = s.newTokenLocked()
-	s.accTokens[token] = &accessToken{secret: secret, consumer: s.opts.ConsumerKey, perms: perms, user: u}
-	return token, secret
+	return s.mintAccessToken(u, perms)
 }
 
-// RevokeToken makes an access token unknown (later calls with it get code 98).
+// RevokeToken makes an access token unknown to this Server (later calls with it get code 98).
+// The revocation is not kept: a new Server over the same world accepts the token again.
 func (s *Server) RevokeToken(token string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.accTokens, token)
+	s.revoked[token] = true
 }
 
+// accessToken returns what token grants; ok is false for tokens this world and consumer never
+// issued and for revoked ones.
+func (s *Server) accessToken(token string) (accessToken, bool) {
+	at, ok := s.parseAccessToken(token)
+	if !ok {
+		return accessToken{}, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return at, !s.revoked[token]
+}
+
+// newTokenLocked makes a request token and its secret (or, its secret alone, a verifier).
 func (s *Server) newTokenLocked() (token, secret string) {
 	s.tokenN++
 	h := mix(s.w.seed ^ mix(s.tokenN) ^ uint64(s.opts.Now().UnixNano()))
