@@ -116,6 +116,8 @@ func NewServer(w *World, opts Options) *Server {
 	s.mux.HandleFunc("GET /_sim/calls", s.handleCalls)
 	s.mux.HandleFunc("GET /_sim/faults", s.handleGetFaults)
 	s.mux.HandleFunc("PUT /_sim/faults", s.handlePutFaults)
+	s.mux.HandleFunc("GET /photos/{owner}/{id}/{$}", s.handlePhotoPage)
+	s.mux.HandleFunc("GET /photos/{user}/{$}", s.handleProfilePage)
 	s.mux.HandleFunc("GET /{$}", s.handleHome)
 	return s
 }
@@ -169,7 +171,8 @@ func (s *Server) Close() {
 	}
 }
 
-// Handler is the simulator as an http.Handler (REST, OAuth, images, /_sim endpoints, home page).
+// Handler is the simulator as an http.Handler (REST, OAuth, images, photo and profile pages,
+// /_sim endpoints, home page).
 func (s *Server) Handler() http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		if d := s.Faults().Latency; d > 0 {
