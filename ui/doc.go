@@ -9,10 +9,11 @@
 //     progress-text progress-failed photo-grid photo-item photo-link new-badge fave-button
 //     dismiss-button why why-toggle comment comment-toggle comment-form comment-input
 //     comment-submit item-status photo-empty load-more people-list person-item dismiss-person-button
-//     algorithm-select#algorithm
+//     algorithm-select#algorithm arrived-badge grid-announce#grid-announce person-status skip-to-people
 //   - taste: taste-graph#taste-graph taste-node taste-center taste-detail
 //   - error: error-message
 //
 // user-page carries data-nsid, data-mode, data-owner and data-running; photo-item carries
-// data-photo-id; person-item carries data-nsid; fave-button carries aria-pressed.
+// data-photo-id (and data-arrived="true" when an update added it at the top); person-item
+// carries data-nsid; fave-button carries aria-pressed.
 package ui

@@ -66,9 +66,13 @@
   var photoEmpty = document.getElementById("photo-empty");
   var photoError = document.getElementById("photo-error");
   var newLegend = document.getElementById("new-legend");
+  var announce = document.getElementById("grid-announce");
   var nextCursor = "";
   var since = "";
   var loading = false;
+  var seq = 0; // the latest photo request; the answers of older ones are dropped
+  var pagesLoaded = 0;
+  var autoPages = 5; // scrolling loads up to this many pages, then only the button: the people list stays reachable
   var pageSize = 36; // fills whole rows of 2, 3, 4 or 6 columns
 
   function photoItem(rec) {
@@ -135,6 +139,8 @@
         btn.textContent = res.faved ? "♥ Faved" : "♡ Fave";
         setStatus(status, res.faved ? "Faved on Flickr." : "Removed from your Flickr faves.", "ok");
         if (mode === "getting-started") updateCounts();
+        // The graph has the fave already: the recommendations it changes show up in place.
+        requestUpdate(1000);
       }).catch(function (err) {
         // A failure is shown as a failure: the button keeps its previous state.
         setStatus(status, "Not done: " + err.message, "err");
@@ -177,27 +183,132 @@
     });
   }
 
+  function shownIds() {
+    var ids = {};
+    Array.prototype.forEach.call(grid.children, function (li) { ids[li.dataset.photoId] = true; });
+    return ids;
+  }
+
+  // loadPhotos replaces the grid with the first page (reset), or appends the next page. It is
+  // for the person's own requests (first load, algorithm, Load more, scrolling); background
+  // updates go through updatePhotos.
   function loadPhotos(reset) {
-    if (!grid || loading) return;
-    if (!reset && !nextCursor) return;
+    if (!grid) return;
+    if (!reset && (loading || !nextCursor)) return;
+    var my = ++seq;
     loading = true;
     var q = "?limit=" + pageSize + "&algorithm=" + enc(algorithm);
     if (!reset) q += "&cursor=" + enc(nextCursor);
     else if (since) q += "&since=" + enc(since);
     api("GET", base + "/recommendations/photos" + q).then(function (res) {
+      if (my !== seq) return;
       if (reset) {
         grid.replaceChildren();
+        pagesLoaded = 0;
         if (res.since) since = res.since;
       }
-      res.items.forEach(function (rec) { grid.appendChild(photoItem(rec)); });
+      // A ranking that changed since the previous page may repeat a photo already shown.
+      var ids = shownIds();
+      res.items.forEach(function (rec) {
+        if (!ids[rec.photo.id]) grid.appendChild(photoItem(rec));
+      });
+      pagesLoaded++;
       nextCursor = res.next_cursor || "";
       loadMore.hidden = !nextCursor;
       photoEmpty.hidden = grid.children.length > 0;
       photoError.hidden = true;
     }).catch(function (err) {
+      if (my !== seq) return;
       photoError.textContent = "Could not load photos: " + err.message;
       photoError.hidden = false;
-    }).finally(function () { loading = false; });
+    }).finally(function () {
+      if (my !== seq) return;
+      loading = false;
+      watchEnd();
+    });
+  }
+
+  // pristine: nothing in the grid the person may be using, so it can be replaced wholesale.
+  function pristine() {
+    if (pagesLoaded > 1) return false;
+    if (grid.contains(document.activeElement)) return false;
+    if (grid.querySelector("details[open], li.dismissed")) return false;
+    var busy = Array.prototype.some.call(grid.querySelectorAll("textarea"), function (t) { return t.value.trim() !== ""; });
+    if (busy) return false;
+    return !Array.prototype.some.call(grid.querySelectorAll(".item-status"), function (p) { return p.textContent !== ""; });
+  }
+
+  // updatePhotos brings the grid up to date without taking anything away: a pristine grid is
+  // replaced in place (scroll position kept); otherwise the photos of the new first page not
+  // shown yet are added at the top, marked as just arrived, and announced.
+  function updatePhotos() {
+    if (!grid) return;
+    if (loading) { requestUpdate(500); return; }
+    var my = ++seq;
+    loading = true;
+    var q = "?limit=" + pageSize + "&algorithm=" + enc(algorithm);
+    if (since) q += "&since=" + enc(since);
+    api("GET", base + "/recommendations/photos" + q).then(function (res) {
+      if (my !== seq) return;
+      if (pristine()) {
+        var y = window.scrollY;
+        grid.replaceChildren.apply(grid, res.items.map(photoItem));
+        pagesLoaded = 1;
+        nextCursor = res.next_cursor || "";
+        loadMore.hidden = !nextCursor;
+        window.scrollTo(window.scrollX, y);
+      } else {
+        var ids = shownIds();
+        var fresh = res.items.filter(function (rec) { return !ids[rec.photo.id]; });
+        var first = grid.firstElementChild;
+        fresh.forEach(function (rec) {
+          var li = photoItem(rec);
+          li.dataset.arrived = "true";
+          li.classList.add("arrived");
+          li.querySelector(".arrived-badge").hidden = false;
+          grid.insertBefore(li, first);
+        });
+        if (fresh.length > 0 && announce) {
+          announce.textContent = fresh.length + (fresh.length === 1 ? " new recommendation" : " new recommendations") + " at the top of the grid.";
+        }
+      }
+      photoEmpty.hidden = grid.children.length > 0;
+      photoError.hidden = true;
+    }).catch(function (err) {
+      if (my !== seq) return;
+      photoError.textContent = "Could not update photos: " + err.message;
+      photoError.hidden = false;
+    }).finally(function () {
+      if (my !== seq) return;
+      loading = false;
+      watchEnd();
+    });
+  }
+
+  // requestUpdate runs updatePhotos and updatePeople after delay ms, at most once every
+  // updateGap ms: a refresh reports new data every second or so.
+  var updateTimer = null;
+  var lastUpdate = 0;
+  var updateGap = 5000;
+  function requestUpdate(delay) {
+    if (updateTimer) return;
+    var wait = Math.max(delay, lastUpdate + updateGap - Date.now());
+    updateTimer = setTimeout(function () {
+      updateTimer = null;
+      lastUpdate = Date.now();
+      updatePhotos();
+      updatePeople();
+    }, wait);
+  }
+
+  // Scrolling near the end loads the next page, one request at a time, like the button does.
+  var endObserver = null;
+  function watchEnd() {
+    if (!endObserver) return;
+    // Observing again reports the button's current state, so a page that did not fill the
+    // screen is followed by the next one.
+    endObserver.unobserve(loadMore);
+    if (nextCursor && pagesLoaded < autoPages) endObserver.observe(loadMore);
   }
 
   var algorithmSelect = document.getElementById("algorithm");
@@ -210,9 +321,19 @@
   }
 
   if (grid) {
-    // More photos only on request: an endless grid would keep the people list below it out of
-    // reach.
     loadMore.addEventListener("click", function () { loadPhotos(false); });
+    if ("IntersectionObserver" in window) {
+      // Someone already looking at the people to follow below the grid is not scrolling
+      // through photos: the grid does not grow under them.
+      var peopleSection = document.querySelector(".people-section");
+      endObserver = new IntersectionObserver(function (entries) {
+        entries.forEach(function (e) {
+          if (!e.isIntersecting || !nextCursor || pagesLoaded >= autoPages) return;
+          if (peopleSection && peopleSection.getBoundingClientRect().top < window.innerHeight) return;
+          loadPhotos(false);
+        });
+      }, { rootMargin: "0px 0px 600px 0px" });
+    }
     loadPhotos(true);
   }
 
@@ -253,8 +374,9 @@
         api(dismissed ? "DELETE" : "POST", base + "/dismissed/people/" + enc(rec.user.nsid)).then(function () {
           li.classList.toggle("dismissed", !dismissed);
           btn.textContent = dismissed ? "Dismiss" : "Undo";
+          setStatus(li.querySelector(".person-status"), "");
         }).catch(function (err) {
-          li.querySelector(".person-common").textContent = "Not done: " + err.message;
+          setStatus(li.querySelector(".person-status"), "Not done: " + err.message, "err");
         }).finally(function () { btn.disabled = false; });
       });
     }
@@ -271,6 +393,14 @@
       document.getElementById("people-empty").hidden = false;
     });
   }
+
+  // updatePeople replaces the people list only when nobody is using it.
+  function updatePeople() {
+    if (!people) return;
+    if (people.contains(document.activeElement) || people.querySelector("li.dismissed")) return;
+    var busy = Array.prototype.some.call(people.querySelectorAll(".person-status"), function (p) { return p.textContent !== ""; });
+    if (!busy) loadPeople();
+  }
   loadPeople();
 
   // ---- Progress (SSE) -----------------------------------------------------------------------
@@ -279,7 +409,6 @@
   var progressText = document.getElementById("progress-text");
   var progressFailed = document.getElementById("progress-failed");
   var source = null;
-  var reloadTimer = null;
 
   function showProgress(p) {
     progressBox.hidden = false;
@@ -301,13 +430,19 @@
     }
   }
 
-  function scheduleReload() {
-    if (reloadTimer) return;
-    reloadTimer = setTimeout(function () {
-      reloadTimer = null;
-      loadPhotos(true);
-      loadPeople();
-    }, 1500);
+  // In progress mode the page shows no lists yet: once the member's own favorites are in the
+  // graph, the server renders recommendations (or getting started), and the refresh goes on.
+  var reloading = false;
+  function reloadWhenPulled() {
+    if (reloading) return;
+    reloading = true;
+    api("GET", base).then(function (sum) {
+      if (sum.last_pull_at) {
+        window.location.reload();
+        return;
+      }
+      reloading = false;
+    }).catch(function () { reloading = false; });
   }
 
   function follow() {
@@ -316,7 +451,8 @@
     source = new EventSource(base + "/events");
     source.addEventListener("progress", function (ev) { showProgress(JSON.parse(ev.data)); });
     source.addEventListener("recommendations", function () {
-      if (mode !== "progress") scheduleReload();
+      if (mode === "progress") reloadWhenPulled();
+      else requestUpdate(1000);
     });
     source.addEventListener("done", function (ev) {
       var p = JSON.parse(ev.data);
@@ -328,8 +464,7 @@
         window.location.reload();
         return;
       }
-      loadPhotos(true);
-      loadPeople();
+      requestUpdate(0);
       if (p.failed === 0) setTimeout(function () { progressBox.hidden = true; }, 4000);
     });
     source.addEventListener("error", function (ev) {
