@@ -125,20 +125,24 @@ func TestE2E(t *testing.T) {
 	}
 	b.step("every visible image decoded", b.waitFor(`Array.from(document.images).filter(i => i.getBoundingClientRect().top < innerHeight && i.getBoundingClientRect().height > 0).every(i => i.complete && i.naturalWidth > 0)`))
 	b.shot("04-recommendations")
-	// A newcomer scrolls down to the people to follow: the grid must not grow under them (an
-	// endless grid kept the people list out of reach). Scrolling to the very end twice loads
-	// nothing by itself, and the people list then scrolls into view.
+	// A newcomer scrolls down: more photos load as the end of the grid comes near, without a
+	// click, and the people to follow stay reachable.
 	photos := b.evalInt(`document.querySelectorAll('[data-testid="photo-item"]').length`)
+	if hidden := b.eval(`String(document.querySelector('[data-testid="load-more"]').hidden)`); hidden != "false" {
+		t.Fatalf("the first page of %d photos has no next page (load-more hidden=%s): the demo world is too small to test scrolling", photos, hidden)
+	}
+	b.step("scrolling loads more",
+		chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, document.querySelector('[data-testid="load-more"]').getBoundingClientRect().bottom + scrollY - innerHeight)`),
+		b.waitFor(`document.querySelectorAll('[data-testid="photo-item"]').length > `+fmt.Sprint(photos)),
+		b.imagesLoaded())
+	if got := b.evalInt(`new Set(Array.from(document.querySelectorAll('[data-testid="photo-item"]')).map(e => e.dataset.photoId)).size`); got <= photos {
+		t.Errorf("after scrolling, %d distinct photos in the grid, want more than the first page's %d", got, photos)
+	}
+	b.shot("04a-scrolled")
 	b.step("people to follow",
-		chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, document.body.scrollHeight)`),
-		b.imagesLoaded(),
-		chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, document.body.scrollHeight)`),
-		b.imagesLoaded(),
+		b.waitFor(`document.querySelector('[data-testid="skip-to-people"]') !== null`),
 		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="people-list"]').scrollIntoView({block: "start"})`),
 		b.imagesLoaded())
-	if got := b.evalInt(`document.querySelectorAll('[data-testid="photo-item"]').length`); got != photos {
-		t.Errorf("scrolling down loaded more photos by itself (%d, then %d): the people list moves out of reach", photos, got)
-	}
 	if top := b.evalInt(`Math.round(document.querySelector('[data-testid="people-list"]').getBoundingClientRect().top)`); top < 0 || top > 900 {
 		t.Errorf("people list at %dpx after scrolling to it, want it in the viewport", top)
 	}
@@ -157,7 +161,24 @@ func TestE2E(t *testing.T) {
 			fromSim, people, sim, b.eval(`Array.from(document.querySelectorAll('[data-testid="person-item"] img')).map(i => i.src).filter(s => !s.startsWith(`+jsString(sim+"/img/")+`)).slice(0, 3).join(" ")`))
 	}
 	b.shot("04b-people")
-	b.step("back to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
+	// Once the refresh is over, a fresh page that follows no refresh: whatever arrives in its
+	// grid comes from what the member does. The progress card is hidden when the page loaded
+	// after the refresh, and says "Done" when the page followed it to the end.
+	b.step("refresh finished",
+		b.waitFor(`(() => {
+			const card = document.querySelector('[data-testid="progress"]');
+			return card.hidden || document.querySelector('[data-testid="progress-text"]').textContent.startsWith("Done");
+		})()`),
+		chromedp.Reload(),
+		b.waitFor(`document.readyState === "complete" && document.querySelectorAll('[data-testid="photo-item"]').length >= 3`),
+		chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`),
+		b.imagesLoaded())
+	if running := b.eval(`document.querySelector('#user-page').dataset.running`); running != "false" {
+		t.Fatalf("the page says a refresh is running (data-running=%s) after it said Done", running)
+	}
+	if n := b.evalInt(`document.querySelectorAll('[data-testid="photo-item"][data-arrived]').length`); n != 0 {
+		t.Fatalf("%d photos are marked as just arrived on a fresh page", n)
+	}
 
 	// 4. Fave the first photo: the button turns pressed, and the fave lands on the simulator.
 	first := b.eval(`document.querySelector('[data-testid="photo-item"]').dataset.photoId`)
@@ -165,11 +186,41 @@ func TestE2E(t *testing.T) {
 	if first == "" {
 		t.Fatal("the first photo has no data-photo-id")
 	}
+	// Someone reading why a photo is there, or writing a comment, keeps both through updates.
+	ids := strings.Split(b.eval(`Array.from(document.querySelectorAll('[data-testid="photo-item"]')).slice(1, 3).map(e => e.dataset.photoId).join(" ")`), " ")
+	if len(ids) != 2 || ids[1] == "" {
+		t.Fatalf("want two more photos besides the first, got %q", ids)
+	}
+	whyID, draftID := ids[0], ids[1]
+	const draft = "What a light, where was this taken?"
+	b.step("open why and start a comment",
+		chromedp.Click(chromedp.CSS(`[data-photo-id="`+whyID+`"] [data-testid="why-toggle"]`)),
+		chromedp.Click(chromedp.CSS(`[data-photo-id="`+draftID+`"] [data-testid="comment-toggle"]`)),
+		chromedp.SendKeys(chromedp.CSS(`[data-photo-id="`+draftID+`"] [data-testid="comment-input"]`), draft))
 	b.step("fave",
 		chromedp.Click(chromedp.CSS(`[data-photo-id="`+first+`"] [data-testid="fave-button"]`)),
 		b.waitFor(`document.querySelector('[data-photo-id="`+first+`"] [data-testid="fave-button"]').getAttribute('aria-pressed') === "true"`),
 		b.waitFor(`document.querySelector('[data-photo-id="`+first+`"] [data-testid="item-status"]').textContent.includes("Faved")`))
 	b.shot("05-faved")
+	// The fave is in the graph at once, and the grid follows without a reload: the photos that
+	// joined the first page arrive at the top, and the faved card stays where it was.
+	b.evalInt(`window.e2eNotReloaded = 1`)
+	b.step("grid updated after the fave",
+		b.waitFor(`document.querySelectorAll('[data-testid="photo-item"][data-arrived="true"] [data-testid="arrived-badge"]:not([hidden])').length > 0`),
+		b.waitFor(`document.querySelector('[data-testid="grid-announce"]').textContent.includes("new recommendation")`))
+	if b.evalInt(`window.e2eNotReloaded || 0`) != 1 {
+		t.Errorf("the page reloaded after the fave, want the grid updated in place")
+	}
+	if got := b.eval(`document.querySelector('[data-photo-id="` + first + `"] [data-testid="fave-button"]').getAttribute('aria-pressed')`); got != "true" {
+		t.Errorf("after the update, the faved card's button has aria-pressed=%s, want true", got)
+	}
+	if open := b.eval(`String(document.querySelector('[data-photo-id="` + whyID + `"] [data-testid="why"]').open)`); open != "true" {
+		t.Errorf("the open \"why this photo\" panel of %s is closed (open=%s) after the update", whyID, open)
+	}
+	if got := b.eval(`document.querySelector('[data-photo-id="` + draftID + `"] [data-testid="comment-input"]').value`); got != draft {
+		t.Errorf("the comment draft on %s is %q after the update, want %q", draftID, got, draft)
+	}
+	b.shot("05a-arrived")
 	if !favedOnSimulator(t, sim, nsid, first) {
 		t.Errorf("the fave button shows success but photo %s is not in %s's faves on the simulator", first, nsid)
 	}

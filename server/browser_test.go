@@ -142,7 +142,9 @@ func TestBrowser(t *testing.T) {
 	}
 
 	// Welcome, then browse a user nobody pulled yet: the progress page follows the run.
+	e.pipe.mu.Lock()
 	e.pipe.script = []Progress{{RunID: "r1", State: StateRunning, Made: 10, Done: 3, Failed: 1, Changed: 1}}
+	e.pipe.mu.Unlock()
 	step("welcome", chromedp.Navigate(site+"/"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="login-button"]`)))
 	shot("welcome")
 	step("welcome dark", colorScheme("dark"))
@@ -155,13 +157,21 @@ func TestBrowser(t *testing.T) {
 		waitFor(`!document.querySelector('[data-testid="progress-failed"]').hidden`))
 	shot("progress")
 
-	// The pull lands and the run completes: the page reloads into recommendations.
+	// The member's own pull lands while the run goes on: the first "recommendations" event
+	// reloads the page into recommendations, long before the run is done, and the page keeps
+	// following the run.
 	e.seedUser(t, nsid)
+	e.iconsFromFlickr(t, nsid)
+	e.pipe.mu.Lock()
+	e.pipe.script = []Progress{{RunID: "r1", State: StateRunning, Made: 10, Done: 5, Failed: 1, Changed: 2}}
+	e.pipe.calls = 0
+	e.pipe.mu.Unlock()
+	step("recommendations while the run goes on",
+		waitFor(`document.querySelector('#user-page').dataset.mode === "recommendations" && document.querySelector('#user-page').dataset.running === "true"`))
 	e.pipe.mu.Lock()
 	e.pipe.script = []Progress{{RunID: "r1", State: StateComplete, Made: 10, Done: 10, Changed: 2}}
 	e.pipe.calls = 0
 	e.pipe.mu.Unlock()
-	e.iconsFromFlickr(t, nsid)
 	step("recommendations after the pull",
 		waitFor(`document.querySelector('#user-page').dataset.mode === "recommendations"`),
 		waitFor(`document.querySelectorAll('[data-testid="photo-item"]').length > 0`),
@@ -170,7 +180,6 @@ func TestBrowser(t *testing.T) {
 	shot("recommendations-visitor")
 
 	// Log in on the simulator's authorize page and come back as the owner.
-	e.pipe.script = []Progress{{RunID: "r1", State: StateComplete, Made: 10, Done: 10, Changed: 2}}
 	step("login",
 		chromedp.Click(chromedp.CSS(`[data-testid="nav-login"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#login-as`)),
@@ -184,14 +193,64 @@ func TestBrowser(t *testing.T) {
 	if err != nil || first == "" {
 		t.Fatalf("first photo id: %q %v", first, err)
 	}
-	step("fave and why",
-		chromedp.Click(chromedp.CSS(`[data-testid="photo-item"] [data-testid="fave-button"]`)),
-		waitFor(`document.querySelector('[data-testid="photo-item"] [data-testid="fave-button"]').getAttribute('aria-pressed') === "true"`),
-		chromedp.Click(chromedp.CSS(`[data-testid="photo-item"] [data-testid="why-toggle"]`)),
+	// The owner reads why one photo is there and starts a comment on another; nothing the grid
+	// shows is marked as just arrived yet.
+	ids, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('[data-testid="photo-item"]')).slice(1, 3).map(e => e.dataset.photoId)`))
+	if err != nil || len(ids) != 2 {
+		t.Fatalf("second and third photo ids: %q %v", ids, err)
+	}
+	whyID, draftID := ids[0], ids[1]
+	const draft = "Lovely colours"
+	step("why and a comment draft",
+		chromedp.Click(chromedp.CSS(`[data-photo-id="`+whyID+`"] [data-testid="why-toggle"]`)),
+		chromedp.Click(chromedp.CSS(`[data-photo-id="`+draftID+`"] [data-testid="comment-toggle"]`)),
+		chromedp.SendKeys(chromedp.CSS(`[data-photo-id="`+draftID+`"] [data-testid="comment-input"]`), draft),
+		waitFor(`document.querySelectorAll('[data-arrived]').length === 0`))
+	// survived checks that the open panel and the draft are still there after an update.
+	survived := func(when string) {
+		t.Helper()
+		got, err := chromedp.Run(bctx, chromedp.Evaluate[string](`String(document.querySelector('[data-photo-id="`+whyID+`"] [data-testid="why"]').open) + " " +
+			document.querySelector('[data-photo-id="`+draftID+`"] [data-testid="comment-input"]').value`))
+		if want := "true " + draft; err != nil || got != want {
+			t.Errorf("%s: why panel open and draft = %q (%v), want %q", when, got, err, want)
+		}
+	}
+
+	// The fave changes the member's recommendations at once: without a reload, the photos
+	// that joined the first page arrive at the top of the grid, and the faved card stays.
+	step("fave",
+		chromedp.Click(chromedp.CSS(`[data-photo-id="`+first+`"] [data-testid="fave-button"]`)),
+		waitFor(`document.querySelector('[data-photo-id="`+first+`"] [data-testid="fave-button"]').getAttribute('aria-pressed') === "true"`),
+		chromedp.Evaluate[chromedp.Void](`window.notReloaded = true`),
+		waitFor(`document.querySelectorAll('[data-arrived="true"] [data-testid="arrived-badge"]:not([hidden])').length > 0`),
+		waitFor(`window.notReloaded === true && document.querySelector('[data-photo-id="`+first+`"] [data-testid="fave-button"]').getAttribute('aria-pressed') === "true"`),
 		imagesLoaded)
 	if !favedOnFlickr(e, nsid, first) {
 		t.Fatalf("the fave button showed success but photo %s is not faved on the simulator", first)
 	}
+	survived("after the fave")
+
+	// A refresh lands a photo in the graph: the "recommendations" event brings it to the top
+	// of the grid, and the open panel and the draft are still there.
+	e.addFreshPhoto(t, nsid, "99999000002")
+	e.pipe.mu.Lock()
+	e.pipe.script = []Progress{{RunID: "r2", State: StateRunning, Made: 7, Done: 1, Changed: 10}}
+	e.pipe.calls = 0
+	e.pipe.mu.Unlock()
+	step("refresh", chromedp.Click(chromedp.CSS(`#refresh`)), waitFor(`document.querySelector('#progress-text').textContent.includes("of 7")`))
+	e.pipe.mu.Lock()
+	e.pipe.script = []Progress{{RunID: "r2", State: StateRunning, Made: 7, Done: 4, Changed: 11}}
+	e.pipe.calls = 0
+	e.pipe.mu.Unlock()
+	step("a refresh brings a photo",
+		waitFor(`document.querySelector('[data-photo-id="99999000002"][data-arrived="true"]') !== null`),
+		waitFor(`window.notReloaded === true`))
+	survived("after a recommendations event")
+	e.pipe.mu.Lock()
+	e.pipe.script = []Progress{{RunID: "r2", State: StateComplete, Made: 7, Done: 7, Changed: 11}}
+	e.pipe.calls = 0
+	e.pipe.mu.Unlock()
+	step("refresh done", waitFor(`document.querySelector('#progress-text').textContent.startsWith("Done")`), imagesLoaded)
 	shot("recommendations-owner")
 	step("owner dark", colorScheme("dark"), imagesLoaded)
 	shot("recommendations-owner-dark")
