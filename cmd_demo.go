@@ -50,7 +50,8 @@ on SIGINT or SIGTERM.`)
 }
 
 // resetDemo deletes what the demo keeps in data_dir besides its keys: the embedded graph (which
-// fails, deleting nothing, while a process has it open) and the simulated Flickr's journal.
+// fails, deleting nothing, while a process has it open) and the simulated Flickr's directory
+// (its journal and remembered address).
 func resetDemo(cfg config.Config, log *slog.Logger) error {
 	n, err := embedded.Remove(graphDir(cfg))
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -140,6 +141,8 @@ type node struct {
 	client   *worker.Client
 	runErr   chan error
 	imageSrc []string
+	// photoPageBase is server.Options.PhotoPageBase; "" keeps the server's default (Flickr's).
+	photoPageBase string
 }
 
 func newNode(cfg config.Config, log *slog.Logger) (*node, error) {
@@ -262,6 +265,7 @@ func (n *node) serveHTTP() (string, error) {
 		PageJSONBytes: pageJSONBytes(n.cfg.Recommend.CacheJSONMiB),
 		ProxyHeader:   n.cfg.ProxyHeader,
 		ImageSources:  n.imageSrc,
+		PhotoPageBase: n.photoPageBase,
 		AdminPassword: n.cfg.Admin.Password,
 		QueueRedis:    rdb,
 		Ready: []server.Check{
@@ -333,9 +337,69 @@ func demoJournalPath(cfg config.Config) string {
 	return filepath.Join(cfg.DataDir, "simulator", "journal.jsonl")
 }
 
-// wireDemo starts the Flickr simulator (flickrtest) on loopback, the in-process queue
-// (internal/embedredis), the workers, the embedded graph (openStore) and the HTTP server, prints
-// the URL to open on stdout, and runs until ctx ends, then shuts down in reverse order.
+// demoSimulatorAddrPath is where the demo remembers its simulated Flickr's host:port, to serve it
+// there again on the next run (see listenSimulator).
+func demoSimulatorAddrPath(cfg config.Config) string {
+	return filepath.Join(cfg.DataDir, "simulator", "addr")
+}
+
+// listenSimulator listens for the demo's simulated Flickr on the loopback address it had in the
+// last run on this data dir, because the graph keeps the absolute image and icon URLs the
+// simulator sent then. Without a remembered address, or when it is taken, it listens on a free
+// loopback port, warning in the second case, and remembers the new address for the next run.
+func listenSimulator(cfg config.Config, log *slog.Logger) (net.Listener, error) {
+	path := demoSimulatorAddrPath(cfg)
+	prev := ""
+	switch b, err := os.ReadFile(path); {
+	case err == nil:
+		prev = strings.TrimSpace(string(b))
+	case !errors.Is(err, os.ErrNotExist):
+		return nil, fmt.Errorf("read the simulator address: %w", err)
+	}
+	if prev != "" {
+		host, _, err := net.SplitHostPort(prev)
+		if ip := net.ParseIP(host); err == nil && ip != nil && ip.IsLoopback() {
+			ln, err := net.Listen("tcp", prev)
+			if err == nil {
+				return ln, nil
+			}
+			log.Warn("the simulator's address of the last run is taken, so it moves to a free port: pictures stored by earlier runs will not load until their members are refreshed",
+				"addr", prev, "err", err)
+		} else {
+			log.Warn("ignoring a remembered simulator address that is not a loopback host:port", "path", path, "addr", prev)
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("listen for the simulator: %w", err)
+	}
+	if err := writeSimulatorAddr(path, ln.Addr().String()); err != nil {
+		_ = ln.Close()
+		return nil, err
+	}
+	return ln, nil
+}
+
+// writeSimulatorAddr replaces the file at path with addr and a newline, atomically.
+func writeSimulatorAddr(path, addr string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("remember the simulator address: %w", err)
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(addr+"\n"), 0o600); err != nil {
+		return fmt.Errorf("remember the simulator address: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("remember the simulator address: %w", err)
+	}
+	return nil
+}
+
+// wireDemo starts the Flickr simulator (flickrtest) on loopback, at the address of the last run
+// on data_dir (listenSimulator), the in-process queue (internal/embedredis), the workers, the
+// embedded graph (openStore) and the HTTP server, whose photo and profile links go to the
+// simulator's pages; it prints the URL to open on stdout, and runs until ctx ends, then shuts
+// down in reverse order.
 func wireDemo(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
 	n, err := newNode(cfg, log)
 	if err != nil {
@@ -354,9 +418,9 @@ func wireDemo(ctx context.Context, cfg config.Config, log *slog.Logger, stdout i
 			log.Warn("simulator journal was written for another world; moved aside, starting a new one", "moved_to", js.MovedAside)
 		}
 		log.Info("simulator journal replayed", "path", journal, "replayed", js.Replayed, "skipped", js.Skipped, "torn_bytes", js.TornBytes)
-		simLn, err := net.Listen("tcp", "127.0.0.1:0")
+		simLn, err := listenSimulator(cfg, log)
 		if err != nil {
-			return fmt.Errorf("demo: listen for the simulator: %w", err)
+			return fmt.Errorf("demo: %w", err)
 		}
 		sim := flickrtest.NewServer(world, flickrtest.Options{})
 		sim.URL = "http://" + simLn.Addr().String()
@@ -388,6 +452,7 @@ func wireDemo(ctx context.Context, cfg config.Config, log *slog.Logger, stdout i
 			return err
 		}
 		n.imageSrc = []string{sim.URL}
+		n.photoPageBase = sim.URL + "/photos/"
 		url, err := n.serveHTTP()
 		if err != nil {
 			return err
