@@ -209,11 +209,17 @@
       }
       // A ranking that changed since the previous page may repeat a photo already shown.
       var ids = shownIds();
+      var firstNew = null;
       res.items.forEach(function (rec) {
-        if (!ids[rec.photo.id]) grid.appendChild(photoItem(rec));
+        if (ids[rec.photo.id]) return;
+        var li = photoItem(rec);
+        if (!firstNew) firstNew = li;
+        grid.appendChild(li);
       });
       pagesLoaded++;
       nextCursor = res.next_cursor || "";
+      // The last page hides the button: keyboard focus moves on to the first photo it brought.
+      if (!nextCursor && document.activeElement === loadMore && firstNew) firstNew.querySelector(".photo-link").focus();
       loadMore.hidden = !nextCursor;
       photoEmpty.hidden = grid.children.length > 0;
       photoError.hidden = true;
