@@ -301,9 +301,8 @@ func (w *World) AddFave(nsid, photoID string, at time.Time) error {
 	if err := w.journalLocked(journalRecord{Kind: journalFave, User: w.nsid[u], Photo: w.photoID(ph), At: at.Unix()}); err != nil {
 		return err
 	}
-	if w.removed[u][ph] {
-		delete(w.removed[u], ph)
-	}
+	// A generated fave removed earlier stays marked removed: the new fave (with its new time) is
+	// the one listed, once.
 	w.added[u] = append(w.added[u], uint64(at.Unix())<<32|uint64(ph))
 	return nil
 }
