@@ -94,8 +94,9 @@ func (c *pageCache) lookup(st *state, gen uint64, k pageKey, now time.Time, stri
 	return e, false
 }
 
-// get returns a copy of the page valid for k (see lookup) and its version.
-func (c *pageCache) get(st *state, gen uint64, k pageKey, now time.Time, strict bool) (p graph.PhotoPage, version uint64, refresh, ok bool) {
+// get returns the version of the page valid for k (see lookup) and, with withPage, a copy of
+// the page (without, nothing is copied: the version is all a caller keeping JSON needs).
+func (c *pageCache) get(st *state, gen uint64, k pageKey, now time.Time, strict, withPage bool) (p graph.PhotoPage, version uint64, refresh, ok bool) {
 	if c.off {
 		return graph.PhotoPage{}, 0, false, false
 	}
@@ -105,21 +106,10 @@ func (c *pageCache) get(st *state, gen uint64, k pageKey, now time.Time, strict 
 	if e == nil {
 		return graph.PhotoPage{}, 0, false, false
 	}
-	return clonePage(e.page), e.version, refresh, true
-}
-
-// versionOf returns the version of the page valid for k for a lenient lookup, without copying it.
-func (c *pageCache) versionOf(st *state, gen uint64, k pageKey, now time.Time) (version uint64, refresh, ok bool) {
-	if c.off {
-		return 0, false, false
+	if withPage {
+		p = clonePage(e.page)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, refresh := c.lookup(st, gen, k, now, false)
-	if e == nil {
-		return 0, false, false
-	}
-	return e.version, refresh, true
+	return p, e.version, refresh, true
 }
 
 // put keeps a copy of p as the page for k computed at gen and time at from deps, and returns its

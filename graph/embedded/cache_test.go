@@ -82,7 +82,7 @@ func TestPageCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.mu.RLock()
-	_, _, _, hit := s.cache.get(s.st, s.pageGen, key, time.Now(), true)
+	_, _, _, hit := s.cache.get(s.st, s.pageGen, key, time.Now(), true, true)
 	s.mu.RUnlock()
 	if !hit {
 		t.Error("a visit or a registration dropped the cached page; they cannot change it")
@@ -401,8 +401,8 @@ func TestPageCacheInvalidation(t *testing.T) {
 			}
 			key := pageKey{nsid: "u@N01", algo: graph.Blend, limit: 10, why: 3}
 			s.mu.RLock()
-			_, _, _, others := s.cache.get(s.st, s.pageGen, key, s.now(), false)
-			_, _, _, strict := s.cache.get(s.st, s.pageGen, key, s.now(), true)
+			_, _, _, others := s.cache.get(s.st, s.pageGen, key, s.now(), false, true)
+			_, _, _, strict := s.cache.get(s.st, s.pageGen, key, s.now(), true, true)
 			s.mu.RUnlock()
 			if strict != tt.strict || others != tt.others {
 				t.Errorf("after the write the page is served to the owner: %v, to others: %v; want %v, %v", strict, others, tt.strict, tt.others)

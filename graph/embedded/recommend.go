@@ -316,12 +316,17 @@ func (s *Store) PhotoPageVersion(ctx context.Context, nsid string, opts graph.Re
 		return 0, false
 	}
 	defer s.mu.RUnlock()
-	key := pageKey{nsid: nsid, algo: opts.Algorithm, limit: opts.Limit, why: opts.Why, cursor: opts.Cursor}
-	version, refresh, ok := s.cache.versionOf(s.st, s.pageGen, key, s.now())
+	key := keyOf(nsid, opts)
+	_, version, refresh, ok := s.cache.get(s.st, s.pageGen, key, s.now(), false, false)
 	if refresh {
 		s.refreshLater(nsid, opts, key)
 	}
 	return version, ok
+}
+
+// keyOf is the page cache's key of a query with normalized options.
+func keyOf(nsid string, opts graph.RecOptions) pageKey {
+	return pageKey{nsid: nsid, algo: opts.Algorithm, limit: opts.Limit, why: opts.Why, cursor: opts.Cursor}
 }
 
 // refreshLater recomputes the page of key in the background (the page cache asked for it) and
@@ -363,10 +368,10 @@ func (s *Store) recommendPhotos(ctx context.Context, nsid string, opts graph.Rec
 	if err != nil {
 		return graph.PhotoPage{}, 0, err
 	}
-	key := pageKey{nsid: nsid, algo: opts.Algorithm, limit: opts.Limit, why: opts.Why, cursor: opts.Cursor}
+	key := keyOf(nsid, opts)
 	now := s.now()
 	if !fresh {
-		if p, version, refresh, ok := s.cache.get(st, s.pageGen, key, now, strict); ok {
+		if p, version, refresh, ok := s.cache.get(st, s.pageGen, key, now, strict, true); ok {
 			if refresh {
 				s.refreshLater(nsid, opts, key)
 			}
