@@ -83,7 +83,7 @@ database dump instead.`)
 func backupTo(ctx context.Context, cfg config.Config, base string, w io.Writer, log *slog.Logger) (uint64, string, error) {
 	s, err := embedded.Open(ctx, embedded.Options{
 		Dir:     graphDir(cfg),
-		Params:  flexploreParams(cfg.Recommend),
+		Params:  rankParams(cfg.Recommend),
 		Default: graph.Algorithm(cfg.Recommend.Algorithm),
 	})
 	if err == nil {

@@ -8,7 +8,7 @@ import (
 
 func TestEvalWorldJSON(t *testing.T) {
 	stdout, stderr, err := runCmd(t, "eval", "--world", "--world-users", "120", "--seed", "4",
-		"--algorithms", "flexplore,popularity", "--sweep-prior", "100,250", "--k", "5,10", "--json")
+		"--algorithms", "flexplore,popularity,hybrid", "--sweep", "prior=100,250", "--k", "5,10", "--compare", "hybrid,flexplore@2", "--json")
 	if err != nil {
 		t.Fatalf("eval: %v\n%s", err, stderr)
 	}
@@ -26,8 +26,14 @@ func TestEvalWorldJSON(t *testing.T) {
 			t.Errorf("%s: no HR@10 in %v", r.Algorithm, r.HR)
 		}
 	}
-	if want := "flexplore flexplore popularity"; strings.Join(got, " ") != want {
-		t.Errorf("results for %q, want %q (the prior sweep applies to flexplore)", strings.Join(got, " "), want)
+	if want := "flexplore flexplore popularity hybrid"; strings.Join(got, " ") != want {
+		t.Errorf("results for %q, want %q (the prior sweep applies to flexplore only)", strings.Join(got, " "), want)
+	}
+	if p := rep.Results[1].Params; p != "prior=250" {
+		t.Errorf("second flexplore row's params %q, want prior=250", p)
+	}
+	if rep.Paired == nil || rep.Paired.A != "hybrid" || rep.Paired.B != "flexplore (prior=250)" || rep.Paired.Users != rep.TestUsers {
+		t.Errorf("paired comparison %+v, want hybrid against the second flexplore row over every user", rep.Paired)
 	}
 	if !strings.Contains(stderr, "held out") {
 		t.Errorf("stderr lacks the split summary:\n%s", stderr)
@@ -42,9 +48,19 @@ func TestEvalFileAndTestPairs(t *testing.T) {
 		t.Fatalf("eval: %v\n%s", err, stderr)
 	}
 	// 1's neighbor 9 faves the held-out 300: a hit at rank 1.
-	lines := strings.Split(strings.TrimSpace(stdout), "\n")
-	if len(lines) != 2 || !strings.Contains(lines[1], "flexplore") || !strings.Contains(lines[1], " 1.0000 ") {
-		t.Errorf("table:\n%s\nwant one flexplore row with HR@1 1.0000", stdout)
+	tables := strings.Split(strings.TrimSpace(stdout), "\n\n")
+	lines := strings.Split(tables[0], "\n")
+	if len(tables) != 2 || len(lines) != 2 || !strings.Contains(lines[1], "flexplore") || !strings.Contains(lines[1], " 1.0000 ") {
+		t.Errorf("tables:\n%s\nwant one flexplore row with HR@1 1.0000, then the breakdown", stdout)
+	}
+	follows := writeFile(t, "follows.tsv", "1@N01\t8@N01\n")
+	stdout, stderr, err = runCmd(t, "eval", "--faves", faves, "--test", test, "--follows", follows, "--algorithms", "follows", "--k", "1")
+	if err != nil {
+		t.Fatalf("eval --follows: %v\n%s", err, stderr)
+	}
+	// 1 follows 8, who took 300: a hit at rank 1, in the owner-followed bucket.
+	if !strings.Contains(stdout, " 1.0000 ") || !strings.Contains(stdout, "owner_followed(1)") {
+		t.Errorf("eval --follows:\n%s\nwant HR@1 1.0000 and one owner-followed user", stdout)
 	}
 }
 
@@ -53,7 +69,13 @@ func TestEvalUsage(t *testing.T) {
 		{"eval"},
 		{"eval", "--world", "--faves", "x.tsv"},
 		{"eval", "--world", "--k", "0"},
-		{"eval", "--world", "--sweep-prior", "a"},
+		{"eval", "--world", "--sweep", "prior=a"},
+		{"eval", "--world", "--sweep", "nope=1"},
+		{"eval", "--world", "--set", "alpha"},
+		{"eval", "--world", "--algorithms", "magic"},
+		{"eval", "--world", "--compare", "hybrid"},
+		{"eval", "--world", "--compare", "hybrid,magic"},
+		{"eval", "--world", "--follows", "f.tsv"},
 		{"eval", "--world", "--min-faves", "1"},
 	} {
 		_, _, err := runCmd(t, args...)

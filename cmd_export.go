@@ -63,7 +63,7 @@ from a running server with `+"`photorec backup`"+`).`)
 	}
 	s, err := embedded.Open(ctx, embedded.Options{
 		Dir:     dir,
-		Params:  flexploreParams(cfg.Recommend),
+		Params:  rankParams(cfg.Recommend),
 		Default: graph.Algorithm(cfg.Recommend.Algorithm),
 		Logger:  newLogger(cfg.Log, stderr),
 	})

@@ -186,7 +186,7 @@ func (cf *configFlags) load() (config.Config, error) {
 	if file == "" {
 		file = os.Getenv(config.EnvConfigFile)
 	}
-	cfg, err := config.Load(config.Options{File: file, Environ: os.Environ(), Set: cf.set})
+	cfg, err := config.Load(config.Options{File: file, Environ: os.Environ(), Set: cf.set, Algorithms: algorithmNames()})
 	if err != nil {
 		return cfg, fmt.Errorf("invalid configuration:\n%w", err)
 	}
@@ -205,9 +205,25 @@ func newLogger(c config.Log, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// flexploreParams maps the recommend.* keys onto the graph's constants.
+// flexploreParams maps the recommend.* keys onto the graph's Flexplore constants.
 func flexploreParams(c config.Recommend) graph.FlexploreParams {
 	return graph.FlexploreParams{Scale: c.Scale, Prior: c.Prior, DismissWeight: c.DismissWeight}
+}
+
+// algorithmNames are the names of graph.AlgorithmList, for config validation.
+func algorithmNames() []string {
+	out := make([]string, 0, len(graph.AlgorithmList))
+	for _, a := range graph.AlgorithmNames() {
+		out = append(out, string(a))
+	}
+	return out
+}
+
+// rankParams are the graph's ranking constants: the defaults, with recommend.*'s Flexplore ones.
+func rankParams(c config.Recommend) graph.Params {
+	p := graph.DefaultParams()
+	p.Flexplore = flexploreParams(c)
+	return p
 }
 
 // graphDir is where the embedded graph lives inside data_dir.
@@ -219,7 +235,7 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (graph.
 	case config.BackendEmbedded:
 		s, err := embedded.Open(ctx, embedded.Options{
 			Dir:     graphDir(cfg),
-			Params:  flexploreParams(cfg.Recommend),
+			Params:  rankParams(cfg.Recommend),
 			Default: graph.Algorithm(cfg.Recommend.Algorithm),
 			Logger:  log,
 

@@ -549,15 +549,11 @@ func TestConfigLimitsMatchGraph(t *testing.T) {
 	if config.MaxNeighborsLimit != graph.MaxLimit {
 		t.Errorf("config.MaxNeighborsLimit = %d, graph.MaxLimit = %d: keep them equal", config.MaxNeighborsLimit, graph.MaxLimit)
 	}
-	known := map[graph.Algorithm]bool{graph.Flexplore: true, graph.Popularity: true, graph.ItemKNN: true, graph.RP3Beta: true, graph.Blend: true}
-	embeddedAlgos := config.AlgorithmsFor(config.BackendEmbedded)
-	if len(embeddedAlgos) != len(known) {
-		t.Errorf("config accepts %v on the embedded graph, graph names %d algorithms", embeddedAlgos, len(known))
+	if def := graph.Algorithm(config.Defaults().Recommend.Algorithm); def != graph.DefaultAlgorithm {
+		t.Errorf("recommend.algorithm defaults to %q, graph.DefaultAlgorithm is %q", def, graph.DefaultAlgorithm)
 	}
-	for _, a := range append(embeddedAlgos, config.AlgorithmsFor(config.BackendNeo4j)...) {
-		if !known[graph.Algorithm(a)] {
-			t.Errorf("config accepts algorithm %q, which graph does not name", a)
-		}
+	if _, err := config.Load(config.Options{Set: map[string]string{"recommend.algorithm": "magic"}, Algorithms: algorithmNames()}); err == nil {
+		t.Error("config accepts recommend.algorithm magic, which graph does not name")
 	}
 	got, want := flexploreParams(config.Defaults().Recommend), graph.DefaultFlexplore()
 	if got != want {

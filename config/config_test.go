@@ -25,7 +25,7 @@ var wantDefaults = config.Config{
 		CallsPerHour: 3480,
 		Burst:        120,
 	},
-	Recommend: config.Recommend{Algorithm: "blend", Scale: 150, Prior: 250, DismissWeight: 1,
+	Recommend: config.Recommend{Algorithm: "hybrid", Scale: 150, Prior: 250, DismissWeight: 1,
 		CachePages: 16384, CacheStale: 5 * time.Minute, CacheJSONMiB: 512},
 	Pull: config.Pull{
 		NeighborCap:      1000,
@@ -344,7 +344,6 @@ func TestValidate(t *testing.T) {
 		{"flickr.oauth_base", func(c *config.Config) { c.Flickr.OAuthBase = "" }, []string{"flickr.oauth_base"}},
 		{"flickr.calls_per_hour", func(c *config.Config) { c.Flickr.CallsPerHour = 0 }, []string{"flickr.calls_per_hour"}},
 		{"flickr.burst", func(c *config.Config) { c.Flickr.Burst = -1 }, []string{"flickr.burst"}},
-		{"recommend.algorithm", func(c *config.Config) { c.Recommend.Algorithm = "random" }, []string{"recommend.algorithm"}},
 		{"recommend.algorithm popularity", func(c *config.Config) { c.Recommend.Algorithm = "popularity" }, nil},
 		{"recommend.algorithm rp3beta", func(c *config.Config) { c.Recommend.Algorithm = "rp3beta" }, nil},
 		{"recommend.algorithm flexplore", func(c *config.Config) { c.Recommend.Algorithm = "flexplore" }, nil},
@@ -356,10 +355,7 @@ func TestValidate(t *testing.T) {
 			c.Graph.Backend = "neo4j"
 			c.Recommend.Algorithm = "blend"
 		}, nil},
-		{"recommend.algorithm unknown on neo4j", func(c *config.Config) {
-			c.Graph.Backend = "neo4j"
-			c.Recommend.Algorithm = "random"
-		}, []string{"recommend.algorithm"}},
+		{"recommend.algorithm empty", func(c *config.Config) { c.Recommend.Algorithm = "" }, []string{"recommend.algorithm"}},
 		{"recommend.scale", func(c *config.Config) { c.Recommend.Scale = 0 }, []string{"recommend.scale"}},
 		{"recommend.prior", func(c *config.Config) { c.Recommend.Prior = -1 }, []string{"recommend.prior"}},
 		{"recommend.dismiss_weight", func(c *config.Config) { c.Recommend.DismissWeight = -0.5 }, []string{"recommend.dismiss_weight"}},
@@ -619,19 +615,25 @@ func TestUnknownEnv(t *testing.T) {
 	}
 }
 
-func TestAlgorithmsFor(t *testing.T) {
-	all := []string{"flexplore", "popularity", "itemknn", "rp3beta", "blend"}
-	tests := []struct {
-		backend string
-		want    []string
+func TestLoadAlgorithms(t *testing.T) {
+	known := []string{"hybrid", "flexplore"}
+	for _, tt := range []struct {
+		name, algo string
+		known      []string
+		wantErr    bool
 	}{
-		{config.BackendEmbedded, all},
-		{config.BackendNeo4j, all},
-	}
-	for _, tt := range tests {
-		t.Run(tt.backend, func(t *testing.T) {
-			if diff := cmp.Diff(tt.want, config.AlgorithmsFor(tt.backend)); diff != "" {
-				t.Errorf("AlgorithmsFor(%q) (-want +got):\n%s", tt.backend, diff)
+		{"known", "flexplore", known, false},
+		{"unknown", "magic", known, true},
+		{"any without a list", "magic", nil, false},
+		{"empty", " ", nil, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := config.Load(config.Options{Set: map[string]string{"recommend.algorithm": tt.algo}, Algorithms: tt.known})
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("Load(recommend.algorithm=%q) = %v, want an error: %v", tt.algo, err, tt.wantErr)
+			}
+			if err != nil && !strings.Contains(err.Error(), "recommend.algorithm") {
+				t.Errorf("error %q does not name the key", err)
 			}
 		})
 	}

@@ -75,7 +75,7 @@ var table = []Key{
 		field: func(c *Config) any { return &c.Flickr.CallsPerHour }},
 	{Name: "flickr.burst", Default: 120, Doc: "Flickr calls allowed at once above the steady rate (a new user's first minute)",
 		field: func(c *Config) any { return &c.Flickr.Burst }},
-	{Name: "recommend.algorithm", Default: "blend", Doc: "default algorithm: flexplore, popularity, itemknn, rp3beta or blend (docs/evaluation.md)",
+	{Name: "recommend.algorithm", Default: "hybrid", Doc: "default algorithm, a name of graph.AlgorithmList (photorec eval lists them; docs/evaluation.md)",
 		field: func(c *Config) any { return &c.Recommend.Algorithm }},
 	{Name: "recommend.scale", Default: 150.0, Doc: "Flexplore scale: score = scale*sqrt(common/(total+prior))",
 		field: func(c *Config) any { return &c.Recommend.Scale }},

@@ -29,6 +29,9 @@ type Options struct {
 	ReadFile func(name string) ([]byte, error)
 	// Set holds values by dotted key that win over everything else (command-line flags).
 	Set map[string]string
+	// Algorithms are the values recommend.algorithm may take (the graph's registry, which this
+	// package does not import); nil accepts any non-empty name.
+	Algorithms []string
 }
 
 // Load builds the Config from, lowest precedence first: the defaults table, Options.File, and
@@ -37,7 +40,8 @@ type Options struct {
 //
 // An unreadable or unparsable file is returned at once as the only error. Otherwise Load reports
 // every problem together, joined: values of the wrong type, unknown keys in the file or in
-// Options.Set, *_FILE variables of non-secret keys, and everything Validate finds. Other
+// Options.Set, *_FILE variables of non-secret keys, everything Validate finds, and a
+// recommend.algorithm outside Options.Algorithms. Other
 // PHOTOREC_* variables are ignored (tests and benchmarks use the prefix for their own knobs);
 // UnknownEnv lists them. A key whose value could not be read keeps
 // its default. The returned Config is complete either way (useful for printing), but it is safe
@@ -126,6 +130,10 @@ func Load(opts Options) (Config, error) {
 		if !failed[fe.Key] {
 			errs = append(errs, fe)
 		}
+	}
+	if a := c.Recommend.Algorithm; opts.Algorithms != nil && a != "" && !slices.Contains(opts.Algorithms, a) {
+		k, _ := lookup("recommend.algorithm")
+		errs = append(errs, k.problem(fmt.Sprintf("must be one of %s, got %q", strings.Join(opts.Algorithms, ", "), a)))
 	}
 	return c, errors.Join(errs...)
 }

@@ -11,15 +11,6 @@ import (
 	"strings"
 )
 
-// AlgorithmsFor returns the recommend.algorithm values a graph backend ranks with: graph.Flexplore,
-// Popularity, ItemKNN, RP3Beta and Blend on both backends (the embedded engine and neo4j's
-// statements in package cypher). backend is kept so a future backend may rank with fewer. main's
-// tests keep the names in step with package graph.
-func AlgorithmsFor(backend string) []string {
-	_ = backend
-	return []string{"flexplore", "popularity", "itemknn", "rp3beta", "blend"}
-}
-
 // KeyBytes is the decoded length of security.session_key and security.token_key.
 const KeyBytes = 32
 
@@ -78,7 +69,9 @@ func (c Config) Validate() error {
 	}
 	atLeast("flickr.calls_per_hour", c.Flickr.CallsPerHour, 1)
 	atLeast("flickr.burst", c.Flickr.Burst, 1)
-	oneOf("recommend.algorithm", c.Recommend.Algorithm, AlgorithmsFor(c.Graph.Backend)...)
+	if strings.TrimSpace(c.Recommend.Algorithm) == "" {
+		bad("recommend.algorithm", "must not be empty")
+	}
 	if !(c.Recommend.Scale > 0) {
 		bad("recommend.scale", fmt.Sprintf("must be positive, got %g", c.Recommend.Scale))
 	}

@@ -9,6 +9,8 @@ import _ "embed"
 var (
 	//go:embed store/add_faves.cypher
 	addFavesText string
+	//go:embed store/add_photos.cypher
+	addPhotosText string
 	//go:embed store/add_follows.cypher
 	addFollowsText string
 	//go:embed store/applied_migrations.cypher
@@ -80,6 +82,7 @@ var (
 // The statements of the Neo4j backend; each file's header documents its contract.
 var (
 	AddFaves                  = mustParse("store/add_faves.cypher", addFavesText)
+	AddPhotos                 = mustParse("store/add_photos.cypher", addPhotosText)
 	AddFollows                = mustParse("store/add_follows.cypher", addFollowsText)
 	AppliedMigrations         = mustParse("store/applied_migrations.cypher", appliedMigrationsText)
 	CommonFaves               = mustParse("store/common_faves.cypher", commonFavesText)
@@ -119,6 +122,7 @@ var (
 func Store() []Statement {
 	return []Statement{
 		AddFaves,
+		AddPhotos,
 		AddFollows,
 		AppliedMigrations,
 		CommonFaves,

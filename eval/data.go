@@ -1,12 +1,14 @@
 package eval
 
 import (
+	"bufio"
 	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"slices"
+	"strings"
 
 	"github.com/photorec/photorec/internal/favetsv"
 )
@@ -71,6 +73,11 @@ const (
 type Split struct {
 	Train []Fave              // sorted by user, then photo
 	Test  map[string][]string // user NSID -> held-out photo IDs, sorted
+	// Owners maps each held-out photo ID to its owner's NSID (for the breakdown by owner).
+	Owners map[string]string
+	// Follows maps a user's NSID to the NSIDs they follow (their Flickr contacts); nil when the
+	// data set has none. Load writes them as the users' contacts.
+	Follows map[string][]string
 }
 
 // TestUsers lists the users with held-out pairs, sorted by NSID.
@@ -103,7 +110,7 @@ func HoldOut(faves []Fave, mode SplitMode, seed uint64, minFaves int) (Split, er
 	minFaves = max(minFaves, 2)
 	faves = dedupe(slices.Clone(faves))
 	r := rand.New(rand.NewPCG(seed, 0x70686f746f726563)) // "photorec"
-	split := Split{Test: map[string][]string{}}
+	split := Split{Test: map[string][]string{}, Owners: map[string]string{}}
 	split.Train = make([]Fave, 0, len(faves))
 	for lo := 0; lo < len(faves); {
 		hi := lo
@@ -130,6 +137,7 @@ func HoldOut(faves []Fave, mode SplitMode, seed uint64, minFaves int) (Split, er
 		for i, f := range mine {
 			if i == held {
 				split.Test[f.User] = []string{f.Photo}
+				split.Owners[f.Photo] = f.Owner
 				continue
 			}
 			split.Train = append(split.Train, f)
@@ -143,10 +151,11 @@ func HoldOut(faves []Fave, mode SplitMode, seed uint64, minFaves int) (Split, er
 // the training faves (if present) and held out, whether or not faves listed it.
 func WithTest(faves, test []Fave) Split {
 	held := map[[2]string]bool{}
-	split := Split{Test: map[string][]string{}}
+	split := Split{Test: map[string][]string{}, Owners: map[string]string{}}
 	for _, f := range dedupe(slices.Clone(test)) {
 		held[[2]string{f.User, f.Photo}] = true
 		split.Test[f.User] = append(split.Test[f.User], f.Photo)
+		split.Owners[f.Photo] = f.Owner
 	}
 	for _, f := range dedupe(slices.Clone(faves)) {
 		if !held[[2]string{f.User, f.Photo}] {
@@ -154,4 +163,32 @@ func WithTest(faves, test []Fave) Split {
 		}
 	}
 	return split
+}
+
+// ReadFollows reads follow edges, one per line: follower_nsid<TAB>followee_nsid (Flickr
+// contacts). Blank lines are skipped; any other line without exactly two non-empty fields is an
+// error naming it. It returns follower -> followees, sorted and without repeats.
+func ReadFollows(r io.Reader) (map[string][]string, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	out := map[string][]string{}
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimRight(sc.Text(), "\r")
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 2 || f[0] == "" || f[1] == "" {
+			return nil, fmt.Errorf("eval: follows line %d: want follower<TAB>followee, got %q", n, line)
+		}
+		out[f[0]] = append(out[f[0]], f[1])
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("eval: read follows: %w", err)
+	}
+	for k, v := range out {
+		slices.Sort(v)
+		out[k] = slices.Compact(v)
+	}
+	return out, nil
 }

@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"slices"
 	"sort"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -17,20 +16,26 @@ import (
 	"github.com/photorec/photorec/graph"
 )
 
-// Engine is what eval needs of a graph engine: load faves, rank photos, close.
+// Engine is what eval needs of a graph engine: load faves and contacts, rank photos under given
+// constants, close.
 type Engine interface {
 	AddFaves(ctx context.Context, b graph.FavesBatch) error
+	SetContacts(ctx context.Context, nsid string, contacts []graph.User) error
 	RecommendPhotos(ctx context.Context, nsid string, opts graph.RecOptions) (graph.PhotoPage, error)
+	// SetParams replaces the ranking constants of the loaded graph.
+	SetParams(p graph.Params)
 	Close() error
 }
 
-// Opener opens a new, empty engine that scores with the Flexplore constants p. Run closes it.
-type Opener func(ctx context.Context, p graph.FlexploreParams) (Engine, error)
+// Opener opens a new, empty engine. Run closes it.
+type Opener func(ctx context.Context) (Engine, error)
 
-// Config is one evaluated configuration: an algorithm under a set of Flexplore constants.
+// Config is one evaluated configuration: an algorithm under a set of ranking constants. Label
+// names the constants that differ from the defaults (for tables); "" when none do.
 type Config struct {
 	Algorithm graph.Algorithm
-	Params    graph.FlexploreParams
+	Params    graph.Params
+	Label     string
 }
 
 // DefaultKs are the cut-offs reported when Options.Ks is empty.
@@ -64,55 +69,50 @@ func (o Options) withDefaults() (Options, error) {
 // Result is one configuration's figures.
 type Result struct {
 	Algorithm graph.Algorithm `json:"algorithm"`
-	Scale     float64         `json:"scale"`
-	Prior     float64         `json:"prior"`
+	Params    string          `json:"params,omitempty"` // Config.Label
 	Metrics
 	MeanMS float64 `json:"mean_ms"` // mean wall time of one user's ranking, milliseconds
 	P95MS  float64 `json:"p95_ms"`  // 95th percentile of the same
+	// Breakdown splits HR and NDCG at the smallest K by where the held-out photo's owner stands.
+	Breakdown []Bucket `json:"breakdown"`
+	// PerUser holds each evaluated user's outcome at the smallest K, in TestUsers order (Compare).
+	PerUser []UserOutcome `json:"-"`
 }
 
-// Run evaluates every configuration on split. Configurations sharing Flexplore constants share
-// one engine: Run opens it with open, loads split.Train into it, ranks, and closes it. Results
-// come in the order of configs.
-func Run(ctx context.Context, open Opener, split Split, configs []Config, opts Options) ([]Result, error) {
-	opts, err := opts.withDefaults()
+// UserOutcome is one user's HR and NDCG at the smallest K.
+type UserOutcome struct {
+	HR, NDCG float64
+}
+
+// Run evaluates every configuration on split: it opens one engine with open, loads split.Train
+// and split.Follows into it, and ranks under each configuration's constants in turn (SetParams).
+// Results come in the order of configs.
+func Run(ctx context.Context, open Opener, split Split, configs []Config, opts Options) (_ []Result, err error) {
+	opts, err = opts.withDefaults()
 	if err != nil {
 		return nil, err
 	}
-	results := make([]Result, len(configs))
-	done := make([]bool, len(configs))
-	for i, c := range configs {
-		if done[i] {
-			continue
+	e, err := open(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("eval: open engine: %w", err)
+	}
+	defer func() {
+		if cerr := e.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("eval: close engine: %w", cerr)
 		}
-		if err := func() (err error) {
-			e, err := open(ctx, c.Params)
-			if err != nil {
-				return fmt.Errorf("eval: open engine: %w", err)
-			}
-			defer func() {
-				if cerr := e.Close(); cerr != nil && err == nil {
-					err = fmt.Errorf("eval: close engine: %w", cerr)
-				}
-			}()
-			if err := Load(ctx, e, split.Train, opts); err != nil {
-				return err
-			}
-			for j := i; j < len(configs); j++ {
-				if done[j] || configs[j].Params != c.Params {
-					continue
-				}
-				r, err := Evaluate(ctx, e, split, configs[j].Algorithm, opts)
-				if err != nil {
-					return err
-				}
-				r.Scale, r.Prior = c.Params.Scale, c.Params.Prior
-				results[j], done[j] = r, true
-			}
-			return nil
-		}(); err != nil {
+	}()
+	if err := Load(ctx, e, split, opts); err != nil {
+		return nil, err
+	}
+	results := make([]Result, len(configs))
+	for i, c := range configs {
+		e.SetParams(c.Params)
+		r, err := Evaluate(ctx, e, split, c.Algorithm, opts)
+		if err != nil {
 			return nil, err
 		}
+		r.Params = c.Label
+		results[i] = r
 	}
 	return results, nil
 }
@@ -123,13 +123,15 @@ const maxBatch = 5000
 // loadTime stamps the loaded batches; a fixed time keeps loads reproducible.
 var loadTime = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// Load adds train (sorted by user, as Split.Train is) to e, one batch per user (split past
-// maxBatch faves), one batch at a time so that the engine's content is the same on every run.
-func Load(ctx context.Context, e Engine, train []Fave, opts Options) error {
+// Load adds split.Train (sorted by user) to e, one batch per user (split past maxBatch faves),
+// one batch at a time so that the engine's content is the same on every run, then split.Follows
+// as contacts, by follower in NSID order.
+func Load(ctx context.Context, e Engine, split Split, opts Options) error {
 	opts, err := opts.withDefaults()
 	if err != nil {
 		return err
 	}
+	train := split.Train
 	var batches []graph.FavesBatch
 	for lo := 0; lo < len(train); {
 		hi := lo
@@ -151,13 +153,31 @@ func Load(ctx context.Context, e Engine, train []Fave, opts Options) error {
 	defer bar.finish()
 	// One batch at a time, in order: the engine numbers photos and users in the order it
 	// applies writes, and that order fixes the order of floating-point sums, hence of near ties.
-	return forEach(ctx, len(batches), 1, func(ctx context.Context, i int) error {
+	err = forEach(ctx, len(batches), 1, func(ctx context.Context, i int) error {
 		if err := e.AddFaves(ctx, batches[i]); err != nil {
 			return fmt.Errorf("eval: load faves of %s: %w", batches[i].User, err)
 		}
 		bar.add(1)
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	followers := make([]string, 0, len(split.Follows))
+	for u := range split.Follows {
+		followers = append(followers, u)
+	}
+	slices.Sort(followers)
+	for _, u := range followers {
+		cs := make([]graph.User, 0, len(split.Follows[u]))
+		for _, c := range split.Follows[u] {
+			cs = append(cs, graph.User{NSID: c})
+		}
+		if err := e.SetContacts(ctx, u, cs); err != nil {
+			return fmt.Errorf("eval: load contacts of %s: %w", u, err)
+		}
+	}
+	return nil
 }
 
 // Evaluate ranks the whole catalog for every held-out user of split under algo (the user's
@@ -185,7 +205,7 @@ func Evaluate(ctx context.Context, e Engine, split Split, algo graph.Algorithm, 
 		}
 		ids, why := make([]string, len(page.Items)), make([]bool, len(page.Items))
 		for j, it := range page.Items {
-			ids[j], why[j] = it.Photo.ID, len(it.Why) > 0
+			ids[j], why[j] = it.Photo.ID, len(it.Reasons) > 0
 		}
 		ranked[i], explained[i] = ids, why
 		bar.add(1)
@@ -195,11 +215,30 @@ func Evaluate(ctx context.Context, e Engine, split Split, algo graph.Algorithm, 
 		return Result{}, err
 	}
 	t := NewTally(opts.Ks, catalogSize(split.Train))
+	k := opts.Ks[0]
+	cats := categories(split)
+	buckets := make([]Bucket, len(bucketNames))
+	for i := range buckets {
+		buckets[i].Owner = bucketNames[i]
+	}
+	per := make([]UserOutcome, len(users))
 	for i, u := range users {
 		t.Add(ranked[i], split.Test[u])
 		t.AddWhy(explained[i])
+		h := Score(ranked[i], split.Test[u])
+		per[i] = UserOutcome{HR: h.HitRate(k), NDCG: h.NDCG(k)}
+		b := &buckets[cats[u]]
+		b.Users++
+		b.HR += per[i].HR
+		b.NDCG += per[i].NDCG
 	}
-	r := Result{Algorithm: algo, Metrics: t.Metrics()}
+	for i := range buckets {
+		if n := float64(buckets[i].Users); n > 0 {
+			buckets[i].HR /= n
+			buckets[i].NDCG /= n
+		}
+	}
+	r := Result{Algorithm: algo, Metrics: t.Metrics(), Breakdown: buckets, PerUser: per}
 	if len(took) > 0 {
 		var sum time.Duration
 		for _, d := range took {
@@ -261,9 +300,4 @@ func forEach(ctx context.Context, n, workers int, fn func(ctx context.Context, i
 		return err
 	}
 	return nil
-}
-
-// ParamsLabel formats Flexplore constants for tables, e.g. "scale=150 prior=250".
-func ParamsLabel(p graph.FlexploreParams) string {
-	return "scale=" + strconv.FormatFloat(p.Scale, 'g', -1, 64) + " prior=" + strconv.FormatFloat(p.Prior, 'g', -1, 64)
 }

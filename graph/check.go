@@ -1,9 +1,6 @@
 package graph
 
-import (
-	"math"
-	"slices"
-)
+import "math"
 
 // CheckID returns an *ArgumentError for field unless id is a plausible NSID or photo ID:
 // 1..MaxIDLen bytes of valid UTF-8 with no spaces or control characters.
@@ -32,24 +29,18 @@ const DefaultWhy = 3
 const MaxWhy = 50
 
 // NormalizeRecOptions checks opts for a listing of the given kind and fills its defaults:
-// Algorithm "" becomes def (Flexplore when def is ""), Why 0 becomes DefaultWhy. It returns the
-// decoded cursor (nil for the first page). Limit is not defaulted: 0 is an *ArgumentError here;
-// the API applies DefaultLimit before calling a store. It accepts every algorithm of graph.go
-// (Flexplore, Popularity, ItemKNN, RP3Beta, Blend); any other is an *ArgumentError.
+// Algorithm "" becomes def (Flexplore when def is ""), Why 0 becomes DefaultWhy. It returns
+// the decoded cursor (nil for the first page). Limit is not defaulted: 0 is an *ArgumentError
+// here; the API applies DefaultLimit before calling a store. An algorithm not in AlgorithmList is
+// an *ArgumentError (Field "algorithm").
 func NormalizeRecOptions(opts RecOptions, kind CursorKind, def Algorithm) (RecOptions, *Cursor, error) {
-	return NormalizeRecOptionsOf(opts, kind, def, Flexplore, Popularity, ItemKNN, RP3Beta, Blend)
-}
-
-// NormalizeRecOptionsOf is NormalizeRecOptions for a backend that ranks with the algorithms
-// listed in known: any other algorithm is an *ArgumentError (Field "algorithm").
-func NormalizeRecOptionsOf(opts RecOptions, kind CursorKind, def Algorithm, known ...Algorithm) (RecOptions, *Cursor, error) {
 	if opts.Algorithm == "" {
 		opts.Algorithm = def
 		if opts.Algorithm == "" {
 			opts.Algorithm = Flexplore
 		}
 	}
-	if !slices.Contains(known, opts.Algorithm) {
+	if _, ok := LookupAlgorithm(opts.Algorithm); !ok {
 		return opts, nil, &ArgumentError{Field: "algorithm", Reason: "unknown algorithm"}
 	}
 	if err := CheckLimit(opts.Limit); err != nil {
@@ -82,8 +73,8 @@ func CheckUsers(users []User) error {
 }
 
 // CheckFavesBatch checks a batch as every Store does before writing it: the user, photo and owner
-// IDs, fave times (zero, or within 1970..2106 at one-second resolution), farm numbers (32-bit)
-// and the owners' NSIDs.
+// IDs, fave times (zero, or within 1970..2106 at one-second resolution), farm numbers (32-bit),
+// sizes (0..65535) and the owners' NSIDs.
 func CheckFavesBatch(b FavesBatch) error {
 	if err := CheckID("nsid", b.User); err != nil {
 		return err
@@ -98,11 +89,42 @@ func CheckFavesBatch(b FavesBatch) error {
 		if !f.FavedAt.IsZero() && (f.FavedAt.Unix() < 1 || f.FavedAt.Unix() > math.MaxUint32) {
 			return &ArgumentError{Field: "faved_at", Reason: "outside 1970..2106"}
 		}
-		if f.Photo.Farm < math.MinInt32 || f.Photo.Farm > math.MaxInt32 {
-			return &ArgumentError{Field: "farm", Reason: "out of range"}
+		if err := checkPhotoFields(f.Photo); err != nil {
+			return err
 		}
 	}
 	return CheckUsers(b.Owners)
+}
+
+// CheckPhotosBatch checks a batch as every Store does before AddPhotos: the owner, then each
+// photo's ID, owner (equal to the batch's) and farm.
+func CheckPhotosBatch(b PhotosBatch) error {
+	if err := CheckID("owner", b.Owner); err != nil {
+		return err
+	}
+	for _, p := range b.Photos {
+		if err := CheckID("photo_id", p.ID); err != nil {
+			return err
+		}
+		if p.Owner != b.Owner {
+			return &ArgumentError{Field: "owner", Reason: "a photo of the batch has another owner"}
+		}
+		if err := checkPhotoFields(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkPhotoFields checks the numbers of a photo: a 32-bit farm, a size in 0..65535.
+func checkPhotoFields(p Photo) error {
+	if p.Farm < math.MinInt32 || p.Farm > math.MaxInt32 {
+		return &ArgumentError{Field: "farm", Reason: "out of range"}
+	}
+	if p.Width < 0 || p.Width > math.MaxUint16 || p.Height < 0 || p.Height > math.MaxUint16 {
+		return &ArgumentError{Field: "size", Reason: "width and height must be in 0..65535"}
+	}
+	return nil
 }
 
 // CheckUserPhoto checks a (user NSID, photo ID) pair as every Store does before adding or

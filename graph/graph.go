@@ -22,7 +22,9 @@ type Photo struct {
 	Server   string
 	Secret   string
 	ThumbURL string // square 150px (url_q); empty when unknown
-	ImageURL string // largest known display size (url_l, else url_m); empty when unknown
+	ImageURL string // largest known display size (url_l, else url_c, url_z, url_m); empty when unknown
+	// Width and Height are ImageURL's pixel size; 0 when unknown. Other sizes scale from it.
+	Width, Height int
 	// AddedAt is when the store first saw the photo (the time of the batch that added it).
 	AddedAt time.Time
 }
@@ -43,6 +45,15 @@ type FavesBatch struct {
 	At     time.Time
 	Faves  []Fave
 	Owners []User
+}
+
+// PhotosBatch is part (or all) of one pull of Owner's public photos: TOOK edges without FAVED
+// ones. AddPhotos with the same batch twice is a no-op the second time; each photo's Owner must be
+// Owner.
+type PhotosBatch struct {
+	Owner  string
+	At     time.Time
+	Photos []Photo
 }
 
 // PullKind tells a full pull (every favorite, detects removals) from an incremental one.
@@ -105,20 +116,6 @@ type Neighbor struct {
 	PulledAt time.Time // the neighbor's PullState.LastPullAt
 }
 
-// Algorithm names a recommendation algorithm. "" means the store's configured default.
-type Algorithm string
-
-// Algorithms.
-const (
-	Flexplore  Algorithm = "flexplore"
-	Popularity Algorithm = "popularity"
-	// ItemKNN, RP3Beta and Blend are defined in algorithms.go; both backends rank with them
-	// (the Neo4j statements are linted, and checked by graphtest where TEST_NEO4J_URI is set).
-	ItemKNN Algorithm = "itemknn"
-	RP3Beta Algorithm = "rp3beta"
-	Blend   Algorithm = "blend"
-)
-
 // Limits on RecOptions.Limit.
 const (
 	DefaultLimit = 50
@@ -130,21 +127,15 @@ type RecOptions struct {
 	Algorithm Algorithm
 	Limit     int    // 1..MaxLimit; anything else is an *ArgumentError
 	Cursor    string // "" for the first page, else a NextCursor from the previous page
-	Why       int    // top contributing neighbors to return per photo; 0 means 3
-}
-
-// Contribution is one neighbor's share in a photo's score.
-type Contribution struct {
-	User  User
-	Score float64
+	Why       int    // most people each Reason names; 0 means DefaultWhy
 }
 
 // PhotoRec is one recommended photo.
 type PhotoRec struct {
-	Photo Photo
-	Owner User
-	Score float64
-	Why   []Contribution // strongest first (score desc, NSID asc), at most RecOptions.Why
+	Photo   Photo
+	Owner   User
+	Score   float64
+	Reasons []Reason // why it is here, largest share of Score first (algorithms.go)
 }
 
 // PhotoPage is one page of photo recommendations, ordered by score desc, then photo ID asc.
@@ -181,6 +172,9 @@ type Store interface {
 	UpsertUsers(ctx context.Context, users []User) error
 	// AddFaves merges the photos, their owners, the TOOK edges and the FAVED edges of one batch.
 	AddFaves(ctx context.Context, b FavesBatch) error
+	// AddPhotos merges photos and their TOOK edges (first owner wins) without FAVED edges: the
+	// owner's photos nobody faved yet are candidates too.
+	AddPhotos(ctx context.Context, b PhotosBatch) error
 	// RemoveFave deletes one FAVED edge (an unfave made in the app). Missing edges are not errors.
 	RemoveFave(ctx context.Context, user, photoID string) error
 	// FinishPull records the end of a pull; see PullDone.
@@ -215,6 +209,10 @@ type Store interface {
 	// in score.go for the exact semantics. ErrNotFound if nsid is unknown.
 	RecommendPhotos(ctx context.Context, nsid string, opts RecOptions) (PhotoPage, error)
 	RecommendUsers(ctx context.Context, nsid string, opts RecOptions) (UserPage, error)
+	// SimilarPhotos ranks photos like photoID ("more like this", algorithms.go) for viewer, whose
+	// faves, own and dismissed photos are left out; viewer "" leaves out only the seed. Only
+	// opts.Limit, Cursor and Why apply. ErrNotFound if the photo (or a non-empty viewer) is unknown.
+	SimilarPhotos(ctx context.Context, photoID, viewer string, opts RecOptions) (PhotoPage, error)
 
 	// PutToken, Token and DeleteToken keep one opaque (already encrypted) credential per user.
 	PutToken(ctx context.Context, nsid string, sealed []byte) error

@@ -123,7 +123,7 @@ func newEnv(tb testing.TB, mutate func(*Options)) *env {
 	if err != nil {
 		tb.Fatalf("flickr.New: %v", err)
 	}
-	g, err := embedded.Open(ctx, embedded.Options{Dir: tb.TempDir(), Params: graph.DefaultFlexplore(), Default: graph.Flexplore})
+	g, err := embedded.Open(ctx, embedded.Options{Dir: tb.TempDir(), Default: graph.Flexplore})
 	if err != nil {
 		tb.Fatalf("embedded.Open: %v", err)
 	}
@@ -362,3 +362,12 @@ func rawCookie(v string) []byte {
 }
 
 func encodeB64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
+
+// people lists everyone an item's reasons name, in order.
+func people(it photoRecJSON) []contributionJSON {
+	var out []contributionJSON
+	for _, r := range it.Reasons {
+		out = append(out, r.Users...)
+	}
+	return out
+}

@@ -293,7 +293,7 @@ func buildLoadWorld(faves int, pick string) (*loadWorld, error) {
 	loadStop = append(loadStop, func() { _ = os.RemoveAll(dir) })
 	noCache := os.Getenv(loadEnv+"_NOCACHE") != ""
 	rec := config.Defaults().Recommend // the product's page cache settings
-	g, err := embedded.Open(ctx, embedded.Options{Dir: dir, Params: graph.DefaultFlexplore(), Default: graph.Flexplore,
+	g, err := embedded.Open(ctx, embedded.Options{Dir: dir, Default: graph.Flexplore,
 		NoPageCache: noCache, PageCacheSize: rec.CachePages, PageStale: rec.CacheStale})
 	if err != nil {
 		return nil, fmt.Errorf("embedded.Open: %w", err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/url"
+	"slices"
 	"testing"
 	"time"
 
@@ -47,6 +48,8 @@ func TestPhotoPageJSONKept(t *testing.T) {
 		return nil
 	}
 	base := "/api/v1/users/" + url.PathEscape(nsid) + "/recommendations/photos?limit=5"
+	// Every algorithm but Follows: the seeded user's contacts are not in the graph.
+	algorithms := slices.DeleteFunc(graph.AlgorithmNames(), func(a graph.Algorithm) bool { return a == graph.Follows })
 	for _, alg := range algorithms {
 		t.Run(string(alg), func(t *testing.T) {
 			body := same(t, base+"&algorithm="+string(alg))
@@ -120,7 +123,7 @@ func TestOwnerViewIsStrict(t *testing.T) {
 	var g *embedded.Store
 	e := newEnv(t, func(o *Options) {
 		var err error
-		g, err = embedded.Open(context.Background(), embedded.Options{Dir: t.TempDir(), Params: graph.DefaultFlexplore(),
+		g, err = embedded.Open(context.Background(), embedded.Options{Dir: t.TempDir(),
 			Default: graph.Flexplore, PageStale: time.Hour})
 		if err != nil {
 			t.Fatal(err)
@@ -154,7 +157,7 @@ func TestOwnerViewIsStrict(t *testing.T) {
 	// Every neighbor named on the page faves a new photo, which then ranks near the top.
 	neighbors := map[string]bool{}
 	for _, it := range pg.Items {
-		for _, w := range it.Why {
+		for _, w := range people(it) {
 			neighbors[w.User.NSID] = true
 		}
 	}

@@ -77,28 +77,51 @@ func appendPhotoRec(b []byte, r *photoRecJSON) (_ []byte, ok bool) {
 	if b, ok = appendJSONFloat(b, r.Score); !ok {
 		return b, false
 	}
-	b = append(b, `,"why":`...)
-	if r.Why == nil {
+	b = append(b, `,"reasons":`...)
+	if r.Reasons == nil {
 		b = append(b, "null"...)
 	} else {
 		b = append(b, '[')
-		for i := range r.Why {
+		for i := range r.Reasons {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = append(b, `{"user":`...)
-			b = appendUserView(b, &r.Why[i].User)
-			b = append(b, `,"score":`...)
-			if b, ok = appendJSONFloat(b, r.Why[i].Score); !ok {
+			if b, ok = appendReason(b, &r.Reasons[i]); !ok {
 				return b, false
 			}
-			b = append(b, '}')
 		}
 		b = append(b, ']')
 	}
 	b = append(b, `,"new":`...)
 	b = strconv.AppendBool(b, r.New)
 	return append(b, '}'), true
+}
+
+func appendReason(b []byte, r *reasonJSON) (_ []byte, ok bool) {
+	b = append(b, `{"kind":`...)
+	b = appendJSONString(b, string(r.Kind))
+	b = append(b, `,"count":`...)
+	b = strconv.AppendInt(b, int64(r.Count), 10)
+	b = append(b, `,"users":`...)
+	if r.Users == nil {
+		return append(b, "null}"...), true
+	}
+	b = append(b, '[')
+	for i := range r.Users {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"user":`...)
+		b = appendUserView(b, &r.Users[i].User)
+		b = append(b, `,"score":`...)
+		if b, ok = appendJSONFloat(b, r.Users[i].Score); !ok {
+			return b, false
+		}
+		b = append(b, `,"common":`...)
+		b = strconv.AppendInt(b, int64(r.Users[i].Common), 10)
+		b = append(b, '}')
+	}
+	return append(b, "]}"...), true
 }
 
 func appendPhotoView(b []byte, p *photoJSON) (_ []byte, ok bool) {
@@ -115,6 +138,14 @@ func appendPhotoView(b []byte, p *photoJSON) (_ []byte, ok bool) {
 	if p.ImageURL != "" {
 		b = append(b, `,"image_url":`...)
 		b = appendJSONString(b, p.ImageURL)
+	}
+	if p.Width != 0 {
+		b = append(b, `,"width":`...)
+		b = strconv.AppendInt(b, int64(p.Width), 10)
+	}
+	if p.Height != 0 {
+		b = append(b, `,"height":`...)
+		b = strconv.AppendInt(b, int64(p.Height), 10)
 	}
 	b = append(b, `,"page_url":`...)
 	b = appendJSONString(b, p.PageURL)

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/photorec/photorec/graph"
 )
 
 // nastyStrings exercise every escaping rule of encoding/json.
@@ -69,14 +71,21 @@ func randomPage(r *rand.Rand) photoPageJSON {
 	for range r.IntN(6) {
 		it := photoRecJSON{
 			Photo: photoJSON{ID: randomString(r), Owner: randomString(r), Title: randomString(r), ThumbURL: randomString(r),
-				ImageURL: randomString(r), PageURL: randomString(r), AddedAt: randomTime(r)},
+				ImageURL: randomString(r), Width: r.IntN(3) * r.IntN(2000), Height: r.IntN(3) * r.IntN(2000), PageURL: randomString(r), AddedAt: randomTime(r)},
 			Owner: randomUser(r), Score: randomFloat(r), New: r.IntN(2) == 0,
 		}
 		if r.IntN(10) > 0 {
-			it.Why = []contributionJSON{}
+			it.Reasons = []reasonJSON{}
 		}
 		for range r.IntN(4) {
-			it.Why = append(it.Why, contributionJSON{User: randomUser(r), Score: randomFloat(r)})
+			rs := reasonJSON{Kind: graph.ReasonKind(randomString(r)), Count: r.IntN(1000) - 1}
+			if r.IntN(10) > 0 {
+				rs.Users = []contributionJSON{}
+			}
+			for range r.IntN(4) {
+				rs.Users = append(rs.Users, contributionJSON{User: randomUser(r), Score: randomFloat(r), Common: r.IntN(500)})
+			}
+			it.Reasons = append(it.Reasons, rs)
 		}
 		p.Items = append(p.Items, it)
 	}
@@ -110,7 +119,7 @@ func TestAppendPhotoPageRefusesWhatJSONRefuses(t *testing.T) {
 		page photoPageJSON
 	}{
 		{"NaN score", photoPageJSON{Items: []photoRecJSON{{Score: math.NaN()}}}},
-		{"infinite why score", photoPageJSON{Items: []photoRecJSON{{Why: []contributionJSON{{Score: math.Inf(1)}}}}}},
+		{"infinite reason score", photoPageJSON{Items: []photoRecJSON{{Reasons: []reasonJSON{{Users: []contributionJSON{{Score: math.Inf(1)}}}}}}}},
 		{"year 10000", photoPageJSON{Since: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}},
 		{"negative year", photoPageJSON{Items: []photoRecJSON{{Photo: photoJSON{AddedAt: time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)}}}}},
 	}
@@ -135,9 +144,11 @@ func BenchmarkPhotoPageJSON(b *testing.B) {
 			ThumbURL: "https://live.staticflickr.com/65535/53318620000_abcdef1234_q.jpg", ImageURL: "https://live.staticflickr.com/65535/53318620000_abcdef1234_b.jpg",
 			PageURL: "https://www.flickr.com/photos/12037949754@N01/53318620000/", AddedAt: time.Unix(1.7e9, 0).UTC()},
 			Owner: u, Score: 12.3456789 * float64(i+1)}
+		rs := reasonJSON{Kind: graph.ReasonCoFavers, Count: 14}
 		for range 3 {
-			it.Why = append(it.Why, contributionJSON{User: u, Score: 4.56789})
+			rs.Users = append(rs.Users, contributionJSON{User: u, Score: 4.56789, Common: 382})
 		}
+		it.Reasons = []reasonJSON{rs}
 		p.Items = append(p.Items, it)
 	}
 	b.Run("encoding_json", func(b *testing.B) {

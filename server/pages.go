@@ -7,6 +7,8 @@ import (
 	"net/url"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/photorec/photorec/graph"
 )
 
 // exampleQuery is the placeholder of the browse field.
@@ -41,6 +43,8 @@ type userPage struct {
 	Mode      string
 	Running   bool
 	Algorithm string
+	// Algorithms are the choices of the ranking menu (graph.AlgorithmList).
+	Algorithms []graph.AlgorithmInfo
 }
 
 type tastePage struct {
@@ -151,16 +155,17 @@ func (s *Server) userPageHandler(c *fiber.Ctx) error {
 	}
 	alg := string(s.opts.Algorithm)
 	if mode == modeGettingStarted {
-		alg = "popularity"
+		alg = string(graph.Popularity)
 	}
 	return s.renderStatus(c, http.StatusOK, "user", userPage{
-		Page:      s.basePage(c, sum.User.Name+" · photorec"),
-		User:      sum.User,
-		Summary:   sum,
-		Owner:     sum.ViewerIsOwner,
-		Mode:      mode,
-		Running:   sum.Progress.State == StateRunning,
-		Algorithm: alg,
+		Page:       s.basePage(c, sum.User.Name+" · photorec"),
+		User:       sum.User,
+		Summary:    sum,
+		Owner:      sum.ViewerIsOwner,
+		Mode:       mode,
+		Running:    sum.Progress.State == StateRunning,
+		Algorithm:  alg,
+		Algorithms: graph.AlgorithmList,
 	})
 }
 

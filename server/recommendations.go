@@ -6,8 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -59,35 +59,43 @@ func intParam(c *fiber.Ctx, name string, def, hi int) (int, error) {
 	return n, nil
 }
 
-// algorithms are the values the algorithm query parameter accepts: every graph.Algorithm (both
-// graph backends rank with all of them; see graph/algorithms.go and docs/evaluation.md).
-var algorithms = []graph.Algorithm{graph.Flexplore, graph.Popularity, graph.ItemKNN, graph.RP3Beta, graph.Blend}
-
-// algorithmParam reads the algorithm query parameter: one of algorithms, or Options.Algorithm
-// when absent; anything else is an invalid_argument error.
+// algorithmParam reads the algorithm query parameter: a name of graph.AlgorithmList, or
+// Options.Algorithm when absent; anything else is an invalid_argument error.
 func (s *Server) algorithmParam(c *fiber.Ctx) (graph.Algorithm, error) {
 	a := graph.Algorithm(c.Query("algorithm"))
 	if a == "" {
 		return s.opts.Algorithm, nil
 	}
-	if slices.Contains(algorithms, a) {
+	if _, ok := graph.LookupAlgorithm(a); ok {
 		return a, nil
 	}
-	return "", invalidArgument("algorithm", "must be flexplore, popularity, itemknn, rp3beta or blend")
+	names := make([]string, 0, len(graph.AlgorithmList))
+	for _, n := range graph.AlgorithmNames() {
+		names = append(names, string(n))
+	}
+	return "", invalidArgument("algorithm", "must be one of "+strings.Join(names, ", "))
 }
 
 // photoRecJSON is one recommended photo.
 type photoRecJSON struct {
-	Photo photoJSON          `json:"photo"`
-	Owner userJSON           `json:"owner"`
-	Score float64            `json:"score"`
-	Why   []contributionJSON `json:"why"`
-	New   bool               `json:"new"`
+	Photo   photoJSON    `json:"photo"`
+	Owner   userJSON     `json:"owner"`
+	Score   float64      `json:"score"`
+	Reasons []reasonJSON `json:"reasons"`
+	New     bool         `json:"new"`
+}
+
+// reasonJSON is one graph.Reason: its kind, its number and the people it names.
+type reasonJSON struct {
+	Kind  graph.ReasonKind   `json:"kind"`
+	Count int                `json:"count"`
+	Users []contributionJSON `json:"users"`
 }
 
 type contributionJSON struct {
-	User  userJSON `json:"user"`
-	Score float64  `json:"score"`
+	User   userJSON `json:"user"`
+	Score  float64  `json:"score"`
+	Common int      `json:"common"`
 }
 
 type photoPageJSON struct {
@@ -183,14 +191,11 @@ func (s *Server) recommendPhotos(c *fiber.Ctx) error {
 	out := photoPageJSON{Algorithm: alg, Items: make([]photoRecJSON, 0, len(page.Items)), NextCursor: encodeCursor(page.NextCursor, since), Since: since}
 	for _, r := range page.Items {
 		item := photoRecJSON{
-			Photo: s.photoView(r.Photo),
-			Owner: s.userView(r.Owner),
-			Score: r.Score,
-			Why:   make([]contributionJSON, 0, len(r.Why)),
-			New:   !since.IsZero() && r.Photo.AddedAt.After(since),
-		}
-		for _, w := range r.Why {
-			item.Why = append(item.Why, contributionJSON{User: s.userView(w.User), Score: w.Score})
+			Photo:   s.photoView(r.Photo),
+			Owner:   s.userView(r.Owner),
+			Score:   r.Score,
+			Reasons: s.reasonsView(r.Reasons),
+			New:     !since.IsZero() && r.Photo.AddedAt.After(since),
 		}
 		out.Items = append(out.Items, item)
 	}
@@ -274,4 +279,17 @@ func (s *Server) dismissal(c *fiber.Ctx, kind, target string, op func(ctx contex
 		return fmt.Errorf("server: %s dismissal of %s by %s: %w", kind, target, nsid, err)
 	}
 	return c.SendStatus(http.StatusNoContent)
+}
+
+// reasonsView is the JSON of a photo's reasons.
+func (s *Server) reasonsView(rs []graph.Reason) []reasonJSON {
+	out := make([]reasonJSON, 0, len(rs))
+	for _, r := range rs {
+		rj := reasonJSON{Kind: r.Kind, Count: r.Count, Users: make([]contributionJSON, 0, len(r.Users))}
+		for _, w := range r.Users {
+			rj.Users = append(rj.Users, contributionJSON{User: s.userView(w.User), Score: w.Score, Common: w.Common})
+		}
+		out = append(out, rj)
+	}
+	return out
 }

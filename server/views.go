@@ -29,6 +29,8 @@ type photoJSON struct {
 	Title    string    `json:"title"`
 	ThumbURL string    `json:"thumb_url,omitempty"`
 	ImageURL string    `json:"image_url,omitempty"`
+	Width    int       `json:"width,omitempty"` // image_url's pixel size
+	Height   int       `json:"height,omitempty"`
 	PageURL  string    `json:"page_url"`
 	AddedAt  time.Time `json:"added_at,omitzero"`
 }
@@ -69,6 +71,8 @@ func (s *Server) photoView(p graph.Photo) photoJSON {
 		Title:    p.Title,
 		ThumbURL: thumb,
 		ImageURL: p.ImageURL,
+		Width:    p.Width,
+		Height:   p.Height,
 		PageURL:  photoPageURL(s.opts.PhotoPageBase, p.Owner, p.ID),
 		AddedAt:  p.AddedAt,
 	}

@@ -25,7 +25,7 @@ type pageEntry struct {
 	page       graph.PhotoPage
 	version    uint64    // unique per computed page, never 0
 	gen        uint64    // Store.pageGen it was computed at
-	deps       []uint32  // the owner first, then their Flexplore neighbors and the owners of the page's photos (user indexes)
+	deps       []uint32  // the owner first, then the ranking's dependencies (rank.Result.Deps) and the people the page names (user indexes)
 	at         time.Time // when it was computed
 	refreshing bool      // a background recompute is under way
 }
@@ -112,6 +112,13 @@ func (c *pageCache) get(st *state, gen uint64, k pageKey, now time.Time, strict,
 	return p, e.version, refresh, true
 }
 
+// clear drops every kept page.
+func (c *pageCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.pages = nil
+}
+
 // put keeps a copy of p as the page for k computed at gen and time at from deps, and returns its
 // version. A page computed at an older generation than the one kept for k is not kept.
 func (c *pageCache) put(gen uint64, k pageKey, p graph.PhotoPage, deps []uint32, at time.Time) uint64 {
@@ -168,11 +175,19 @@ func (c *pageCache) refreshed(k pageKey) {
 	}
 }
 
-// clonePage copies the parts of a page a caller might change: the item and Why slices.
+// clonePage copies the parts of a page a caller might change: the item, Reasons and Users slices.
 func clonePage(p graph.PhotoPage) graph.PhotoPage {
 	items := make([]graph.PhotoRec, len(p.Items))
 	for i, it := range p.Items {
-		it.Why = append([]graph.Contribution(nil), it.Why...)
+		rs := make([]graph.Reason, len(it.Reasons))
+		for j, r := range it.Reasons {
+			r.Users = append([]graph.Contribution(nil), r.Users...)
+			rs[j] = r
+		}
+		if it.Reasons == nil {
+			rs = nil
+		}
+		it.Reasons = rs
 		items[i] = it
 	}
 	return graph.PhotoPage{Items: items, NextCursor: p.NextCursor}

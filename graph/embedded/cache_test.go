@@ -64,12 +64,12 @@ func TestPageCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	pg.Items[0].Photo.ID = "changed by the caller"
-	pg.Items[0].Why[0].User.NSID = "changed too"
+	pg.Items[0].Reasons[0].Users[0].User.NSID = "changed too"
 	again, err := s.RecommendPhotos(ctx, "u@N01", graph.RecOptions{Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.Items[0].Photo.ID != "10" || again.Items[0].Why[0].User.NSID == "changed too" {
+	if again.Items[0].Photo.ID != "10" || again.Items[0].Reasons[0].Users[0].User.NSID == "changed too" {
 		t.Fatalf("a caller's change leaked into the cached page: %+v", again.Items[0])
 	}
 
@@ -95,11 +95,11 @@ func TestPageCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	renamed := false
-	for _, c := range pg.Items[0].Why {
+	for _, c := range pg.Items[0].Reasons[0].Users {
 		renamed = renamed || c.User.Username == "renamed"
 	}
 	if !renamed {
-		t.Errorf("why of %s after renaming a@N01 = %+v, want the new name", pg.Items[0].Photo.ID, pg.Items[0].Why)
+		t.Errorf("why of %s after renaming a@N01 = %+v, want the new name", pg.Items[0].Photo.ID, pg.Items[0].Reasons)
 	}
 
 	if err := s.DismissPhoto(ctx, "u@N01", "11"); err != nil {
@@ -201,7 +201,7 @@ func TestPageCacheStale(t *testing.T) {
 			}
 			owner("first", []string{"10", "11"})
 
-			fave("z@N01", "20", "c@N01") // a stranger's fave: 20 is reachable only by the walk
+			fave("z@N01", "20", "y@N01") // a stranger's fave: 20 (by y, whom the page does not show) is reachable only by the walk
 			if stale == 0 {
 				other("stranger's fave, no staleness allowed", []string{"10", "11", "20"})
 			} else {
@@ -212,10 +212,10 @@ func TestPageCacheStale(t *testing.T) {
 				clock = clock.Add(stale/2 + time.Second)
 				refresh("stranger's fave, page older than half the bound", []string{"10", "11"})
 				other("after the background refresh", []string{"10", "11", "20"})
-				fave("z@N01", "21", "c@N01")
+				fave("z@N01", "21", "y@N01")
 				clock = clock.Add(stale + time.Second)
 				other("stranger's fave, page older than the bound", []string{"10", "11", "20", "21"})
-				fave("z@N01", "22", "c@N01") // a second refresh: the first one was let go
+				fave("z@N01", "22", "y@N01") // a second refresh: the first one was let go
 				clock = clock.Add(stale/2 + time.Second)
 				refresh("second refresh started", []string{"10", "11", "20", "21"})
 				other("after the second refresh", []string{"10", "11", "20", "21", "22"})
@@ -249,7 +249,7 @@ func TestPageCacheStale(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, it := range pg.Items {
-				for _, c := range it.Why {
+				for _, c := range it.Reasons[0].Users {
 					if c.User.NSID == "b@N01" && c.User.Username != "renamed" {
 						t.Errorf("why of %s names b@N01 %q after the rename", it.Photo.ID, c.User.Username)
 					}
@@ -324,6 +324,8 @@ func TestPageCacheInvalidation(t *testing.T) {
 					owner = "a@N01"
 				case "2":
 					owner = "b@N01"
+				case "40":
+					owner = "y@N01" // nobody the page shows
 				}
 				b.Faves = append(b.Faves, graph.Fave{Photo: graph.Photo{ID: p, Owner: owner}, FavedAt: at})
 			}
@@ -362,6 +364,8 @@ func TestPageCacheInvalidation(t *testing.T) {
 		{name: "photo's owner renamed", write: rename("c@N01", "cee"), others: true},
 		{name: "neighbor's name stored again", write: rename("b@N01", "b0"), strict: true, others: true},
 		{name: "stranger faves", write: addFaves("z@N01", "", "40"), strict: true, others: true},
+		// A stranger's fave of a new photo by c, whose photos the page shows: c took a photo.
+		{name: "new photo of an owner on the page", write: addFaves("z@N01", "", "41"), others: true},
 		{name: "owner's visit and registration", write: func(s store) error {
 			if _, err := s.MarkVisit(ctx, "u@N01", at); err != nil {
 				return err

@@ -63,8 +63,8 @@ func takeDump(t *testing.T, s *Store) dump {
 	for _, u := range s.st.users {
 		users = append(users, u.nsid)
 	}
-	for _, p := range s.st.photos {
-		if p.owner != none {
+	for i, p := range s.st.photos {
+		if s.st.owner[i] != none {
 			photos = append(photos, p.id)
 		}
 	}

@@ -95,8 +95,8 @@ func (s *Store) Export(ctx context.Context, dir string) (ExportInfo, error) {
 			[]string{":START_ID(User)", ":END_ID(Photo)"},
 			func(emit func(...string) error) error {
 				for i := range st.photos {
-					if p := &st.photos[i]; p.owner != none {
-						if err := emit(st.users[p.owner].nsid, p.id); err != nil {
+					if o := st.owner[i]; o != none {
+						if err := emit(st.users[o].nsid, st.photos[i].id); err != nil {
 							return err
 						}
 					}

@@ -24,6 +24,8 @@ const (
 	recPutToken
 	recDeleteToken
 	recMarkVisit
+	recAddFavesSized // recAddFaves with each photo's width and height
+	recAddPhotos
 )
 
 func encUser(e *enc, u graph.User) {
@@ -43,24 +45,43 @@ func encodeUpsertUsers(users []graph.User) []byte {
 	return e.b
 }
 
+// encPhoto encodes a photo's fields as recAddFavesSized and recAddPhotos carry them.
+func encPhoto(e *enc, p graph.Photo) {
+	e.str(p.ID)
+	e.str(p.Owner)
+	e.str(p.Title)
+	e.svar(int64(p.Farm))
+	e.str(p.Server)
+	e.str(p.Secret)
+	e.str(p.ThumbURL)
+	e.str(p.ImageURL)
+	e.uvar(uint64(p.Width))
+	e.uvar(uint64(p.Height))
+}
+
+// encodeAddPhotos encodes a validated batch; at is the batch time in unix ns.
+func encodeAddPhotos(b graph.PhotosBatch, at int64) []byte {
+	e := enc{b: make([]byte, 0, 64+len(b.Photos)*96)}
+	e.byte1(recAddPhotos)
+	e.str(b.Owner)
+	e.svar(at)
+	e.uvar(uint64(len(b.Photos)))
+	for _, p := range b.Photos {
+		encPhoto(&e, p)
+	}
+	return e.b
+}
+
 // encodeAddFaves encodes a validated batch; at is the batch time in unix ns.
 func encodeAddFaves(b graph.FavesBatch, at int64) []byte {
 	e := enc{b: make([]byte, 0, 64+len(b.Faves)*96)}
-	e.byte1(recAddFaves)
+	e.byte1(recAddFavesSized)
 	e.str(b.User)
 	e.str(b.PullID)
 	e.svar(at)
 	e.uvar(uint64(len(b.Faves)))
 	for _, f := range b.Faves {
-		p := f.Photo
-		e.str(p.ID)
-		e.str(p.Owner)
-		e.str(p.Title)
-		e.svar(int64(p.Farm))
-		e.str(p.Server)
-		e.str(p.Secret)
-		e.str(p.ThumbURL)
-		e.str(p.ImageURL)
+		encPhoto(&e, f.Photo)
 		var sec uint64
 		if !f.FavedAt.IsZero() {
 			sec = uint64(f.FavedAt.Unix())
@@ -149,9 +170,25 @@ func (s *state) upsert(r rawUser) uint32 {
 }
 
 type rawFave struct {
+	rawPhoto
+	at uint32
+}
+
+// rawPhoto is a decoded photo whose fields alias the record.
+type rawPhoto struct {
 	id, owner, title, server, secret, thumb, image []byte
 	farm                                           int64
-	at                                             uint32
+	w, h                                           uint16
+}
+
+// photo decodes a photo as encPhoto wrote it (sized false: as recAddFaves did, without a size).
+func (d *dec) photo(sized bool) rawPhoto {
+	r := rawPhoto{id: d.raw(), owner: d.raw(), title: d.raw(), farm: d.svar(),
+		server: d.raw(), secret: d.raw(), thumb: d.raw(), image: d.raw()}
+	if sized {
+		r.w, r.h = uint16(d.uvar()), uint16(d.uvar())
+	}
+	return r
 }
 
 // result is what applying one record returns to its writer (only MarkVisit has one).
@@ -174,8 +211,10 @@ func (s *state) apply(rec []byte) (result, error) {
 		for _, u := range us {
 			s.upsert(u)
 		}
-	case recAddFaves:
-		s.applyAddFaves(d)
+	case recAddFaves, recAddFavesSized:
+		s.applyAddFaves(d, rec[0] == recAddFavesSized)
+	case recAddPhotos:
+		s.applyAddPhotos(d)
 	case recRemoveFave:
 		nsid, pid := d.raw(), d.raw()
 		if d.err != nil {
@@ -273,15 +312,57 @@ func (s *state) apply(rec []byte) (result, error) {
 	return res, nil
 }
 
-func (s *state) applyAddFaves(d *dec) {
+// applyAddPhotos applies a recAddPhotos record: photos with their owner, no FAVED edge.
+func (s *state) applyAddPhotos(d *dec) {
+	_, at := d.raw(), d.svar()
+	n := d.count()
+	ps := make([]rawPhoto, 0, n)
+	for i := 0; i < n && d.err == nil; i++ {
+		ps = append(ps, d.photo(true))
+	}
+	if d.err != nil {
+		return
+	}
+	var metaBuf []byte
+	for _, f := range ps {
+		p := s.internPhoto(f.id)
+		if s.owner[p] == none {
+			s.own(p, s.internUser(f.owner), at)
+		}
+		metaBuf = s.mergePhoto(p, &f, metaBuf)
+	}
+}
+
+// own makes o the owner of the ownerless photo p, added at at (unix ns). Pages that show o's
+// photos (owner affinity, follows) change: o is touched.
+func (s *state) own(p, o uint32, at int64) {
+	s.owner[p] = o
+	s.photos[p].addedAt = at
+	s.known++
+	s.users[o].took = addSorted(s.users[o].took, p)
+	s.touch(o)
+}
+
+// mergePhoto merges a decoded photo's fields into photo p: empty fields and a zero farm or size
+// never overwrite known ones. It returns metaBuf for reuse.
+func (s *state) mergePhoto(p uint32, f *rawPhoto, metaBuf []byte) []byte {
+	ph := &s.photos[p]
+	metaBuf = ph.mergeMeta(&metaFields{f.title, f.server, f.secret, f.thumb, f.image}, metaBuf)
+	if f.farm != 0 {
+		ph.farm = int32(f.farm)
+	}
+	if f.w != 0 && f.h != 0 {
+		ph.w, ph.h = f.w, f.h
+	}
+	return metaBuf
+}
+
+func (s *state) applyAddFaves(d *dec, sized bool) {
 	nsid, pull, at := d.raw(), d.raw(), d.svar()
 	n := d.count()
 	fs := make([]rawFave, 0, n)
 	for i := 0; i < n && d.err == nil; i++ {
-		fs = append(fs, rawFave{
-			id: d.raw(), owner: d.raw(), title: d.raw(), farm: d.svar(),
-			server: d.raw(), secret: d.raw(), thumb: d.raw(), image: d.raw(), at: d.u32(),
-		})
+		fs = append(fs, rawFave{rawPhoto: d.photo(sized), at: d.u32()})
 	}
 	owners := d.users()
 	if d.err != nil {
@@ -294,17 +375,10 @@ func (s *state) applyAddFaves(d *dec) {
 	var metaBuf []byte
 	for _, f := range fs {
 		p := s.internPhoto(f.id)
-		if s.photos[p].owner == none {
-			o := s.internUser(f.owner)
-			s.photos[p].owner = o
-			s.photos[p].addedAt = at
-			s.known++
+		if s.owner[p] == none {
+			s.own(p, s.internUser(f.owner), at)
 		}
-		ph := &s.photos[p]
-		metaBuf = ph.mergeMeta(&metaFields{f.title, f.server, f.secret, f.thumb, f.image}, metaBuf)
-		if f.farm != 0 {
-			ph.farm = int32(f.farm)
-		}
+		metaBuf = s.mergePhoto(p, &f.rawPhoto, metaBuf)
 		if len(pull) > 0 {
 			seen = append(seen, p)
 		}

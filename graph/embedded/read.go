@@ -31,9 +31,9 @@ func (st *state) photoOf(i uint32) graph.Photo {
 	p := &st.photos[i]
 	m := unpackMeta(p.meta)
 	return graph.Photo{
-		ID: p.id, Owner: st.users[p.owner].nsid, Title: m[0], Farm: int(p.farm),
+		ID: p.id, Owner: st.users[st.owner[i]].nsid, Title: m[0], Farm: int(p.farm),
 		Server: m[1], Secret: m[2], ThumbURL: m[3], ImageURL: m[4],
-		AddedAt: fromNanos(p.addedAt),
+		Width: int(p.w), Height: int(p.h), AddedAt: fromNanos(p.addedAt),
 	}
 }
 
@@ -72,7 +72,7 @@ func (s *Store) Photo(ctx context.Context, id string) (graph.Photo, error) {
 	}
 	defer s.mu.RUnlock()
 	i, ok := lookupPhoto(s.st, id)
-	if !ok || s.st.photos[i].owner == none {
+	if !ok || s.st.owner[i] == none {
 		return graph.Photo{}, fmt.Errorf("embedded: photo %s: %w", id, graph.ErrNotFound)
 	}
 	return s.st.photoOf(i), nil
@@ -175,12 +175,10 @@ func (s *Store) Summary(ctx context.Context, nsid string) (graph.Summary, error)
 	if err != nil {
 		return graph.Summary{}, err
 	}
-	sc := s.getScratch(st)
-	defer s.putScratch(sc)
-	sc.markNeighbors(st, i)
-	sum := graph.Summary{User: st.userOf(i), Faves: len(st.users[i].faves), Neighbors: len(sc.nbrs), Pull: st.pullState(i)}
-	for _, n := range sc.nbrs {
-		if x := st.users[n.u].x; x != nil && x.lastPull != 0 {
+	nbrs := s.ranker.Neighbors(st, i, false)
+	sum := graph.Summary{User: st.userOf(i), Faves: len(st.users[i].faves), Neighbors: len(nbrs), Pull: st.pullState(i)}
+	for _, n := range nbrs {
+		if x := st.users[n.User].x; x != nil && x.lastPull != 0 {
 			sum.Pulled++
 		}
 	}
@@ -205,28 +203,24 @@ func (s *Store) Neighbors(ctx context.Context, nsid string, order graph.Neighbor
 	if err != nil {
 		return nil, err
 	}
-	sc := s.getScratch(st)
-	defer s.putScratch(sc)
-	defer sc.unmark(st)
-	sc.scoreNeighbors(st, i, s.params)
-	nbrs := sc.nbrs
+	nbrs := s.ranker.Neighbors(st, i, true)
 	sort.Slice(nbrs, func(a, b int) bool {
 		x, y := &nbrs[a], &nbrs[b]
-		if order == graph.ByTaken && x.taken != y.taken {
-			return x.taken > y.taken
+		if order == graph.ByTaken && x.Taken != y.Taken {
+			return x.Taken > y.Taken
 		}
-		if order == graph.ByScore && x.score != y.score {
-			return x.score > y.score
+		if order == graph.ByScore && x.Score != y.Score {
+			return x.Score > y.Score
 		}
-		return st.users[x.u].nsid < st.users[y.u].nsid
+		return st.users[x.User].nsid < st.users[y.User].nsid
 	})
 	out := make([]graph.Neighbor, 0, min(limit, len(nbrs)))
 	for _, n := range nbrs[:min(limit, len(nbrs))] {
 		nb := graph.Neighbor{
-			User: st.userOf(n.u), Taken: int(n.taken), Common: int(n.common),
-			Total: len(st.users[n.u].faves), Score: n.score,
+			User: st.userOf(n.User), Taken: n.Taken, Common: n.Common,
+			Total: len(st.users[n.User].faves), Score: n.Score,
 		}
-		if x := st.users[n.u].x; x != nil {
+		if x := st.users[n.User].x; x != nil {
 			nb.PulledAt = fromNanos(x.lastPull)
 		}
 		out = append(out, nb)

@@ -11,7 +11,12 @@ import (
 	"path/filepath"
 )
 
-const snapMagic = "PHOTOREC-SNAPSHOT-2\n"
+// snapMagic opens every snapshot this version writes; snapMagicV2 ones (no photo sizes) are
+// still read.
+const (
+	snapMagic   = "PHOTOREC-SNAPSHOT-3\n"
+	snapMagicV2 = "PHOTOREC-SNAPSHOT-2\n"
+)
 
 // snapshotName is the file holding the state as of log sequence seq.
 func snapshotName(seq uint64) string { return fmt.Sprintf("snapshot-%016x.bin", seq) }
@@ -53,8 +58,10 @@ func writeSnapshot(dir string, st *state) (int64, error) {
 	for i := range st.photos {
 		p := &st.photos[i]
 		e.str(p.id)
-		e.uvar(uint64(p.owner) + 1) // none wraps to 0
+		e.uvar(uint64(st.owner[i]) + 1) // none wraps to 0
 		e.svar(int64(p.farm))
+		e.uvar(uint64(p.w))
+		e.uvar(uint64(p.h))
 		e.str(p.meta)
 		e.svar(p.addedAt)
 		if len(e.b) > 1<<16 {
@@ -148,7 +155,11 @@ func readSnapshot(path string) (*state, error) {
 	if err != nil {
 		return nil, fmt.Errorf("embedded: read snapshot: %w", err)
 	}
-	if len(raw) < len(snapMagic)+4 || string(raw[:len(snapMagic)]) != snapMagic {
+	if len(raw) < len(snapMagic)+4 {
+		return nil, fmt.Errorf("embedded: snapshot %s: bad header: %w", path, errCorrupt)
+	}
+	sized := string(raw[:len(snapMagic)]) == snapMagic
+	if !sized && string(raw[:len(snapMagicV2)]) != snapMagicV2 {
 		return nil, fmt.Errorf("embedded: snapshot %s: bad header: %w", path, errCorrupt)
 	}
 	body := raw[:len(raw)-4]
@@ -160,17 +171,21 @@ func readSnapshot(path string) (*state, error) {
 	st.seq = d.uvar()
 	np := d.count()
 	st.photos = make([]photo, np)
+	st.owner = make([]uint32, np)
 	st.favers = make([][]uint32, np)
 	st.photoNum = make(map[uint64]uint32, np)
 	for i := 0; i < np && d.err == nil; i++ {
 		p := &st.photos[i]
 		p.id = d.str()
-		p.owner = uint32(d.uvar() - 1)
+		st.owner[i] = uint32(d.uvar() - 1)
 		p.farm = int32(d.svar())
+		if sized {
+			p.w, p.h = uint16(d.uvar()), uint16(d.uvar())
+		}
 		p.meta = d.str()
 		p.addedAt = d.svar()
 		st.indexPhoto(p.id, uint32(i))
-		if p.owner != none {
+		if st.owner[i] != none {
 			st.known++
 		}
 	}
@@ -236,6 +251,14 @@ func readSnapshot(path string) (*state, error) {
 	for i := range st.users {
 		for _, p := range st.users[i].faves {
 			st.favers[p] = append(st.favers[p], uint32(i))
+		}
+	}
+	for p, o := range st.owner {
+		if o != none {
+			if int(o) >= nu {
+				return nil, fmt.Errorf("embedded: snapshot %s: %w", path, errCorrupt)
+			}
+			st.users[o].took = append(st.users[o].took, uint32(p))
 		}
 	}
 	return st, nil

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-const none = math.MaxUint32 // "no user" in photo.owner
+const none = math.MaxUint32 // "no user" in state.owner
 
 // state is the whole graph in memory. The one writer (Store.applyLoop) holds Store.mu for
 // writing while it applies; readers hold it for reading.
@@ -19,6 +19,7 @@ type state struct {
 	photoNum map[uint64]uint32 // photos whose ID is a canonical decimal number (all of Flickr's)
 	photoIdx map[string]uint32 // every other photo ID
 	photos   []photo
+	owner    []uint32   // per photo, its owner (none until a fave or AddPhotos names one): dense for the rankings
 	favers   [][]uint32 // per photo, the users who fave it (unordered)
 	count    []uint32   // per photo, len(favers[p]): a dense array for the Popularity scan
 	faves    int        // FAVED edges
@@ -37,6 +38,7 @@ type user struct {
 	nsid, username, realname, icon string
 	faves                          []uint32
 	favedAt                        []uint32
+	took                           []uint32   // photos the user owns, sorted (not persisted: from state.owner)
 	x                              *userExtra // nil until the user has any of it
 }
 
@@ -98,11 +100,11 @@ func (x *userExtra) takePull(pull string) []uint32 {
 	return nil
 }
 
-// photo is one node. owner is none for photos known only from a dismissal.
+// photo is one node (its owner is in state.owner).
 type photo struct {
 	id      string
-	owner   uint32
 	farm    int32
+	w, h    uint16 // the image URL's pixel size; 0 unknown
 	meta    string // title, server, secret, thumb and image URLs, packed: one string, one pointer
 	addedAt int64
 }
@@ -243,7 +245,8 @@ func (s *state) internPhoto(id []byte) uint32 {
 	}
 	i := uint32(len(s.photos))
 	sid := string(id)
-	s.photos = append(s.photos, photo{id: sid, owner: none})
+	s.photos = append(s.photos, photo{id: sid})
+	s.owner = append(s.owner, none)
 	s.favers = append(s.favers, nil)
 	s.count = append(s.count, 0)
 	s.indexPhoto(sid, i)

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -21,14 +20,15 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/photorec/photorec/graph"
+	"github.com/photorec/photorec/graph/rank"
 )
 
 // Options configures Open. The zero value of every field but Dir is a usable default.
 type Options struct {
 	// Dir holds the log and snapshot files; it is created if missing. Required.
 	Dir string
-	// Params are the Flexplore constants; the zero value means graph.DefaultFlexplore().
-	Params graph.FlexploreParams
+	// Params are the ranking constants; the zero value means graph.DefaultParams().
+	Params graph.Params
 	// Default is the algorithm used when RecOptions.Algorithm is ""; "" means graph.Flexplore.
 	Default graph.Algorithm
 	// Logger receives open, snapshot and error events; nil discards them.
@@ -63,7 +63,7 @@ var ErrClosed = errors.New("embedded: store closed")
 // while a group is applied to memory.
 type Store struct {
 	dir      string
-	params   graph.FlexploreParams
+	ranker   *rank.Ranker
 	def      graph.Algorithm
 	log      *slog.Logger
 	snapMin  int64
@@ -72,7 +72,6 @@ type Store struct {
 
 	mu       sync.RWMutex // guards st
 	st       *state
-	pool     sync.Pool      // *scratch, per-query working memory
 	cache    pageCache      // computed photo pages (cache.go)
 	pageGen  uint64         // guarded by mu; bumped by applied writes a photo page can show
 	bg       sync.WaitGroup // background page refreshes; Close waits for them
@@ -111,13 +110,13 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if opts.Dir == "" {
 		return nil, errors.New("embedded: Options.Dir is required")
 	}
-	if opts.Params == (graph.FlexploreParams{}) {
-		opts.Params = graph.DefaultFlexplore()
+	if opts.Params == (graph.Params{}) {
+		opts.Params = graph.DefaultParams()
 	}
 	if opts.Default == "" {
 		opts.Default = graph.Flexplore
 	}
-	if !slices.Contains(algorithms, opts.Default) {
+	if _, ok := graph.LookupAlgorithm(opts.Default); !ok {
 		return nil, fmt.Errorf("embedded: unknown default algorithm %q", opts.Default)
 	}
 	if opts.Logger == nil {
@@ -131,7 +130,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	s := &Store{
 		dir:     opts.Dir,
-		params:  opts.Params,
+		ranker:  rank.New(opts.Params),
 		def:     opts.Default,
 		log:     opts.Logger,
 		snapMin: opts.SnapshotBytes,

@@ -46,6 +46,21 @@ func (s *Store) AddFaves(ctx context.Context, b graph.FavesBatch) error {
 	return nil
 }
 
+// AddPhotos merges photos and their TOOK edges without FAVED edges (a zero At means now).
+func (s *Store) AddPhotos(ctx context.Context, b graph.PhotosBatch) error {
+	if err := graph.CheckPhotosBatch(b); err != nil {
+		return err
+	}
+	at := b.At
+	if at.IsZero() {
+		at = time.Now()
+	}
+	if _, err := s.log1(ctx, encodeAddPhotos(b, at.UnixNano())); err != nil {
+		return fmt.Errorf("embedded: add photos of %s: %w", b.Owner, err)
+	}
+	return nil
+}
+
 // RemoveFave deletes one FAVED edge; a missing edge or user is not an error.
 func (s *Store) RemoveFave(ctx context.Context, user, photoID string) error {
 	if err := graph.CheckUserPhoto(user, photoID); err != nil {

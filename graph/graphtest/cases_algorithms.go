@@ -9,27 +9,56 @@ import (
 	"github.com/photorec/photorec/graph"
 )
 
-// RunAlgorithms checks a backend that also ranks with ItemKNN, RP3Beta and Blend (see
-// graph/algorithms.go) against hand-computed scores and the brute-force reference. open is as
-// for Run. Backends without these algorithms run Run only (it checks they reject unknown ones).
+// rankedAlgorithms are the algorithms RunAlgorithms checks against the reference on random
+// graphs (Run checks Flexplore and Popularity).
+var rankedAlgorithms = []graph.Algorithm{graph.ItemKNN, graph.RP3Beta, graph.Blend, graph.Owners, graph.Follows, graph.Hybrid}
+
+// RunAlgorithms checks a backend's other algorithms of graph/algorithms.go, their reasons and
+// SimilarPhotos against hand-computed scores and the brute-force reference. open is as for Run.
 func RunAlgorithms(t *testing.T, open func(t *testing.T) graph.Store) {
 	t.Helper()
 	t.Run("HandComputed", func(t *testing.T) { testAlgorithmsHand(t, open(t)) })
 	t.Run("Dismissals", func(t *testing.T) { testAlgorithmsDismissed(t, open(t)) })
 	t.Run("RecommendUsersAcceptsEvery", func(t *testing.T) { testAlgorithmsUsers(t, open(t)) })
+	t.Run("TasteHandComputed", func(t *testing.T) { testTasteHand(t, open(t)) })
+	t.Run("SimilarHandComputed", func(t *testing.T) { testSimilarHand(t, open(t)) })
 	for _, c := range randomSeeds {
 		t.Run(fmt.Sprintf("RandomGraphs/seed=%d", c.seed), func(t *testing.T) {
 			s := open(t)
 			m := randomWorld(t, s, c.seed, c.users, c.photos)
-			for _, algo := range []graph.Algorithm{graph.ItemKNN, graph.RP3Beta, graph.Blend} {
+			for _, algo := range rankedAlgorithms {
 				for _, u := range sortedUsers(m) {
 					checkPhotos(t, string(algo)+" photos of "+u,
 						allPhotos(t, s, u, graph.RecOptions{Algorithm: algo, Limit: c.pageSize}),
-						m.RankPhotos(u, algo, graph.DefaultWhy))
+						m.RecommendPhotos(u, algo, graph.DefaultWhy))
 				}
+			}
+			viewers := append([]string{""}, sortedUsers(m)...)
+			for i, p := range sortedPhotos(m) {
+				v := viewers[i%len(viewers)]
+				checkPhotos(t, "photos like "+p+" for "+v, allSimilar(t, s, p, v, c.pageSize), m.SimilarPhotos(p, v, graph.DefaultWhy))
 			}
 		})
 	}
+}
+
+// allSimilar pages through SimilarPhotos; see allPhotos.
+func allSimilar(t *testing.T, s graph.Store, photoID, viewer string, limit int) []graph.PhotoRec {
+	t.Helper()
+	return allPages(t, "SimilarPhotos", photoID+" for "+viewer, graph.RecOptions{Limit: limit}, func(o graph.RecOptions) ([]graph.PhotoRec, string, error) {
+		page, err := s.SimilarPhotos(ctx(), photoID, viewer, o)
+		return page.Items, page.NextCursor, err
+	})
+}
+
+// sortedPhotos lists m's photos by ID.
+func sortedPhotos(m *Model) []string {
+	out := make([]string, 0, len(m.Photos))
+	for p := range m.Photos {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // walk is a world small enough to compute every algorithm by hand:
@@ -46,16 +75,27 @@ var walk = fixture{
 	},
 }
 
+// The default walk constants, and math.Pow for short.
+var (
+	alpha = graph.DefaultParams().Walk.Alpha
+	beta  = graph.DefaultParams().Walk.Beta
+	pw    = math.Pow
+)
+
 // Hand-computed scores of the walk world.
 var (
 	walkA = 150 * math.Sqrt(1.0/252) // Flexplore score of a
 	walkB = 150 * math.Sqrt(1.0/253) // Flexplore score of b
 	// ItemKNN: p3 = co(p1,p3)/sqrt(2*1) = 1/sqrt 2; p4 = co(p1,p4)/2 + co(p2,p4)/2 = 1/2 + 1/2.
 	knnP3, knnP4 = 1 / math.Sqrt2, 1.0
-	// RP3Beta: p3 = (p1 -> b -> p3: 1/(2*3)) / 1^0.5; p4 = (p1 -> b: 1/6, p2 -> a: 1/(2*2)) / 2^0.5.
-	rp3P3, rp3P4 = 1.0 / 6, (1.0/6 + 1.0/4) / math.Sqrt2
-	// Blend: p4 has both maxima; p3 mixes its Flexplore and RP3Beta shares by BlendWeight.
-	blendP3 = graph.BlendWeight*walkB/(walkA+walkB) + (1-graph.BlendWeight)*rp3P3/rp3P4
+	// RP3Beta under the default constants (alpha, beta): p3 = (p1 -> b -> p3: 2^-alpha 3^-alpha)
+	// / 1^beta; p4 = (p1 -> b: 2^-alpha 3^-alpha, p2 -> a: 2^-alpha 2^-alpha) / 2^beta.
+	rp3P3 = pw(2*3, -alpha)
+	rp3P4 = (pw(2*3, -alpha) + pw(2*2, -alpha)) / pw(2, beta)
+	// The same walk under Blend's legacy constants (alpha 1, beta 0.5).
+	legacyP3, legacyP4 = 1.0 / 6, (1.0/6 + 1.0/4) / math.Sqrt2
+	// Blend: p4 has both maxima; p3 mixes its Flexplore and walk shares by BlendWeight.
+	blendP3 = graph.BlendWeight*walkB/(walkA+walkB) + (1-graph.BlendWeight)*legacyP3/legacyP4
 	blendP4 = 1.0
 )
 
@@ -74,16 +114,20 @@ func testAlgorithmsHand(t *testing.T, s graph.Store) {
 		t.Run(string(tt.algo), func(t *testing.T) {
 			got := allPhotos(t, s, "u", graph.RecOptions{Algorithm: tt.algo, Limit: 1})
 			checkScores(t, string(tt.algo)+" for u", photoScores(got), tt.want)
-			// Why is Flexplore's under every algorithm: p4 was faved by a and b, p3 by b.
-			checkWhy(t, got, map[string][]scored{"p4": {{"a", walkA}, {"b", walkB}}, "p3": {{"b", walkB}}})
+			// The walk reached p4 through a and b (one fave in common with u each), p3 through b.
+			checkPeople(t, got, graph.ReasonCoFavers, map[string][]scored{"p4": {{"a", 1}, {"b", 1}}, "p3": {{"b", 1}}})
+			if tt.algo == graph.Blend { // and Blend's Flexplore term: p4 was faved by a and b, p3 by b
+				checkPeople(t, got, graph.ReasonNeighbors, map[string][]scored{"p4": {{"a", walkA}, {"b", walkB}}, "p3": {{"b", walkB}}})
+			}
 		})
 	}
 }
 
-func checkWhy(t *testing.T, got []graph.PhotoRec, want map[string][]scored) {
+// checkPeople checks the people of every photo's reason of kind.
+func checkPeople(t *testing.T, got []graph.PhotoRec, kind graph.ReasonKind, want map[string][]scored) {
 	t.Helper()
-	for id, w := range whyOf(got) {
-		checkScores(t, "why of "+id, w, want[id])
+	for id, w := range peopleOf(got, kind) {
+		checkScores(t, string(kind)+" of "+id, w, want[id])
 	}
 }
 
@@ -100,10 +144,10 @@ func testAlgorithmsDismissed(t *testing.T, s graph.Store) {
 	} {
 		got := allPhotos(t, s, "u", graph.RecOptions{Algorithm: algo, Limit: 5})
 		checkScores(t, string(algo)+" after dismissing p4", photoScores(got), want)
-		checkWhy(t, got, nil)
+		checkPeople(t, got, graph.ReasonNeighbors, nil)
 	}
 	mustDo(t, s.DismissUser(ctx(), "u", "a"))
-	for _, algo := range []graph.Algorithm{graph.ItemKNN, graph.RP3Beta, graph.Blend} {
+	for _, algo := range rankedAlgorithms {
 		if got := allPhotos(t, s, "u", graph.RecOptions{Algorithm: algo, Limit: 5}); len(got) != 0 {
 			t.Errorf("%s after dismissing p4 and a (owner of p3): %v, want nothing", algo, photoScores(got))
 		}
@@ -114,7 +158,7 @@ func testAlgorithmsUsers(t *testing.T, s graph.Store) {
 	t.Helper()
 	load(t, s, nil, walk)
 	want := allUsers(t, s, "u", graph.RecOptions{Algorithm: graph.Flexplore, Limit: 5})
-	for _, algo := range []graph.Algorithm{graph.ItemKNN, graph.RP3Beta, graph.Blend} {
+	for _, algo := range rankedAlgorithms {
 		got := allUsers(t, s, "u", graph.RecOptions{Algorithm: algo, Limit: 5})
 		checkRanking(t, "users under "+string(algo), userKeys(got), userKeys(want))
 	}

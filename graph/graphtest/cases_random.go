@@ -17,7 +17,7 @@ import (
 func randomWorld(t *testing.T, s graph.Store, seed uint64, users, photos int) *Model {
 	t.Helper()
 	r := rand.New(rand.NewPCG(seed, 99))
-	m := NewModel(graph.DefaultFlexplore())
+	m := NewModel(graph.DefaultParams())
 	uid := func(i int) string { return fmt.Sprintf("%d@N0%d", 1000+i, i%3) }
 	owner := make([]string, photos)
 	for p := range owner {
@@ -39,6 +39,19 @@ func randomWorld(t *testing.T, s graph.Store, seed uint64, users, photos int) *M
 			mustDo(t, s.AddFaves(ctx(), b))
 			m.AddFaves(b)
 		}
+	}
+	// Photos nobody faves (an owner's photostream), and now and then a known photo under another
+	// owner, which must keep its first one.
+	for o := 0; o < users; o += 1 + r.IntN(3) {
+		b := graph.PhotosBatch{Owner: uid(o), At: at(2000 + o)}
+		for j := r.IntN(4); j > 0; j-- {
+			b.Photos = append(b.Photos, photo(fmt.Sprintf("9%d%d", o, j), uid(o)))
+		}
+		if r.IntN(3) == 0 {
+			b.Photos = append(b.Photos, photo(fmt.Sprint(500+r.IntN(photos)), uid(o)))
+		}
+		mustDo(t, s.AddPhotos(ctx(), b))
+		m.AddPhotos(b)
 	}
 	for i := 0; i < users*3; i++ {
 		u := uid(r.IntN(users))
@@ -167,7 +180,7 @@ func (su suite) testRandom(t *testing.T) {
 func (su suite) testConcurrent(t *testing.T) {
 	s := su.open(t)
 	const writers, batches, perBatch = 2, 60, 25
-	m := NewModel(graph.DefaultFlexplore())
+	m := NewModel(graph.DefaultParams())
 	// u faves one photo of each of 20 neighbors up front, so every batch below changes u's recs.
 	seedBatch := graph.FavesBatch{User: "u", PullID: "seed", At: t0}
 	for i := 0; i < 20; i++ {

@@ -59,14 +59,38 @@ func userScores(recs []graph.UserRec) []scored {
 	return out
 }
 
+// whyOf maps each photo to the people of its ReasonNeighbors reason (Flexplore's why).
 func whyOf(recs []graph.PhotoRec) map[string][]scored {
+	return peopleOf(recs, graph.ReasonNeighbors)
+}
+
+// peopleOf maps each photo to the people of its reason of kind, with their scores.
+func peopleOf(recs []graph.PhotoRec, kind graph.ReasonKind) map[string][]scored {
 	out := map[string][]scored{}
 	for _, r := range recs {
 		w := []scored{}
-		for _, c := range r.Why {
-			w = append(w, scored{c.User.NSID, c.Score})
+		for _, rs := range r.Reasons {
+			if rs.Kind != kind {
+				continue
+			}
+			for _, c := range rs.Users {
+				w = append(w, scored{c.User.NSID, c.Score})
+			}
 		}
 		out[r.Photo.ID] = w
+	}
+	return out
+}
+
+// kindsOf maps each photo to the kinds of its reasons, in order.
+func kindsOf(recs []graph.PhotoRec) map[string][]graph.ReasonKind {
+	out := map[string][]graph.ReasonKind{}
+	for _, r := range recs {
+		ks := []graph.ReasonKind{}
+		for _, rs := range r.Reasons {
+			ks = append(ks, rs.Kind)
+		}
+		out[r.Photo.ID] = ks
 	}
 	return out
 }

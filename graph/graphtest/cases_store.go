@@ -211,7 +211,7 @@ func (su suite) testPagingTies(t *testing.T) {
 			f.faves["b"] = append(f.faves["b"], id)
 		}
 	}
-	m := NewModel(graph.DefaultFlexplore())
+	m := NewModel(graph.DefaultParams())
 	load(t, s, m, f)
 	want := m.RecommendPhotos("u", graph.Flexplore, graph.DefaultWhy)
 	if len(want) != 30 {
@@ -233,7 +233,7 @@ func (su suite) testPagingTies(t *testing.T) {
 		g.owners[pid] = n
 		g.faves["w"] = append(g.faves["w"], pid)
 	}
-	m2 := NewModel(graph.DefaultFlexplore())
+	m2 := NewModel(graph.DefaultParams())
 	load(t, s, m2, g)
 	wantU := m2.RecommendUsers("w")
 	for _, limit := range []int{1, 4, 25, 26} {
@@ -262,7 +262,7 @@ func (su suite) testWhy(t *testing.T) {
 			f.faves[n] = append(f.faves[n], "own-n"+fmt.Sprint(j+1))
 		}
 	}
-	m := NewModel(graph.DefaultFlexplore())
+	m := NewModel(graph.DefaultParams())
 	load(t, s, m, f)
 	for _, why := range []int{0, 1, 2, 6, 50} {
 		o := graph.RecOptions{Limit: 50, Why: why}
@@ -273,7 +273,7 @@ func (su suite) testWhy(t *testing.T) {
 		checkPhotos(t, fmt.Sprintf("why=%d", why), allPhotos(t, s, "u", o), m.RecommendPhotos("u", graph.Flexplore, w))
 	}
 	got := allPhotos(t, s, "u", graph.RecOptions{Limit: 50, Why: 50})
-	if len(got) == 0 || len(got[0].Why) != 5 || got[0].Why[0].User.NSID != "n5" || got[0].Why[1].User.NSID != "n6" {
+	if why := whyOf(got)["q"]; len(got) == 0 || len(why) != 5 || why[0].ID != "n5" || why[1].ID != "n6" || got[0].Reasons[0].Count != 5 {
 		t.Errorf("why of q = %+v, want 5 contributors (n1 scores 0), n5 before n6 (tie)", got)
 	}
 }
@@ -285,8 +285,9 @@ func (su suite) testPopularity(t *testing.T) {
 	got := allPhotos(t, s, "u", pop)
 	checkScores(t, "popularity for u", photoScores(got), []scored{{"pc1", 2}, {"pc2", 1}, {"px1", 1}})
 	for _, r := range got {
-		if len(r.Why) != 0 {
-			t.Errorf("popularity: photo %s has why %+v, want none", r.Photo.ID, r.Why)
+		want := []graph.Reason{{Kind: graph.ReasonPopular, Count: int(r.Score)}}
+		if diff := cmp.Diff(want, r.Reasons, cmpEmpty); diff != "" {
+			t.Errorf("popularity: reasons of photo %s (-want +got):\n%s", r.Photo.ID, diff)
 		}
 	}
 	// x faves nothing: popularity still recommends, minus x's own photo.

@@ -10,7 +10,7 @@ import (
 // Model is the brute-force reference: plain maps, and rankings computed straight from the
 // definitions with no indexes. It is slow on purpose; use it on small graphs only.
 type Model struct {
-	Params          graph.FlexploreParams
+	Params          graph.Params
 	Users           map[string]graph.User
 	Photos          map[string]graph.Photo
 	Faves           map[string]map[string]time.Time // user -> photo ID -> faved at
@@ -19,8 +19,8 @@ type Model struct {
 	DismissedUsers  map[string]map[string]bool
 }
 
-// NewModel returns an empty reference graph scored with p.
-func NewModel(p graph.FlexploreParams) *Model {
+// NewModel returns an empty reference graph ranked with p.
+func NewModel(p graph.Params) *Model {
 	return &Model{
 		Params:          p,
 		Users:           map[string]graph.User{},
@@ -60,12 +60,42 @@ func (m *Model) UpsertUsers(users []graph.User) {
 // AddFaves mirrors graph.Store.AddFaves (without pull bookkeeping).
 func (m *Model) AddFaves(b graph.FavesBatch) {
 	m.upsertUser(graph.User{NSID: b.User})
+	m.mergePhotos(b.Faves, b.At)
 	for _, f := range b.Faves {
+		set := m.Faves[b.User]
+		if set == nil {
+			set = map[string]time.Time{}
+			m.Faves[b.User] = set
+		}
+		if old, ok := set[f.Photo.ID]; !ok || !f.FavedAt.IsZero() || old.IsZero() {
+			set[f.Photo.ID] = f.FavedAt
+		}
+	}
+	m.UpsertUsers(b.Owners)
+}
+
+// AddPhotos mirrors graph.Store.AddPhotos: photos with their owner, no FAVED edge.
+func (m *Model) AddPhotos(b graph.PhotosBatch) {
+	m.upsertUser(graph.User{NSID: b.Owner})
+	faves := make([]graph.Fave, 0, len(b.Photos))
+	for _, p := range b.Photos {
+		faves = append(faves, graph.Fave{Photo: p})
+	}
+	m.mergePhotos(faves, b.At)
+}
+
+// mergePhotos stores the photos of faves: a new photo as given (added at), a known one keeps its
+// owner (the first wins) and takes the non-empty fields, a non-zero farm, a complete size.
+func (m *Model) mergePhotos(faves []graph.Fave, at time.Time) {
+	for _, f := range faves {
 		m.upsertUser(graph.User{NSID: f.Photo.Owner})
 		p, ok := m.Photos[f.Photo.ID]
 		if !ok {
 			p = f.Photo
-			p.AddedAt = b.At
+			p.AddedAt = at
+			if p.Width == 0 || p.Height == 0 {
+				p.Width, p.Height = 0, 0
+			}
 		} else {
 			mergeString(&p.Title, f.Photo.Title)
 			mergeString(&p.Server, f.Photo.Server)
@@ -75,18 +105,12 @@ func (m *Model) AddFaves(b graph.FavesBatch) {
 			if f.Photo.Farm != 0 {
 				p.Farm = f.Photo.Farm
 			}
+			if f.Photo.Width != 0 && f.Photo.Height != 0 {
+				p.Width, p.Height = f.Photo.Width, f.Photo.Height
+			}
 		}
 		m.Photos[p.ID] = p
-		set := m.Faves[b.User]
-		if set == nil {
-			set = map[string]time.Time{}
-			m.Faves[b.User] = set
-		}
-		if old, ok := set[p.ID]; !ok || !f.FavedAt.IsZero() || old.IsZero() {
-			set[p.ID] = f.FavedAt
-		}
 	}
-	m.UpsertUsers(b.Owners)
 }
 
 func mergeString(dst *string, v string) {
@@ -162,7 +186,7 @@ func (m *Model) Neighbors(u string) []graph.Neighbor {
 			Taken:  taken,
 			Common: common,
 			Total:  total,
-			Score:  graph.NeighborScore(m.Params, common, dismissed, total),
+			Score:  graph.NeighborScore(m.Params.Flexplore, common, dismissed, total),
 		})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].User.NSID < out[j].User.NSID })
@@ -174,57 +198,6 @@ func (m *Model) excluded(u string, p graph.Photo) bool {
 		return true
 	}
 	return p.Owner == u || m.DismissedPhotos[u][p.ID] || m.DismissedUsers[u][p.Owner]
-}
-
-// RecommendPhotos returns u's whole photo ranking under algo, each with at most why contributions.
-func (m *Model) RecommendPhotos(u string, algo graph.Algorithm, why int) []graph.PhotoRec {
-	neighbors := m.Neighbors(u)
-	var out []graph.PhotoRec
-	for _, p := range m.Photos {
-		if m.excluded(u, p) {
-			continue
-		}
-		rec := graph.PhotoRec{Photo: p, Owner: m.Users[p.Owner]}
-		for _, n := range neighbors {
-			if _, ok := m.Faves[n.User.NSID][p.ID]; ok && n.Score > 0 {
-				rec.Why = append(rec.Why, graph.Contribution{User: n.User, Score: n.Score})
-			}
-		}
-		switch algo {
-		case graph.Popularity:
-			rec.Why = nil // no neighbor contributes
-			for _, set := range m.Faves {
-				if _, ok := set[p.ID]; ok {
-					rec.Score++
-				}
-			}
-		default:
-			for _, c := range rec.Why {
-				rec.Score += c.Score
-			}
-		}
-		if rec.Score <= 0 {
-			continue
-		}
-		sort.Slice(rec.Why, func(i, j int) bool {
-			a, b := rec.Why[i], rec.Why[j]
-			if a.Score != b.Score {
-				return a.Score > b.Score
-			}
-			return a.User.NSID < b.User.NSID
-		})
-		if len(rec.Why) > why {
-			rec.Why = rec.Why[:why]
-		}
-		out = append(out, rec)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
-		}
-		return out[i].Photo.ID < out[j].Photo.ID
-	})
-	return out
 }
 
 // RecommendUsers returns u's whole user ranking.

@@ -8,7 +8,7 @@ import (
 )
 
 func modelOf(f fixture) *Model {
-	m := NewModel(graph.DefaultFlexplore())
+	m := NewModel(graph.DefaultParams())
 	users := make([]string, 0, len(f.faves))
 	for u := range f.faves {
 		users = append(users, u)

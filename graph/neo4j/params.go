@@ -54,10 +54,30 @@ func addFavesParams(b graph.FavesBatch) map[string]any {
 			"secret":    p.Secret,
 			"thumb_url": p.ThumbURL,
 			"image_url": p.ImageURL,
+			"width":     int64(p.Width),
+			"height":    int64(p.Height),
 			"faved_at":  nanos(seconds(f.FavedAt)),
 		}
 	}
 	return map[string]any{"user": b.User, "pull_id": b.PullID, "at": nanos(b.At), "rows": rows}
+}
+
+func addPhotosParams(b graph.PhotosBatch) map[string]any {
+	rows := make([]any, len(b.Photos))
+	for i, p := range b.Photos {
+		rows[i] = map[string]any{
+			"photo_id":  p.ID,
+			"title":     p.Title,
+			"farm":      int64(p.Farm),
+			"server":    p.Server,
+			"secret":    p.Secret,
+			"thumb_url": p.ThumbURL,
+			"image_url": p.ImageURL,
+			"width":     int64(p.Width),
+			"height":    int64(p.Height),
+		}
+	}
+	return map[string]any{"owner": b.Owner, "at": nanos(b.At), "rows": rows}
 }
 
 func removeFaveParams(user, photoID string) map[string]any {
@@ -146,9 +166,9 @@ func (s *Store) walkPhotosParams(algo graph.Algorithm, nsid string, opts graph.R
 	m := s.flexplorePhotosParams(nsid, opts, cur)
 	switch algo {
 	case graph.RP3Beta:
-		m["beta"] = graph.RP3BetaBeta
+		m["beta"] = graph.LegacyWalk.Beta
 	case graph.Blend:
-		m["beta"] = graph.RP3BetaBeta
+		m["beta"] = graph.LegacyWalk.Beta
 		m["weight"] = graph.BlendWeight
 	}
 	return m

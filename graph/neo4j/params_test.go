@@ -43,6 +43,7 @@ func TestParamsMatchHeaders(t *testing.T) {
 	}{
 		{cypher.UpsertUsers, upsertUsersParams(users)},
 		{cypher.AddFaves, addFavesParams(batch)},
+		{cypher.AddPhotos, addPhotosParams(graph.PhotosBatch{Owner: "o", At: t0, Photos: []graph.Photo{{ID: "7", Owner: "o", Width: 1024, Height: 683}}})},
 		{cypher.RemoveFave, removeFaveParams("u", "9")},
 		{cypher.PruneFaves, pruneFavesParams(done)},
 		{cypher.RecordPull, recordPullParams(done)},

@@ -19,6 +19,9 @@ func (s *Store) RecommendPhotos(ctx context.Context, nsid string, opts graph.Rec
 	if err != nil {
 		return graph.PhotoPage{}, err
 	}
+	if !cypherRanked(opts.Algorithm) {
+		return graph.PhotoPage{}, &graph.ArgumentError{Field: "algorithm", Reason: "not served by the neo4j backend yet"}
+	}
 	var st cypher.Statement
 	var params map[string]any
 	switch opts.Algorithm {
@@ -46,10 +49,10 @@ func (s *Store) RecommendPhotos(ctx context.Context, nsid string, opts graph.Rec
 			r := row{rec}
 			owner := decodeUser(r.get("owner"))
 			page.Items = append(page.Items, graph.PhotoRec{
-				Photo: decodePhoto(r.get("photo"), owner.NSID),
-				Owner: owner,
-				Score: float(r.get("score")),
-				Why:   decodeWhy(r.get("why")),
+				Photo:   decodePhoto(r.get("photo"), owner.NSID),
+				Owner:   owner,
+				Score:   float(r.get("score")),
+				Reasons: neighborReasons(r.get("why")),
 			})
 		}
 		if len(page.Items) > opts.Limit {
@@ -105,4 +108,28 @@ func (s *Store) RecommendUsers(ctx context.Context, nsid string, opts graph.RecO
 		return graph.UserPage{}, fmt.Errorf("neo4j: users for %s: %w", nsid, err)
 	}
 	return page, nil
+}
+
+// cypherRanked reports whether a statement of package cypher ranks with algo.
+func cypherRanked(algo graph.Algorithm) bool {
+	switch algo {
+	case graph.Flexplore, graph.Popularity, graph.ItemKNN, graph.RP3Beta, graph.Blend:
+		return true
+	}
+	return false
+}
+
+// neighborReasons turns a statement's why column (neighbors who faved the photo, at most $why)
+// into the photo's reasons.
+func neighborReasons(v any) []graph.Reason {
+	why := decodeWhy(v)
+	if len(why) == 0 {
+		return nil
+	}
+	return []graph.Reason{{Kind: graph.ReasonNeighbors, Count: len(why), Users: why}}
+}
+
+// SimilarPhotos is not served by the neo4j backend yet: every call is an *graph.ArgumentError.
+func (s *Store) SimilarPhotos(ctx context.Context, photoID, viewer string, opts graph.RecOptions) (graph.PhotoPage, error) {
+	return graph.PhotoPage{}, &graph.ArgumentError{Field: "photo_id", Reason: "more like this is not served by the neo4j backend yet"}
 }

@@ -59,6 +59,21 @@ func (s *Store) AddFaves(ctx context.Context, b graph.FavesBatch) error {
 	return nil
 }
 
+// AddPhotos merges one batch of an owner's photos (TOOK edges, no FAVED ones; the first owner
+// wins) in one transaction. Idempotent. A zero b.At means now.
+func (s *Store) AddPhotos(ctx context.Context, b graph.PhotosBatch) error {
+	if err := graph.CheckPhotosBatch(b); err != nil {
+		return err
+	}
+	if b.At.IsZero() {
+		b.At = time.Now()
+	}
+	if err := s.exec(ctx, cypher.AddPhotos, addPhotosParams(b)); err != nil {
+		return fmt.Errorf("neo4j: add %d photos of %s: %w", len(b.Photos), b.Owner, err)
+	}
+	return nil
+}
+
 // RemoveFave deletes one FAVED edge; a missing edge or user is not an error.
 func (s *Store) RemoveFave(ctx context.Context, user, photoID string) error {
 	if err := graph.CheckUserPhoto(user, photoID); err != nil {

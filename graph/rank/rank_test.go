@@ -1,11 +1,9 @@
-package embedded
+package rank
 
 import (
-	"context"
 	"math/rand/v2"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -16,52 +14,46 @@ import (
 // shares with each neighbor (and the dismissed photos each neighbor faved) give the same
 // numbers, on random graphs with dismissals, including dismissed photos the user also faved.
 func TestNeighborCountsAgree(t *testing.T) {
-	ctx := context.Background()
+	r := New(graph.DefaultParams())
 	for seed := range uint64(4) {
 		t.Run(strconv.FormatUint(seed, 10), func(t *testing.T) {
-			r := rand.New(rand.NewPCG(seed, 99))
-			s := openTest(t, t.TempDir())
+			rd := rand.New(rand.NewPCG(seed, 99))
+			g := &memGraph{}
 			const users, photos = 40, 200
 			nsid := func(i int) string { return "u" + strconv.Itoa(i) + "@N01" }
 			owner := make([]string, photos)
 			for p := range owner {
-				owner[p] = nsid(r.IntN(users / 4)) // a few photographers own everything
+				owner[p] = nsid(rd.IntN(users / 4)) // a few photographers own everything
 			}
-			at := time.Unix(1_700_000_000, 0)
+			for p := range photos {
+				g.photoOf(strconv.Itoa(p), owner[p])
+			}
 			for u := range users {
-				b := graph.FavesBatch{User: nsid(u), At: at}
-				for range r.IntN(60) {
-					p := r.IntN(photos)
-					b.Faves = append(b.Faves, graph.Fave{Photo: graph.Photo{ID: strconv.Itoa(p), Owner: owner[p]}})
+				for range rd.IntN(60) {
+					p := rd.IntN(photos)
+					g.fave(nsid(u), strconv.Itoa(p), owner[p])
 				}
-				if err := s.AddFaves(ctx, b); err != nil {
-					t.Fatal(err)
-				}
-				for range r.IntN(8) {
-					if err := s.DismissPhoto(ctx, nsid(u), strconv.Itoa(r.IntN(photos))); err != nil {
-						t.Fatal(err)
-					}
+				for range rd.IntN(8) {
+					g.dismiss(nsid(u), uint32(rd.IntN(photos)))
 				}
 			}
-			st := s.st
 			counts := func(u uint32, viaFavers bool) []nbr {
-				sc := s.getScratch(st)
-				defer s.putScratch(sc)
-				defer sc.unmark(st)
-				sc.mark(st, u)
-				sc.markNeighbors(st, u)
+				sc := r.get(g)
+				defer r.put(g, sc)
+				sc.mark(g, u)
+				sc.markNeighbors(g, u)
 				if viaFavers {
-					sc.countViaFavers(st, u)
+					sc.countViaFavers(g, u)
 				} else {
-					sc.countViaNeighbors(st)
+					sc.countViaNeighbors(g)
 				}
 				return append([]nbr(nil), sc.nbrs...)
 			}
 			compared := 0
-			for u := range uint32(len(st.users)) {
+			for u := range uint32(g.Users()) {
 				want, got := counts(u, false), counts(u, true)
 				if diff := cmp.Diff(want, got, cmp.AllowUnexported(nbr{})); diff != "" {
-					t.Errorf("user %s: neighbor counts via favers differ from via neighbors (-neighbors +favers):\n%s", st.users[u].nsid, diff)
+					t.Errorf("user %s: neighbor counts via favers differ from via neighbors (-neighbors +favers):\n%s", g.nsid[u], diff)
 				}
 				for _, n := range want {
 					if n.dismissed > 0 {
