@@ -1,6 +1,7 @@
 package main
 
 import (
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -36,7 +37,8 @@ Recall and NDCG at K, catalog coverage, the share of recommendations that come w
 users with no recommendation and time per user, then HR and NDCG at the smallest K by where the
 held-out photo's owner stands (already faved by the user, followed, neither).
 
-Input: a favorites TSV in the import format (`+favetsv.Format+`), or the
+Input: a favorites TSV in the import format (`+favetsv.Format+`; files ending in .gz
+are decompressed), or the
 simulator's generated world (--world, --world-users, --seed; its contacts are the follows).
 Held-out pairs: --test FILE (same format), else one favorite per user with at least --min-faves
 favorites, drawn with --seed (--split random) or each user's latest (--split time). --follows
@@ -334,8 +336,28 @@ func (e *tempEngine) Close() error {
 	return err
 }
 
-func readFavesFile(path string) ([]eval.Fave, error) {
+// openData opens a data file; a name ending in .gz is decompressed as it is read.
+func openData(path string) (io.ReadCloser, error) {
 	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if !strings.HasSuffix(path, ".gz") {
+		return f, nil
+	}
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{zr, f}, nil
+}
+
+func readFavesFile(path string) ([]eval.Fave, error) {
+	f, err := openData(path)
 	if err != nil {
 		return nil, err
 	}
@@ -369,7 +391,7 @@ func worldFaves(seed int64, users int) ([]eval.Fave, map[string][]string, error)
 }
 
 func readFollowsFile(path string) (map[string][]string, error) {
-	f, err := os.Open(path)
+	f, err := openData(path)
 	if err != nil {
 		return nil, err
 	}

@@ -41,7 +41,7 @@ var AlgorithmList = []AlgorithmInfo{
 	{Name: Hybrid, Label: "Best match", Personal: true,
 		Description: "Photos by the photographers you fave most, photos faved by people whose faves overlap yours, and what the people you follow take and fave.",
 		Reasons:     []ReasonKind{ReasonCoFavers, ReasonOwnerFaved, ReasonOwnerFollowed, ReasonContactsFaved},
-		Params:      []string{"alpha", "beta", "walk", "owner", "follow_photos", "contact_faves", "owner_share_exp", "owner_count_exp"}},
+		Params:      []string{"alpha", "beta", "walk_users", "walk", "owner", "follow_photos", "contact_faves", "owner_share_exp", "owner_count_exp"}},
 	{Name: Flexplore, Label: "Classic Flexplore", Personal: true,
 		Description: "Photos faved by the photographers whose photos you faved, weighted by how much your taste overlaps (the original Flexplore).",
 		Reasons:     []ReasonKind{ReasonNeighbors},
@@ -57,7 +57,7 @@ var AlgorithmList = []AlgorithmInfo{
 	{Name: RP3Beta, Label: "Shared taste", Personal: true,
 		Description: "Photos faved by people whose faves overlap yours, less popular ones first.",
 		Reasons:     []ReasonKind{ReasonCoFavers},
-		Params:      []string{"alpha", "beta"}},
+		Params:      []string{"alpha", "beta", "walk_users"}},
 	{Name: ItemKNN, Label: "Similar photos", Personal: true,
 		Description: "Photos most often faved together with the ones you faved.",
 		Reasons:     []ReasonKind{ReasonCoFavers}},
@@ -99,9 +99,12 @@ func LookupAlgorithm(name Algorithm) (AlgorithmInfo, bool) {
 //   - ItemKNN, item-based cosine on co-faves: sim(q, p) = |favers(q) ∩ favers(p)| /
 //     sqrt(deg(q) * deg(p)); score(p) = sum of sim(q, p) over q in F(U).
 //   - RP3Beta, a three-step random walk U -> photo -> user -> photo, each transition probability
-//     raised to Walk.Alpha, with a popularity penalty Walk.Beta:
-//     walk(p) = (sum over q in F(U), v in favers(q) ∩ favers(p), v != U of
-//     deg(q)^-Alpha * |F(v)|^-Alpha) / deg(p)^Beta. The constant first step is left out.
+//     raised to Walk.Alpha, with a popularity penalty Walk.Beta. The co-favers of U are the users
+//     v != U who fave a photo U faved; each weighs w(v) = (sum over q in F(U) ∩ F(v) of
+//     deg(q)^-Alpha) * |F(v)|^-Alpha. The walk goes on through the Walk.Users co-favers of
+//     largest w(v) (ties: NSID asc; all of them when Walk.Users is 0 or there are no more):
+//     walk(p) = (sum over those v who fave p of w(v)) / deg(p)^Beta. The constant first step
+//     is left out.
 //   - Owners, owner affinity: owners(p) = (c(o) / |F(U)|)^OwnerShareExp * |T(o)|^OwnerCountExp,
 //     o the owner of p (o != U) and c(o) the number of U's faves o took; 0 when c(o) = 0.
 //   - Follows: followPhotos(p) = m(owner of p) for a followed owner, and contactFaves(p) = sum of
@@ -160,6 +163,10 @@ const BlendWeight = 0.1
 type WalkParams struct {
 	Alpha float64 // exponent of each transition probability; 1 is the plain random walk
 	Beta  float64 // popularity penalty exponent: 0 ranks by walk probability alone
+	// Users is how many co-favers the walk goes on through, strongest first; 0 means all. It
+	// bounds a ranking's work (at most Users faves lists are read in the third step) and, on
+	// real favorites, keeps the quality (docs/evaluation.md).
+	Users int
 }
 
 // LegacyWalk are the walk constants of Blend (the earlier default), kept so it ranks as it did.
@@ -180,12 +187,12 @@ type Params struct {
 }
 
 // DefaultParams returns the constants chosen on the real favorites' validation split
-// (docs/evaluation.md): the seed's Flexplore, RP3Beta with Alpha 0.6 and Beta 0.45, and Hybrid's
-// weights.
+// (docs/evaluation.md): the seed's Flexplore, RP3Beta with Alpha 0.6, Beta 0.45 through the 600
+// strongest co-favers, and Hybrid's weights.
 func DefaultParams() Params {
 	return Params{
 		Flexplore: DefaultFlexplore(),
-		Walk:      WalkParams{Alpha: 0.6, Beta: 0.45},
+		Walk:      WalkParams{Alpha: 0.6, Beta: 0.45, Users: 600},
 		Hybrid: HybridParams{
 			Walk: 1, Owner: 1, FollowPhotos: 0.1, ContactFaves: 0.1,
 			OwnerShareExp: 0.5, OwnerCountExp: -0.25,

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"time"
 
 	"github.com/photorec/photorec/graph"
 )
@@ -66,14 +67,16 @@ func (m *Model) RecommendPhotos(u string, algo graph.Algorithm, why int) []graph
 		}
 		return s
 	}
+	walkers := map[graph.WalkParams]map[string]float64{}
 	walk := func(p string, w graph.WalkParams) float64 {
-		fp, s := m.favers(p), 0.0
-		for q := range m.Faves[u] {
-			for v := range m.favers(q) {
-				if fp[v] && v != u {
-					s += math.Pow(deg[q], -w.Alpha) * math.Pow(float64(len(m.Faves[v])), -w.Alpha)
-				}
-			}
+		via, ok := walkers[w]
+		if !ok {
+			via = m.coFavers(u, w, deg)
+			walkers[w] = via
+		}
+		s := 0.0
+		for v := range m.favers(p) {
+			s += via[v]
 		}
 		if s == 0 {
 			return 0
@@ -277,6 +280,55 @@ func (m *Model) SimilarPhotos(seed, viewer string, why int) []graph.PhotoRec {
 		out = append(out, graph.PhotoRec{Photo: p, Owner: m.Users[p.Owner], Score: s / math.Pow(deg[p.ID], beta), Reasons: []graph.Reason{r}})
 	}
 	sortRecs(out)
+	return out
+}
+
+// coFavers returns the co-favers of u the walk goes on through under w, with their weights
+// w(v) (graph/algorithms.go, RP3Beta).
+func (m *Model) coFavers(u string, w graph.WalkParams, deg map[string]float64) map[string]float64 {
+	type cf struct {
+		v string
+		w float64
+	}
+	var all []cf
+	for v, set := range m.Faves {
+		if v == u {
+			continue
+		}
+		var s float64
+		shared := false
+		for _, q := range sortedKeys(toSet(m.Faves[u])) {
+			if _, ok := set[q]; ok {
+				s += math.Pow(deg[q], -w.Alpha)
+				shared = true
+			}
+		}
+		if shared {
+			all = append(all, cf{v, s * math.Pow(float64(len(set)), -w.Alpha)})
+		}
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].w != all[j].w {
+			return all[i].w > all[j].w
+		}
+		return all[i].v < all[j].v
+	})
+	if w.Users > 0 && len(all) > w.Users {
+		all = all[:w.Users]
+	}
+	out := map[string]float64{}
+	for _, c := range all {
+		out[c.v] = c.w
+	}
+	return out
+}
+
+// toSet is the key set of a fave map.
+func toSet(faves map[string]time.Time) map[string]bool {
+	out := make(map[string]bool, len(faves))
+	for k := range faves {
+		out[k] = true
+	}
 	return out
 }
 

@@ -2,6 +2,7 @@ package rank
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/photorec/photorec/graph"
 )
@@ -94,12 +95,12 @@ const (
 
 // walk scores photos by walks u -> q -> v -> p (v != u, p neither faved nor dismissed by u) into
 // out, listing each photo it gives a score in *list. a and b are the tables of n^-Alpha and
-// n^-Beta (RP3Beta). It leaves each reached user's weight in sc.w and U's faves they share in
-// sc.common (the co-favers of reasons); release clears them. out must be zero but at the photos
-// listed in *list.
-func (r *Ranker) walk(g Graph, sc *scratch, u uint32, kind walkKind, a, b *powTable, out []float64, list *[]uint32) {
+// n^-Beta (RP3Beta); keep is Walk.Users (0: every co-faver). It leaves each co-faver's weight
+// in sc.w and U's faves they share in sc.common (the co-favers of reasons); release clears
+// them. out must be zero but at the photos listed in *list.
+func (r *Ranker) walk(g Graph, sc *scratch, u uint32, kind walkKind, a, b *powTable, keep int, out []float64, list *[]uint32) {
 	if kind == walkKNN {
-		a, b = r.sqrtInv, r.sqrtInv
+		a, b, keep = r.sqrtInv, r.sqrtInv, 0
 	}
 	w, common, reached := sc.w, sc.common, sc.reached
 	for _, q := range g.Faves(u) {
@@ -113,27 +114,101 @@ func (r *Ranker) walk(g Graph, sc *scratch, u uint32, kind walkKind, a, b *powTa
 			common[v]++
 		}
 	}
-	// Excluded photos get a negative sentinel in out, so the hot loop below reads one array:
-	// one random access per fave of a reached user.
-	exclude(g, u, out, -1)
-	l, n := room(*list, g.Photos())
+	sc.reached = reached
+	// The co-favers the walk goes on through, each with its weight w(v).
+	sc.via, sc.viaW = sc.via[:0], sc.viaW[:0]
 	for _, v := range reached {
 		if v == u {
 			continue
 		}
-		faves := g.Faves(v)
 		step := w[v]
 		if kind == walkRP3 {
-			step *= a.at(len(faves))
+			step *= a.at(len(g.Faves(v)))
 		}
-		n = spread(out, faves, step, l, n)
+		sc.via, sc.viaW = append(sc.via, v), append(sc.viaW, step)
+	}
+	if keep > 0 && len(sc.via) > keep {
+		sc.strongest(g, keep)
+	}
+	// Excluded photos get a negative sentinel in out, so the hot loop below reads one array:
+	// one random access per fave of a co-faver.
+	exclude(g, u, out, -1)
+	l, n := room(*list, g.Photos())
+	for i, v := range sc.via {
+		n = spread(out, g.Faves(v), sc.viaW[i], l, n)
 	}
 	l = l[:n]
 	exclude(g, u, out, 0)
 	for _, p := range l {
 		out[p] *= b.at(g.Degree(p))
 	}
-	sc.reached, *list = reached, l
+	*list = l
+}
+
+// strongest keeps the keep co-favers of largest weight in sc.via and sc.viaW (ties: NSID asc),
+// in no particular order. It finds the keep-th largest weight by selection, in linear time.
+func (sc *scratch) strongest(g Graph, keep int) {
+	sc.sel = append(sc.sel[:0], sc.viaW...)
+	t := nthLargest(sc.sel, keep)
+	var tied []uint32
+	n := 0
+	for i, v := range sc.via {
+		switch x := sc.viaW[i]; {
+		case x > t:
+			sc.via[n], sc.viaW[n] = v, x
+			n++
+		case x == t:
+			tied = append(tied, v)
+		}
+	}
+	slices.SortFunc(tied, func(x, y uint32) int { return strings.Compare(g.NSID(x), g.NSID(y)) })
+	for _, v := range tied[:keep-n] {
+		sc.via[n], sc.viaW[n] = v, t
+		n++
+	}
+	sc.via, sc.viaW = sc.via[:n], sc.viaW[:n]
+}
+
+// nthLargest returns the k-th largest value of xs (1 <= k <= len(xs)), reordering xs
+// (quickselect with a median-of-three pivot).
+func nthLargest(xs []float64, k int) float64 {
+	lo, hi, want := 0, len(xs)-1, k-1 // index want of xs sorted descending
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if xs[mid] > xs[lo] {
+			xs[mid], xs[lo] = xs[lo], xs[mid]
+		}
+		if xs[hi] > xs[lo] {
+			xs[hi], xs[lo] = xs[lo], xs[hi]
+		}
+		if xs[mid] < xs[hi] {
+			xs[mid], xs[hi] = xs[hi], xs[mid]
+		}
+		pivot := xs[mid] // the median of the three
+		i, j := lo, hi
+		for i <= j {
+			for xs[i] > pivot {
+				i++
+			}
+			for xs[j] < pivot {
+				j--
+			}
+			if i <= j {
+				xs[i], xs[j] = xs[j], xs[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case want <= j:
+			hi = j
+		case want >= i:
+			lo = i
+		default:
+			return xs[want]
+		}
+	}
+	return xs[want]
 }
 
 // spread adds step to out[p] for every photo p in photos whose out is not negative (excluded),

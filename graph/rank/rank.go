@@ -123,13 +123,13 @@ func (r *Ranker) Photos(g Graph, q Query) Result {
 		if q.Algorithm == graph.RP3Beta {
 			wk = walkRP3
 		}
-		r.walk(g, sc, u, wk, r.walkA, r.walkB, sc.acc, &sc.touched)
+		r.walk(g, sc, u, wk, r.walkA, r.walkB, r.params.Walk.Users, sc.acc, &sc.touched)
 		sc.flagTouched(0)
 		score = func(c cand) float64 { return sc.acc[c.p] }
 		terms = func(c cand, out []term) []term { return append(out, term{graph.ReasonCoFavers, sc.acc[c.p]}) }
 	case graph.Blend:
 		r.scoreNeighbors(g, sc, u)
-		r.walk(g, sc, u, walkRP3, r.legacyA, r.legacyB, sc.second, &sc.touched)
+		r.walk(g, sc, u, walkRP3, r.legacyA, r.legacyB, graph.LegacyWalk.Users, sc.second, &sc.touched)
 		sc.flagTouched(0)
 		sc.flexplore(g, u, sc.acc, &sc.tmp)
 		sc.listAll(sc.tmp)
@@ -164,7 +164,7 @@ func (r *Ranker) Photos(g Graph, q Query) Result {
 			wW, wO = 0, 0
 		}
 		if wW > 0 {
-			r.walk(g, sc, u, walkRP3, r.walkA, r.walkB, sc.acc, &sc.touched)
+			r.walk(g, sc, u, walkRP3, r.walkA, r.walkB, r.params.Walk.Users, sc.acc, &sc.touched)
 			sc.flagTouched(0)
 		}
 		if wO > 0 {

@@ -2,10 +2,12 @@ package rank
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/photorec/photorec/graph"
 )
@@ -65,5 +67,58 @@ func TestNeighborCountsAgree(t *testing.T) {
 				t.Fatal("no neighbor faved a dismissed photo: the graph does not test dismissed counts")
 			}
 		})
+	}
+}
+
+// TestWalkKeepsStrongest checks Walk.Users: the walk goes on through the strongest co-favers
+// only, ties broken by NSID.
+func TestWalkKeepsStrongest(t *testing.T) {
+	g := &memGraph{}
+	// u faves p1 and p2. v1 faves p1, p3; v2 faves p1, p2, p4; v3 faves p2, p5. deg(p1) =
+	// deg(p2) = 3. With alpha 1: w(v1) = 1/3 * 1/2, w(v2) = (1/3 + 1/3) * 1/3, w(v3) = 1/6.
+	for _, f := range [][3]string{
+		{"u", "p1", "o"}, {"u", "p2", "o"}, {"v1", "p1", "o"}, {"v1", "p3", "o"},
+		{"v2", "p1", "o"}, {"v2", "p2", "o"}, {"v2", "p4", "o"}, {"v3", "p2", "o"}, {"v3", "p5", "o"},
+	} {
+		g.fave(f[0], f[1], f[2])
+	}
+	tests := []struct {
+		keep int
+		want map[string]float64
+	}{
+		{0, map[string]float64{"p4": 2.0 / 9, "p3": 1.0 / 6, "p5": 1.0 / 6}},
+		{3, map[string]float64{"p4": 2.0 / 9, "p3": 1.0 / 6, "p5": 1.0 / 6}},
+		{2, map[string]float64{"p4": 2.0 / 9, "p3": 1.0 / 6}}, // v1 and v3 tie: v1 first
+		{1, map[string]float64{"p4": 2.0 / 9}},
+	}
+	for _, tt := range tests {
+		p := graph.DefaultParams()
+		p.Walk = graph.WalkParams{Alpha: 1, Beta: 0, Users: tt.keep}
+		res := New(p).Photos(g, Query{User: g.user("u"), Algorithm: graph.RP3Beta, Limit: 10, Why: 3})
+		got := map[string]float64{}
+		for _, it := range res.Items {
+			got[g.PhotoID(it.Photo)] = it.Score
+		}
+		if diff := cmp.Diff(tt.want, got, cmpopts.EquateApprox(1e-12, 0)); diff != "" {
+			t.Errorf("keep %d (-want +got):\n%s", tt.keep, diff)
+		}
+	}
+}
+
+func TestNthLargest(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	for range 200 {
+		n := 1 + r.IntN(50)
+		xs := make([]float64, n)
+		for i := range xs {
+			xs[i] = float64(r.IntN(10)) // many ties
+		}
+		sorted := slices.Clone(xs)
+		slices.Sort(sorted)
+		slices.Reverse(sorted)
+		k := 1 + r.IntN(n)
+		if got := nthLargest(slices.Clone(xs), k); got != sorted[k-1] {
+			t.Fatalf("nthLargest(%v, %d) = %v, want %v", xs, k, got, sorted[k-1])
+		}
 	}
 }

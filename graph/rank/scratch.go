@@ -35,6 +35,9 @@ type scratch struct {
 	w       []float64 // per user: weight of the walks that reached the user
 	common  []int32   // per user: U's faves the user also faved (users the walk reached)
 	reached []uint32  // users with w != 0 or common != 0
+	via     []uint32  // the co-favers the walk goes on through
+	viaW    []float64 // their weights w(v)
+	sel     []float64 // scratch for the selection of the strongest co-favers
 
 	nbrs    []nbr
 	user    uint32
