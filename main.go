@@ -241,6 +241,7 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (graph.
 
 			PageCacheSize: cfg.Recommend.CachePages,
 			PageStale:     cfg.Recommend.CacheStale,
+			Precompute:    cfg.Recommend.Precompute,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("open embedded graph in %s: %w", graphDir(cfg), err)

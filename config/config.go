@@ -77,6 +77,7 @@ type Recommend struct {
 	CachePages    int           // recommend.cache_pages: photo pages the embedded graph keeps
 	CacheStale    time.Duration // recommend.cache_stale: how long a kept page may miss strangers' faves
 	CacheJSONMiB  int           // recommend.cache_json_mib: MiB of page JSON the server keeps
+	Precompute    int           // recommend.precompute: members whose first page may wait to be computed after their data lands
 }
 
 // Pull shapes how much of Flickr is pulled and how often.

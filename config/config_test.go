@@ -26,7 +26,7 @@ var wantDefaults = config.Config{
 		Burst:        120,
 	},
 	Recommend: config.Recommend{Algorithm: "hybrid", Scale: 150, Prior: 250, DismissWeight: 1,
-		CachePages: 16384, CacheStale: 5 * time.Minute, CacheJSONMiB: 512},
+		CachePages: 16384, CacheStale: 5 * time.Minute, CacheJSONMiB: 512, Precompute: 65536},
 	Pull: config.Pull{
 		NeighborCap:      1000,
 		FullEvery:        168 * time.Hour,

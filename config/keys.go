@@ -89,6 +89,8 @@ var table = []Key{
 		field: func(c *Config) any { return &c.Recommend.CacheStale }},
 	{Name: "recommend.cache_json_mib", Default: 512, Doc: "MiB of photo-page JSON the server keeps for pages the graph kept (embedded graph)",
 		field: func(c *Config) any { return &c.Recommend.CacheJSONMiB }},
+	{Name: "recommend.precompute", Default: 65536, Doc: "members whose first page waits to be computed off the request path after their pull lands (embedded graph); 0: off",
+		field: func(c *Config) any { return &c.Recommend.Precompute }},
 	{Name: "pull.neighbor_cap", Default: 1000, Doc: "most recent favorites pulled per neighbor",
 		field: func(c *Config) any { return &c.Pull.NeighborCap }},
 	{Name: "pull.full_every", Default: 168 * time.Hour, Doc: "a full pull (detects removed favorites) at least this often",

@@ -86,6 +86,7 @@ func (c Config) Validate() error {
 		bad("recommend.cache_stale", fmt.Sprintf("must not be negative, got %s", c.Recommend.CacheStale))
 	}
 	atLeast("recommend.cache_json_mib", c.Recommend.CacheJSONMiB, 0)
+	atLeast("recommend.precompute", c.Recommend.Precompute, 0)
 	atLeast("pull.neighbor_cap", c.Pull.NeighborCap, 1)
 	if c.Pull.FullEvery <= 0 {
 		bad("pull.full_every", fmt.Sprintf("must be positive, got %s", c.Pull.FullEvery))

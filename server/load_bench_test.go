@@ -293,8 +293,8 @@ func buildLoadWorld(faves int, pick string) (*loadWorld, error) {
 	loadStop = append(loadStop, func() { _ = os.RemoveAll(dir) })
 	noCache := os.Getenv(loadEnv+"_NOCACHE") != ""
 	rec := config.Defaults().Recommend // the product's page cache settings
-	g, err := embedded.Open(ctx, embedded.Options{Dir: dir, Default: graph.Flexplore,
-		NoPageCache: noCache, PageCacheSize: rec.CachePages, PageStale: rec.CacheStale})
+	g, err := embedded.Open(ctx, embedded.Options{Dir: dir, Default: graph.Algorithm(rec.Algorithm),
+		NoPageCache: noCache, PageCacheSize: rec.CachePages, PageStale: rec.CacheStale, Precompute: rec.Precompute})
 	if err != nil {
 		return nil, fmt.Errorf("embedded.Open: %w", err)
 	}
@@ -384,6 +384,16 @@ func buildLoadWorld(faves int, pick string) (*loadWorld, error) {
 	})
 	w.url = "http://" + ln.Addr().String()
 	w.buildMS = time.Since(t0).Milliseconds()
+	// The pulls have landed; their first pages are computed off the request path
+	// (recommend.precompute). PHOTOREC_BENCH_LOAD_NOWAIT=1 starts measuring without waiting.
+	if os.Getenv(loadEnv+"_NOWAIT") == "" {
+		pre := time.Now()
+		cpu0 := processCPUTime()
+		if err := g.WaitPrecomputed(ctx); err != nil {
+			return nil, err
+		}
+		fmt.Printf("first pages precomputed %.1f s after the last pull landed (%.1f s of CPU)\n", time.Since(pre).Seconds(), (processCPUTime() - cpu0).Seconds())
+	}
 	if os.Getenv(loadEnv+"_WARM") != "0" {
 		if err := warmLoadWorld(w); err != nil {
 			return nil, err

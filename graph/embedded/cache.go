@@ -112,6 +112,16 @@ func (c *pageCache) get(st *state, gen uint64, k pageKey, now time.Time, strict,
 	return p, e.version, refresh, true
 }
 
+// has reports whether a page is kept for k (valid or not).
+func (c *pageCache) has(k pageKey) bool {
+	if c.off {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.pages[k] != nil
+}
+
 // clear drops every kept page.
 func (c *pageCache) clear() {
 	c.mu.Lock()

@@ -98,6 +98,8 @@ func (s *Store) recommendPhotos(ctx context.Context, nsid string, opts graph.Rec
 	key := keyOf(nsid, opts)
 	now := s.now()
 	if !fresh {
+		s.inflight.Add(1)
+		defer s.inflight.Add(-1)
 		if p, version, refresh, ok := s.cache.get(st, s.pageGen, key, now, strict, true); ok {
 			if refresh {
 				s.refreshLater(nsid, opts, key)

@@ -46,6 +46,9 @@ type Options struct {
 	// recomputed in the background. 0 means never: every page-affecting write invalidates
 	// every page.
 	PageStale time.Duration
+	// Precompute is the most members whose first photo page waits to be computed off the
+	// request path after their data lands (precompute.go); 0 turns precomputing off.
+	Precompute int
 
 	walFileBytes int64            // tests shrink it; 0 means walFileBytes
 	now          func() time.Time // tests set the page cache's clock; nil means time.Now
@@ -78,6 +81,9 @@ type Store struct {
 	bgMu     sync.Mutex     // guards bgClosed and bg.Add
 	bgClosed bool
 	now      func() time.Time
+	pre      *precomputer  // nil when Options.Precompute is 0
+	preStop  chan struct{} // closed by Close: the precompute loop ends
+	inflight atomic.Int64  // photo queries being answered (the precompute loop waits for 0)
 
 	closeMu sync.RWMutex // held for reading while enqueuing; Close takes it for writing
 	closed  atomic.Bool
@@ -156,6 +162,18 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		"faves", s.st.faves, "seq", s.st.seq, "duration_ms", time.Since(start).Milliseconds())
 	go s.logLoop()
 	go s.applyLoop()
+	if opts.Precompute > 0 {
+		s.pre, s.preStop = newPrecomputer(opts.Precompute), make(chan struct{})
+		var registered []string
+		for i := range s.st.users {
+			if x := s.st.users[i].x; x != nil && x.registered {
+				registered = append(registered, s.st.users[i].nsid)
+			}
+		}
+		s.pre.add(registered...)
+		s.bg.Add(1)
+		go s.precomputeLoop(s.preStop)
+	}
 	return s, nil
 }
 
@@ -541,7 +559,13 @@ func (s *Store) Close() error {
 	s.bgMu.Lock()
 	s.bgClosed = true
 	s.bgMu.Unlock()
+	if s.preStop != nil {
+		close(s.preStop)
+	}
 	s.bg.Wait()
+	if s.pre != nil {
+		s.pre.stopped()
+	}
 	<-s.done
 	var err error
 	if s.wal != nil {

@@ -84,6 +84,7 @@ func (s *Store) FinishPull(ctx context.Context, p graph.PullDone) error {
 	if _, err := s.log1(ctx, encodeFinishPull(p, at.UnixNano())); err != nil {
 		return fmt.Errorf("embedded: finish pull of %s: %w", p.User, err)
 	}
+	s.landed(p.User)
 	return nil
 }
 
