@@ -220,7 +220,7 @@ func evalConfigs(algos string, sets, sweeps []string) ([]eval.Config, error) {
 		k, v, ok := strings.Cut(kv, "=")
 		k = strings.TrimSpace(k)
 		if !ok {
-			return nil, fmt.Errorf("--sweep %q: want K=V1,V2,...", kv)
+			return nil, fmt.Errorf("--sweep %q: want K=V1,V2 (comma-separated values)", kv)
 		}
 		if _, known := base.Get(k); !known {
 			return nil, fmt.Errorf("--sweep: unknown ranking constant %q (known: %s)", k, paramKeyList())
@@ -382,9 +382,7 @@ func worldFaves(seed int64, users int) ([]eval.Fave, map[string][]string, error)
 	}
 	follows := map[string][]string{}
 	for _, u := range w.Users() {
-		for _, c := range w.ContactsOf(u.NSID) {
-			follows[u.NSID] = append(follows[u.NSID], c)
-		}
+		follows[u.NSID] = append(follows[u.NSID], w.ContactsOf(u.NSID)...)
 		slices.Sort(follows[u.NSID])
 	}
 	return faves, follows, nil

@@ -34,8 +34,8 @@ type precomputer struct {
 	idle    *sync.Cond // signalled when the queue empties and nothing is computed
 }
 
-func newPrecomputer(max int) *precomputer {
-	p := &precomputer{max: max, pending: map[string]bool{}, wake: make(chan struct{}, 1)}
+func newPrecomputer(limit int) *precomputer {
+	p := &precomputer{max: limit, pending: map[string]bool{}, wake: make(chan struct{}, 1)}
 	p.idle = sync.NewCond(&p.mu)
 	return p
 }

@@ -325,11 +325,6 @@ func delSorted(set []uint32, v uint32) []uint32 {
 	return slices.Delete(set, i, i+1)
 }
 
-func hasSorted(set []uint32, v uint32) bool {
-	_, found := slices.BinarySearch(set, v)
-	return found
-}
-
 // finishPull closes a pull; for a full pull it removes every fave of u the pull did not see.
 func (s *state) finishPull(u uint32, pullID string, full bool, at int64) {
 	x := s.extra(u)

@@ -142,11 +142,11 @@ func (m *Model) RecommendPhotos(u string, algo graph.Algorithm, why int) []graph
 		}
 		cands = append(cands, c)
 	}
-	weigh := func(w, v, max float64) float64 {
-		if max == 0 || w == 0 {
+	weigh := func(w, v, top float64) float64 {
+		if top == 0 || w == 0 {
 			return 0
 		}
-		return w * v / max
+		return w * v / top
 	}
 	var out []graph.PhotoRec
 	for _, c := range cands {

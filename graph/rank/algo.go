@@ -405,7 +405,7 @@ func (r *Ranker) Similar(g Graph, seed uint32, q Query) Result {
 	if viewer != None {
 		exclude(g, viewer, out, 0)
 	}
-	sc.flagTouched(0)
+	sc.flagTouched()
 	sc.top.reset(q.Limit)
 	for _, p := range sc.touched {
 		out[p] *= r.walkB.at(g.Degree(p))

@@ -115,7 +115,7 @@ func (r *Ranker) Photos(g Graph, q Query) Result {
 	case graph.Flexplore:
 		r.scoreNeighbors(g, sc, u)
 		sc.flexplore(g, u, sc.acc, &sc.touched)
-		sc.flagTouched(0)
+		sc.flagTouched()
 		score = func(c cand) float64 { return sc.acc[c.p] }
 		terms = func(c cand, out []term) []term { return append(out, term{graph.ReasonNeighbors, sc.acc[c.p]}) }
 	case graph.ItemKNN, graph.RP3Beta:
@@ -124,13 +124,13 @@ func (r *Ranker) Photos(g Graph, q Query) Result {
 			wk = walkRP3
 		}
 		r.walk(g, sc, u, wk, r.walkA, r.walkB, r.params.Walk.Users, sc.acc, &sc.touched)
-		sc.flagTouched(0)
+		sc.flagTouched()
 		score = func(c cand) float64 { return sc.acc[c.p] }
 		terms = func(c cand, out []term) []term { return append(out, term{graph.ReasonCoFavers, sc.acc[c.p]}) }
 	case graph.Blend:
 		r.scoreNeighbors(g, sc, u)
 		r.walk(g, sc, u, walkRP3, r.legacyA, r.legacyB, graph.LegacyWalk.Users, sc.second, &sc.touched)
-		sc.flagTouched(0)
+		sc.flagTouched()
 		sc.flexplore(g, u, sc.acc, &sc.tmp)
 		sc.listAll(sc.tmp)
 		sc.tmp = sc.tmp[:0]
@@ -165,7 +165,7 @@ func (r *Ranker) Photos(g Graph, q Query) Result {
 		}
 		if wW > 0 {
 			r.walk(g, sc, u, walkRP3, r.walkA, r.walkB, r.params.Walk.Users, sc.acc, &sc.touched)
-			sc.flagTouched(0)
+			sc.flagTouched()
 		}
 		if wO > 0 {
 			r.ownerScores(g, sc, u)
@@ -257,10 +257,9 @@ func (sc *scratch) listAll(ps []uint32) {
 	}
 }
 
-// flagTouched flags the photos a walk or Flexplore appended to sc.touched (from index from on)
-// as listed.
-func (sc *scratch) flagTouched(from int) {
-	for _, p := range sc.touched[from:] {
+// flagTouched flags the photos a walk or Flexplore appended to sc.touched as listed.
+func (sc *scratch) flagTouched() {
+	for _, p := range sc.touched {
 		sc.pflag[p] |= pListed
 	}
 }
