@@ -140,6 +140,10 @@ func newEnv(tb testing.TB, mutate func(*Options)) *env {
 		Now:          clock.Now,
 		PollInterval: 5 * time.Millisecond,
 		RateLimit:    RateLimit{Requests: -1},
+		// seedUser stores a member's neighbors and what they faved, not the people who faved the
+		// same photos, so the tests rank with Flexplore, which that data decides; tests of the
+		// default algorithm set it themselves.
+		Algorithm: graph.Flexplore,
 	}
 	if mutate != nil {
 		mutate(&opts)

@@ -3,6 +3,21 @@
 (function () {
   "use strict";
 
+  // reasonLine says one reason in plain words; you is true on the member's own page.
+  function reasonLine(r, ownerName, you) {
+    var n = r.count || 0;
+    var your = you ? "you" : "they";
+    switch (r.kind) {
+      case "owner_faved": return (you ? "You" : "They") + " faved " + n + " photo" + (n === 1 ? "" : "s") + " by " + ownerName + ".";
+      case "owner_followed": return "By " + ownerName + ", whom " + your + " follow" + (you ? "" : "") + ".";
+      case "contacts_faved": return "Faved by " + n + " " + (n === 1 ? "person" : "people") + " " + your + " follow:";
+      case "neighbors": return "Faved by " + n + " photographer" + (n === 1 ? "" : "s") + " whose photos " + your + " faved:";
+      case "co_favers": return "Faved by " + n + " " + (n === 1 ? "person" : "people") + " who faved the same photos as " + your + ":";
+      case "popular": return "Popular: faved by " + n + " " + (n === 1 ? "person" : "people") + ".";
+      default: return "Faved by " + n + " " + (n === 1 ? "person" : "people") + ":";
+    }
+  }
+
   var csrfMeta = document.querySelector('meta[name="csrf-token"]');
   var csrf = csrfMeta ? csrfMeta.content : "";
 
@@ -95,25 +110,32 @@
       li.querySelector(".new-badge").hidden = false;
       if (newLegend) newLegend.hidden = false;
     }
-    if (!owner) li.querySelector(".why .meta").textContent = "Faved by photographers whose taste overlaps theirs:";
     var whyList = li.querySelector(".why-list");
     var why = li.querySelector(".why");
-    if (!rec.why || rec.why.length === 0) {
+    var reasons = rec.reasons || [];
+    if (reasons.length === 0) {
       why.hidden = true;
     } else {
-      rec.why.forEach(function (w) {
+      li.querySelector(".why .meta").textContent = "";
+      reasons.forEach(function (r) {
         var item = document.createElement("li");
-        var icon = document.createElement("img");
-        icon.src = w.user.icon_url;
-        icon.alt = "";
-        icon.width = 24; icon.height = 24;
-        icon.className = "avatar-small";
-        fallbackIcon(icon);
-        var a = document.createElement("a");
-        a.href = "/u/" + enc(w.user.nsid);
-        a.textContent = w.user.name;
-        item.appendChild(icon);
-        item.appendChild(a);
+        var line = document.createElement("p");
+        line.textContent = reasonLine(r, rec.owner.name, owner);
+        item.appendChild(line);
+        (r.users || []).forEach(function (c) {
+          var icon = document.createElement("img");
+          icon.src = c.user.icon_url;
+          icon.alt = "";
+          icon.width = 24; icon.height = 24;
+          icon.className = "avatar-small";
+          fallbackIcon(icon);
+          var a = document.createElement("a");
+          a.href = "/u/" + enc(c.user.nsid);
+          a.textContent = c.user.name;
+          item.appendChild(icon);
+          item.appendChild(a);
+          item.appendChild(document.createTextNode(" "));
+        });
         whyList.appendChild(item);
       });
     }
