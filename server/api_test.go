@@ -14,7 +14,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/photorec/photorec/config"
 	"github.com/photorec/photorec/flickr/flickrtest"
 	"github.com/photorec/photorec/graph"
 )
@@ -728,16 +727,16 @@ func TestUnknownRouteIsJSON(t *testing.T) {
 }
 
 // TestDefaultAlgorithm: a request that names no algorithm is ranked with Options.Algorithm, and
-// Options.Algorithm "" is recommend.algorithm's default in package config (hybrid); the user page
-// preselects it in the algorithm select.
+// Options.Algorithm "" is graph.DefaultAlgorithm (hybrid); the user page preselects it in the
+// algorithm select.
 func TestDefaultAlgorithm(t *testing.T) {
 	tests := []struct {
 		name string
 		opt  graph.Algorithm
 		want graph.Algorithm
 	}{
-		{"unset is the config default", "", graph.Algorithm(config.Defaults().Recommend.Algorithm)},
-		{"config default is hybrid", "", graph.Hybrid},
+		{"unset is the default", "", graph.DefaultAlgorithm},
+		{"the default is hybrid", "", graph.Hybrid},
 		{"set", graph.RP3Beta, graph.RP3Beta},
 		{"flexplore", graph.Flexplore, graph.Flexplore},
 	}

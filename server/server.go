@@ -15,7 +15,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/photorec/photorec/config"
 	"github.com/photorec/photorec/flickr"
 	"github.com/photorec/photorec/graph"
 	"github.com/photorec/photorec/ui"
@@ -137,8 +136,7 @@ type Options struct {
 	// Secure marks cookies Secure and sends HSTS; set it when served over TLS.
 	Secure bool
 	// Algorithm is used when a request names none; set it to the graph store's Default (main
-	// passes recommend.algorithm to both). "" means recommend.algorithm's default in package
-	// config (graph.Blend).
+	// passes recommend.algorithm to both). "" means graph.DefaultAlgorithm.
 	Algorithm graph.Algorithm
 	// RateLimit bounds /api/v1 requests per IP; the zero value allows 600 a minute.
 	RateLimit RateLimit
@@ -205,7 +203,7 @@ func New(opts Options) (*Server, error) {
 		opts.Registry = prometheus.NewRegistry()
 	}
 	if opts.Algorithm == "" {
-		opts.Algorithm = graph.Algorithm(config.Defaults().Recommend.Algorithm)
+		opts.Algorithm = graph.DefaultAlgorithm
 	}
 	if opts.RateLimit.Requests == 0 {
 		opts.RateLimit.Requests = 600
