@@ -3,5 +3,7 @@
 // rendered from ui's templates, and /healthz, /readyz and /metrics.
 //
 // It talks to the graph, Flickr and the refresh pipeline only through the small interfaces it
-// declares (Graph, Flickr, Pipeline); it must not import graph backends, worker or main.
+// declares (Graph, Flickr, Pipeline), and takes its settings in Options, never from config.
+//
+// Must not import: ./config, ./graph/embedded, ./graph/neo4j, ./worker
 package server

@@ -1,5 +1,7 @@
 // Package ui owns photorec's pages: html/template files and plain JS/CSS, embedded with
-// //go:embed so no Node build is needed. It is a leaf: it must not import any photorec package.
+// //go:embed so no Node build is needed. It is a leaf.
+//
+// Must not import: ./...
 //
 // Browser-test hooks: data-testid values by page; "x#y" means the element also has id y.
 //   - layout: nav-home nav-login nav-my-recommendations nav-taste nav-user logout#logout

@@ -3,4 +3,6 @@
 // wire format, OAuth 1.0a endpoints and authorize page, static images and fault injection.
 // See docs/simulator.md for the world's shape and the authorize page's element ids.
 // It imports no project package, so its wire format stays independent of the client's decoding.
+//
+// Must not import: ./...
 package flickrtest

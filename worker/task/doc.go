@@ -1,3 +1,5 @@
 // Package task is the contract of photorec's Asynq tasks: type names, queue names, payload
-// structs, their constructors and parsers. It is a leaf: it must not import any project package.
+// structs, their constructors and parsers. It is a leaf.
+//
+// Must not import: ./...
 package task
