@@ -4,8 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"slices"
 	"strings"
+
+	"github.com/photorec/photorec/config"
+	"github.com/photorec/photorec/worker"
 )
 
 // workRoles are the roles a worker process can take.
@@ -58,4 +62,51 @@ func parseRoles(s string) ([]string, error) {
 	}
 	slices.SortFunc(picked, func(a, b string) int { return slices.Index(workRoles, a) - slices.Index(workRoles, b) })
 	return picked, nil
+}
+
+// wireWork builds the Redis client, the Flickr client and limiter, and the graph store when the
+// ingest or scheduler role is picked, and runs the workers for roles until ctx ends.
+func wireWork(ctx context.Context, cfg config.Config, roles []string, log *slog.Logger) error {
+	n, err := newNode(cfg, log)
+	if err != nil {
+		return err
+	}
+	return n.run(ctx, func() error {
+		var picked worker.Role
+		for _, r := range roles {
+			switch r {
+			case "pull":
+				picked |= worker.RolePull
+			case "ingest":
+				picked |= worker.RoleIngest
+			case "scheduler":
+				picked |= worker.RoleScheduler
+			}
+		}
+		if n.rdb, err = queueRedis(ctx, cfg, &n.st); err != nil {
+			return err
+		}
+		if picked&(worker.RoleIngest|worker.RoleScheduler) != 0 {
+			if err := n.openGraph(ctx); err != nil {
+				return err
+			}
+		}
+		if picked&worker.RolePull != 0 {
+			if err := n.openFlickr(flickrOptions(cfg, n.rdb, n.metrics, log)); err != nil {
+				return err
+			}
+		}
+		if err := n.startWorkers(ctx, picked); err != nil {
+			return err
+		}
+		if cfg.Worker.MetricsAddr != "" {
+			addr, err := n.serveMetrics(cfg.Worker.MetricsAddr)
+			if err != nil {
+				return err
+			}
+			log.Info("serving metrics", "addr", addr)
+		}
+		log.Info("working", "roles", strings.Join(roles, ","))
+		return nil
+	})
 }
