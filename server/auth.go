@@ -159,26 +159,76 @@ func (s *Server) loginCallback(c *fiber.Ctx) error {
 		// The login itself worked; the scheduler will pull the user later.
 		s.log.Warn("refresh after login failed", "user_nsid", acc.UserNSID, "err", err.Error())
 	}
-	// A new session on login: fresh CSRF token, no pending login.
+	// A new session on login: a new id, fresh CSRF token, no pending login. A session this
+	// browser was logged in with ends.
+	if ss.loggedIn() {
+		if _, err := s.live.end(ctx, ss.NSID, ss.ID, s.opts.Now()); err != nil {
+			return err
+		}
+	}
 	name := acc.Fullname
 	if name == "" {
 		name = acc.Username
 	}
-	if err := s.saveSession(c, &session{NSID: acc.UserNSID, Username: acc.Username, Name: name, CSRF: randomToken()}); err != nil {
+	id := randomToken()
+	if err := s.live.start(ctx, acc.UserNSID, id, s.opts.Now(), s.opts.SessionTTL); err != nil {
+		return err
+	}
+	if err := s.saveSession(c, &session{NSID: acc.UserNSID, ID: id, Username: acc.Username, Name: name, CSRF: randomToken()}); err != nil {
 		return err
 	}
 	s.log.Info("user logged in", "user_nsid", acc.UserNSID)
 	return c.Redirect("/u/"+acc.UserNSID, http.StatusSeeOther)
 }
 
-// logout forgets the stored Flickr token and starts a fresh anonymous session.
+// logout ends this session server-side (its cookie no longer logs anyone in), forgets the
+// stored Flickr token when it was the member's last live session, and starts a fresh anonymous
+// session.
 func (s *Server) logout(c *fiber.Ctx) error {
+	ctx := c.UserContext()
 	ss := sess(c)
 	if ss.loggedIn() {
-		if err := s.opts.Graph.DeleteToken(c.UserContext(), ss.NSID); err != nil && !errors.Is(err, graph.ErrNotFound) {
-			return fmt.Errorf("server: delete token of %s: %w", ss.NSID, err)
+		left, err := s.live.end(ctx, ss.NSID, ss.ID, s.opts.Now())
+		if err != nil {
+			return err
 		}
+		if left == 0 {
+			if err := s.deleteToken(ctx, ss.NSID); err != nil {
+				return err
+			}
+		}
+		s.log.Info("user logged out", "user_nsid", ss.NSID, "sessions_left", left)
 	}
+	return s.loggedOut(c)
+}
+
+// logoutEverywhere ends every session of the logged-in member, on every browser, forgets the
+// stored Flickr token, and starts a fresh anonymous session here.
+func (s *Server) logoutEverywhere(c *fiber.Ctx) error {
+	ss, err := requireLogin(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	if err := s.live.endAll(ctx, ss.NSID); err != nil {
+		return err
+	}
+	if err := s.deleteToken(ctx, ss.NSID); err != nil {
+		return err
+	}
+	s.log.Info("user logged out everywhere", "user_nsid", ss.NSID)
+	return s.loggedOut(c)
+}
+
+func (s *Server) deleteToken(ctx context.Context, nsid string) error {
+	if err := s.opts.Graph.DeleteToken(ctx, nsid); err != nil && !errors.Is(err, graph.ErrNotFound) {
+		return fmt.Errorf("server: delete token of %s: %w", nsid, err)
+	}
+	return nil
+}
+
+// loggedOut answers a logout with a new anonymous session: 204 on the API, else a redirect home.
+func (s *Server) loggedOut(c *fiber.Ctx) error {
 	if err := s.saveSession(c, &session{CSRF: randomToken()}); err != nil {
 		return err
 	}

@@ -38,6 +38,7 @@ func (s *Server) routes() {
 	app.Post("/login", limit, s.login)
 	app.Get("/login/callback", limit, s.loginCallback)
 	app.Post("/logout", s.logout)
+	app.Post("/logout/everywhere", s.logoutEverywhere)
 	app.Get("/u/:nsid", limit, s.userPageHandler)
 	app.Get("/u/:nsid/taste", limit, s.tastePageHandler)
 
@@ -46,6 +47,7 @@ func (s *Server) routes() {
 	api.Get("/openapi.json", s.openAPI)
 	api.Get("/session", s.sessionInfo)
 	api.Post("/logout", s.logout)
+	api.Post("/logout/everywhere", s.logoutEverywhere)
 	api.Get("/users/lookup", s.lookupUser)
 	api.Get("/users/:nsid", s.userSummary)
 	api.Post("/users/:nsid/refresh", s.refreshUser)

@@ -122,7 +122,8 @@ type Options struct {
 	// Registry serves /metrics and receives the server's HTTP metrics; nil uses a new private one.
 	Registry *prometheus.Registry
 	// Redis keeps OAuth request-token secrets (10 minutes) so that any replica can finish a
-	// login; nil keeps them in an in-process TTL map (a single replica only).
+	// login, and the live logged-in sessions, so that a logout on any replica ends the session
+	// on all; nil keeps both in this process (a single replica only; sessions end when it stops).
 	Redis redis.UniversalClient
 	// BaseURL is the external URL of the app, e.g. "https://photorec.example"; it builds the
 	// OAuth callback. "" derives it from each request's scheme and Host.
@@ -182,6 +183,7 @@ type Server struct {
 	sessions *sealer
 	tokens   *sealer
 	reqs     requestTokenStore
+	live     sessionStore
 	metrics  *httpMetrics
 	csp      string
 	pageJSON *pageJSONCache
@@ -269,8 +271,10 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	var reqs requestTokenStore = newMemoryRequestTokens(opts.Now)
+	var live sessionStore = newMemorySessions()
 	if opts.Redis != nil {
 		reqs = redisRequestTokens{rdb: opts.Redis}
+		live = redisSessions{rdb: opts.Redis}
 	}
 	s := &Server{
 		opts:     opts,
@@ -279,6 +283,7 @@ func New(opts Options) (*Server, error) {
 		sessions: sessions,
 		tokens:   tokens,
 		reqs:     reqs,
+		live:     live,
 		metrics:  metrics,
 		pageJSON: newPageJSONCache(opts.PageJSONBytes),
 	}

@@ -20,9 +20,11 @@ const (
 )
 
 // session is the cookie's plaintext. Every visitor has one (anonymous when NSID is ""), so
-// that every form and fetch can carry a CSRF token.
+// that every form and fetch can carry a CSRF token. A logged-in session also has an ID, and
+// counts only while the session store (sessionStore) holds that ID for NSID.
 type session struct {
 	NSID     string `json:"n,omitempty"`
+	ID       string `json:"i,omitempty"`
 	Username string `json:"u,omitempty"`
 	Name     string `json:"m,omitempty"` // display name: full name, else username
 	CSRF     string `json:"c"`
@@ -45,9 +47,19 @@ func randomToken() string {
 }
 
 // loadSession opens the session cookie, or starts an anonymous session when it is missing,
-// expired or altered. The session is stored in c.Locals for the handlers.
+// expired, altered, or logged in but ended server-side (logout, logout everywhere). The session
+// is stored in c.Locals for the handlers.
 func (s *Server) loadSession(c *fiber.Ctx) error {
 	ss := s.openSession(c.Cookies(sessionCookie))
+	if ss != nil && ss.loggedIn() {
+		live, err := s.live.live(c.UserContext(), ss.NSID, ss.ID, s.opts.Now())
+		if err != nil {
+			return err
+		}
+		if !live {
+			ss = nil
+		}
+	}
 	if ss == nil {
 		ss = &session{CSRF: randomToken()}
 		if err := s.saveSession(c, ss); err != nil {

@@ -4,7 +4,7 @@
 // Must not import: ./...
 //
 // Browser-test hooks: data-testid values by page; "x#y" means the element also has id y.
-//   - layout: nav-home nav-login nav-my-recommendations nav-taste nav-user logout#logout
+//   - layout: nav-home nav-login nav-my-recommendations nav-taste nav-user logout#logout logout-everywhere
 //   - welcome: login-button#login my-recommendations browse-form browse-input browse-submit browse-error
 //   - user: user-page#user-page user-name fave-count neighbor-count taste-link refresh-button#refresh
 //     read-only-notice getting-started recs-ready progress#progress progress-bar#progress-bar
