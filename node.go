@@ -259,6 +259,7 @@ func (n *node) serveHTTP() (string, error) {
 		TokenKey:      tokenKey,
 		Secure:        strings.HasPrefix(public, "https://"),
 		Algorithm:     graph.Algorithm(n.cfg.Recommend.Algorithm),
+		ViewFresh:     n.cfg.Pull.NeighborFreshFor,
 		PageJSONBytes: pageJSONBytes(n.cfg.Recommend.CacheJSONMiB),
 		ProxyHeader:   n.cfg.ProxyHeader,
 		ImageSources:  n.imageSrc,

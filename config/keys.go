@@ -95,7 +95,7 @@ var table = []Key{
 		field: func(c *Config) any { return &c.Pull.NeighborCap }},
 	{Name: "pull.full_every", Default: 168 * time.Hour, Doc: "a full pull (detects removed favorites) at least this often",
 		field: func(c *Config) any { return &c.Pull.FullEvery }},
-	{Name: "pull.neighbor_fresh_for", Default: 24 * time.Hour, Doc: "a neighbor pulled this recently for anyone is not pulled again",
+	{Name: "pull.neighbor_fresh_for", Default: 24 * time.Hour, Doc: "a neighbor, or a member someone browses, pulled this recently for anyone is not pulled again",
 		field: func(c *Config) any { return &c.Pull.NeighborFreshFor }},
 	{Name: "pull.refresh_every", Default: 6 * time.Hour, Doc: "registered users are refreshed this often",
 		field: func(c *Config) any { return &c.Pull.RefreshEvery }},

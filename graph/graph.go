@@ -80,7 +80,7 @@ type PullState struct {
 	LastPullAt     time.Time // end of the last finished pull of any kind; zero if never
 	LastFullPullAt time.Time // end of the last finished full pull; zero if never
 	NewestFaveAt   time.Time // newest FavedAt stored for the user: the next min_fave_date
-	Registered     bool      // a person logged in as, or browsed, this user: the scheduler refreshes them
+	Registered     bool      // a person logged in as this user: the scheduler refreshes them
 }
 
 // Summary describes one user for the API.

@@ -647,9 +647,11 @@ func TestRefresh(t *testing.T) {
 			}
 		})
 	}
-	st, _ := e.g.PullState(context.Background(), fresh)
-	if !st.Registered {
-		t.Fatal("a refreshed user was not registered")
+	// Only the owner's refresh registers; a visitor's pull never does.
+	for nsid, want := range map[string]bool{fresh: false, pulled: true} {
+		if st, err := e.g.PullState(context.Background(), nsid); err != nil || st.Registered != want {
+			t.Errorf("PullState(%s) = %+v, %v; want Registered %v", nsid, st, err, want)
+		}
 	}
 }
 
@@ -758,6 +760,90 @@ func TestDefaultAlgorithm(t *testing.T) {
 				if !strings.Contains(string(res.Body), want) {
 					t.Errorf("user page lacks %s", want)
 				}
+			}
+		})
+	}
+}
+
+// TestBrowsingPullsWhenStaleAndNeverRegisters: each way of browsing a member who is not the
+// viewer (their page, /browse, a lookup, a visitor's refresh) pulls them when they were never
+// pulled, not again while their last pull is younger than Options.ViewFresh, again once it is
+// older, and never registers them for scheduled refreshes.
+func TestBrowsingPullsWhenStaleAndNeverRegisters(t *testing.T) {
+	e := newEnv(t, func(o *Options) { o.ViewFresh = 12 * time.Hour })
+	ctx := context.Background()
+	var members []flickrtest.User
+	for _, u := range e.world.Users() {
+		if _, err := e.g.User(ctx, u.NSID); errors.Is(err, graph.ErrNotFound) && !u.Deleted && u.Username != "" {
+			members = append(members, u)
+		}
+	}
+	ways := []struct {
+		name   string
+		browse func(c *client, u flickrtest.User) response
+	}{
+		{"user page", func(c *client, u flickrtest.User) response { return c.get("/u/" + url.PathEscape(u.NSID)) }},
+		{"browse form", func(c *client, u flickrtest.User) response {
+			return c.do(http.MethodPost, "/browse", url.Values{"q": {u.Username}, csrfField: {c.csrf()}}, nil)
+		}},
+		{"lookup", func(c *client, u flickrtest.User) response {
+			return c.get("/api/v1/users/lookup?q=" + url.QueryEscape(u.NSID))
+		}},
+		{"visitor refresh", func(c *client, u flickrtest.User) response {
+			return c.send(http.MethodPost, "/api/v1/users/"+url.PathEscape(u.NSID)+"/refresh", nil)
+		}},
+	}
+	if len(members) < len(ways) {
+		t.Fatalf("%d members not in the graph, want %d", len(members), len(ways))
+	}
+	for i, w := range ways {
+		t.Run(w.name, func(t *testing.T) {
+			u := members[i]
+			if err := e.g.UpsertUsers(ctx, []graph.User{{NSID: u.NSID, Username: u.Username}}); err != nil {
+				t.Fatal(err)
+			}
+			viewer := e.client(t)
+			viewer.loginAs(e.heavyUser(t))
+			browsers := []*client{e.client(t), viewer}
+			steps := []struct {
+				name    string
+				advance time.Duration
+				pulls   int
+			}{
+				{"never pulled", 0, 1},
+				{"just pulled", 0, 0},
+				{"within the window", 11 * time.Hour, 0},
+				{"past the window", 2 * time.Hour, 1},
+				{"just pulled again", 0, 0},
+			}
+			for _, st := range steps {
+				e.clock.Advance(st.advance)
+				for _, b := range browsers {
+					before := len(e.pipe.refreshCalls())
+					res := w.browse(b, u)
+					if res.Status >= 500 {
+						t.Fatalf("%s: %d %s", st.name, res.Status, res.Body)
+					}
+					calls := e.pipe.refreshCalls()[before:]
+					want := []refreshCall{}
+					for range st.pulls {
+						want = append(want, refreshCall{NSID: u.NSID, Reason: ReasonView})
+					}
+					if diff := cmp.Diff(want, append([]refreshCall{}, calls...)); diff != "" {
+						t.Fatalf("%s: refresh calls (-want +got):\n%s", st.name, diff)
+					}
+					if st.pulls > 0 {
+						// The pull lands; a second browser right after asks for nothing.
+						if err := e.g.FinishPull(ctx, graph.PullDone{User: u.NSID, PullID: "p-" + st.name, Kind: graph.PullFull, At: e.clock.Now()}); err != nil {
+							t.Fatal(err)
+						}
+						st.pulls = 0
+					}
+				}
+			}
+			ps, err := e.g.PullState(ctx, u.NSID)
+			if err != nil || ps.Registered {
+				t.Fatalf("PullState after browsing = %+v, %v; want not registered", ps, err)
 			}
 		})
 	}

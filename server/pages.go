@@ -96,8 +96,8 @@ func (s *Server) welcome(c *fiber.Ctx) error {
 	})
 }
 
-// browse is POST /browse (form field q): look the user up, start their first pull if they
-// were never pulled, and go to their page.
+// browse is POST /browse (form field q): look the user up, pull them if stale (pullIfStale),
+// and go to their page.
 func (s *Server) browse(c *fiber.Ctx) error {
 	q := c.FormValue("q")
 	u, err := s.lookup(c.UserContext(), q)
@@ -117,9 +117,9 @@ func (s *Server) browse(c *fiber.Ctx) error {
 			Example: exampleQuery,
 		})
 	}
-	if err := s.ensureFirstPull(c.UserContext(), u.NSID); err != nil {
+	if _, _, err := s.pullIfStale(c.UserContext(), u.NSID); err != nil {
 		// The page still works; its progress section says the pull has not started.
-		s.log.Warn("first pull not started", "user_nsid", u.NSID, "err", err.Error())
+		s.log.Warn("pull after browse not started", "user_nsid", u.NSID, "err", err.Error())
 	}
 	return c.Redirect("/u/"+url.PathEscape(u.NSID), http.StatusSeeOther)
 }
@@ -139,8 +139,8 @@ func (s *Server) userPageHandler(c *fiber.Ctx) error {
 	if _, err := s.opts.Graph.User(ctx, nsid); err != nil {
 		return err
 	}
-	if err := s.ensureFirstPull(ctx, nsid); err != nil {
-		s.log.Warn("first pull not started", "user_nsid", nsid, "err", err.Error())
+	if _, _, err := s.pullIfStale(ctx, nsid); err != nil {
+		s.log.Warn("pull of a viewed member not started", "user_nsid", nsid, "err", err.Error())
 	}
 	sum, err := s.summary(ctx, c, nsid)
 	if err != nil {

@@ -63,7 +63,7 @@ type RefreshReason string
 // Refresh reasons the server sends.
 const (
 	ReasonLogin  RefreshReason = "login"  // the user just logged in
-	ReasonView   RefreshReason = "view"   // someone browsed a user never pulled before
+	ReasonView   RefreshReason = "view"   // someone browsed a member never pulled, or pulled before Options.ViewFresh
 	ReasonManual RefreshReason = "manual" // the user pressed refresh
 )
 
@@ -139,6 +139,10 @@ type Options struct {
 	// Algorithm is used when a request names none; set it to the graph store's Default (main
 	// passes recommend.algorithm to both). "" means graph.DefaultAlgorithm.
 	Algorithm graph.Algorithm
+	// ViewFresh is how long a member someone else browses (their page, /browse, a lookup) stays
+	// fresh: browsing pulls them only when they were never pulled or their last pull is older.
+	// Browsing never registers a member for scheduled refreshes; logging in does. 0 means 24h.
+	ViewFresh time.Duration
 	// RateLimit bounds /api/v1 requests per IP; the zero value allows 600 a minute.
 	RateLimit RateLimit
 	// Ready lists the checks of /readyz; nil checks the graph with Graph.Ping.
@@ -206,6 +210,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.Algorithm == "" {
 		opts.Algorithm = graph.DefaultAlgorithm
+	}
+	if opts.ViewFresh <= 0 {
+		opts.ViewFresh = 24 * time.Hour
 	}
 	if opts.RateLimit.Requests == 0 {
 		opts.RateLimit.Requests = 600

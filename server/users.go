@@ -43,11 +43,16 @@ func (s *Server) lookup(ctx context.Context, input string) (graph.User, error) {
 	return u, nil
 }
 
-// lookupUser is GET /api/v1/users/lookup?q=.
+// lookupUser is GET /api/v1/users/lookup?q=: the member, stored, and pulled if stale
+// (pullIfStale).
 func (s *Server) lookupUser(c *fiber.Ctx) error {
 	u, err := s.lookup(c.UserContext(), c.Query("q"))
 	if err != nil {
 		return err
+	}
+	if _, _, err := s.pullIfStale(c.UserContext(), u.NSID); err != nil {
+		// The lookup itself worked; their page says the pull has not started.
+		s.log.Warn("pull after lookup not started", "user_nsid", u.NSID, "err", err.Error())
 	}
 	return c.JSON(lookupJSON{User: s.userView(u)})
 }
@@ -122,59 +127,58 @@ func (s *Server) userProgress(c *fiber.Ctx) error {
 }
 
 // refreshUser is POST /api/v1/users/{nsid}/refresh. The owner may always refresh; anyone else
-// only starts (or joins) the first pull of a user never pulled before.
+// only starts (or joins) a pull of a member never pulled, or pulled longer than
+// Options.ViewFresh ago, and never registers them for scheduled refreshes.
 func (s *Server) refreshUser(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	nsid := c.Params("nsid")
 	if _, err := s.opts.Graph.User(ctx, nsid); err != nil {
 		return fmt.Errorf("server: user %s: %w", nsid, err)
 	}
-	reason := ReasonManual
 	if sess(c).NSID != nsid {
-		st, err := s.opts.Graph.PullState(ctx, nsid)
+		p, started, err := s.pullIfStale(ctx, nsid)
 		if err != nil {
-			return fmt.Errorf("server: pull state of %s: %w", nsid, err)
+			return err
 		}
-		if !st.LastPullAt.IsZero() {
-			return &apiError{Status: http.StatusForbidden, Code: codeForbidden, Message: "only the owner can refresh a user already pulled"}
+		if !started && p.State != StateRunning {
+			return &apiError{Status: http.StatusForbidden, Code: codeForbidden, Message: "only the owner can refresh a member pulled this recently"}
 		}
-		reason = ReasonView
+		return c.Status(http.StatusAccepted).JSON(progressView(p))
 	}
-	p, err := s.startRefresh(ctx, nsid, reason)
+	// The owner is logged in, hence registered at login; registering again keeps members who
+	// logged in before registration was recorded.
+	if err := s.opts.Graph.Register(ctx, nsid); err != nil {
+		return fmt.Errorf("server: register %s: %w", nsid, err)
+	}
+	p, err := s.opts.Pipeline.Refresh(ctx, nsid, ReasonManual)
 	if err != nil {
-		return err
+		return fmt.Errorf("server: refresh %s: %w", nsid, err)
 	}
 	return c.Status(http.StatusAccepted).JSON(progressView(p))
 }
 
-// startRefresh registers nsid for scheduled refreshes and starts or joins a refresh run.
-func (s *Server) startRefresh(ctx context.Context, nsid string, reason RefreshReason) (Progress, error) {
-	if err := s.opts.Graph.Register(ctx, nsid); err != nil {
-		return Progress{}, fmt.Errorf("server: register %s: %w", nsid, err)
-	}
-	p, err := s.opts.Pipeline.Refresh(ctx, nsid, reason)
-	if err != nil {
-		return Progress{}, fmt.Errorf("server: refresh %s: %w", nsid, err)
-	}
-	return p, nil
-}
-
-// ensureFirstPull starts the first pull of a user nobody pulled yet and no run is working on.
-func (s *Server) ensureFirstPull(ctx context.Context, nsid string) error {
+// pullIfStale starts a pull of nsid, whom someone browses (their page, /browse, a lookup), when
+// no run is working on them and they were never pulled or their last pull is older than
+// Options.ViewFresh. It never registers nsid for scheduled refreshes: only logging in does. It
+// returns nsid's progress and whether it started a pull.
+func (s *Server) pullIfStale(ctx context.Context, nsid string) (Progress, bool, error) {
 	p, err := s.opts.Pipeline.Progress(ctx, nsid)
 	if err != nil {
-		return fmt.Errorf("server: progress of %s: %w", nsid, err)
+		return Progress{}, false, fmt.Errorf("server: progress of %s: %w", nsid, err)
 	}
-	if p.State != StateNone && p.State != "" {
-		return nil
+	if p.State == StateRunning {
+		return p, false, nil
 	}
 	st, err := s.opts.Graph.PullState(ctx, nsid)
 	if err != nil {
-		return fmt.Errorf("server: pull state of %s: %w", nsid, err)
+		return Progress{}, false, fmt.Errorf("server: pull state of %s: %w", nsid, err)
 	}
-	if !st.LastPullAt.IsZero() {
-		return nil
+	if !st.LastPullAt.IsZero() && s.opts.Now().Sub(st.LastPullAt) < s.opts.ViewFresh {
+		return p, false, nil
 	}
-	_, err = s.startRefresh(ctx, nsid, ReasonView)
-	return err
+	p, err = s.opts.Pipeline.Refresh(ctx, nsid, ReasonView)
+	if err != nil {
+		return Progress{}, false, fmt.Errorf("server: refresh %s: %w", nsid, err)
+	}
+	return p, true, nil
 }
