@@ -3,10 +3,12 @@ package server
 import (
 	"encoding/base64"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hibiken/asynq"
@@ -144,5 +146,70 @@ func TestAdminQueuesDisabled(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestAdminAttemptsLimited: wrong admin passwords count per client IP and in total; past either
+// limit every request (even with the right password) gets 429 with Retry-After until the window
+// ends; each failure and each limit reached is logged, never with the password tried.
+func TestAdminAttemptsLimited(t *testing.T) {
+	var logs syncBuffer
+	e := newEnv(t, func(o *Options) {
+		o.AdminPassword = testAdminPassword
+		o.AdminLimit = AdminLimit{PerIP: 3, Total: 5, Window: time.Minute}
+		o.ProxyHeader = "X-Forwarded-For"
+		o.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	})
+	const wrong = "tr0ub4dor&3"
+	steps := []struct {
+		name    string
+		advance time.Duration
+		ip      string
+		pass    string
+		status  int
+	}{
+		{"a wrong 1", 0, "192.0.2.1", wrong, 401},
+		{"a wrong 2", 0, "192.0.2.1", wrong, 401},
+		{"a no credentials (not an attempt)", 0, "192.0.2.1", "", 401},
+		{"a wrong 3 reaches the per-IP limit", 0, "192.0.2.1", wrong, 401},
+		{"a is refused", 0, "192.0.2.1", wrong, 429},
+		{"a is refused even with the password", 0, "192.0.2.1", testAdminPassword, 429},
+		{"b is another IP", 0, "192.0.2.2", testAdminPassword, 200},
+		{"b wrong 1", 0, "192.0.2.2", wrong, 401},
+		{"c wrong 1 reaches the total limit", 0, "192.0.2.3", wrong, 401},
+		{"d is refused by the total", 0, "192.0.2.4", testAdminPassword, 429},
+		{"b is refused by the total", 30 * time.Second, "192.0.2.2", testAdminPassword, 429},
+		{"the window ends for all", 31 * time.Second, "192.0.2.1", testAdminPassword, 200},
+		{"b again", 0, "192.0.2.2", wrong, 401},
+	}
+	for _, st := range steps {
+		e.clock.Advance(st.advance)
+		h := map[string]string{"X-Forwarded-For": st.ip}
+		if st.pass != "" {
+			h["Authorization"] = basic("admin", st.pass)
+		}
+		status, header, _ := adminDo(t, e, http.MethodGet, AdminBackupPath, h)
+		if status != st.status {
+			t.Fatalf("%s: status %d, want %d", st.name, status, st.status)
+		}
+		if ra := header.Get("Retry-After"); (status == 429) != (ra != "") || status == 429 && (ra == "0" || len(ra) > 2) {
+			t.Fatalf("%s: Retry-After %q with status %d, want 1..60 seconds exactly on 429", st.name, ra, status)
+		}
+	}
+	out := logs.String()
+	for _, want := range []string{
+		`msg="admin password attempt failed" ip=192.0.2.1`,
+		`msg="admin password attempts limited" ip=192.0.2.1 scope=ip`,
+		`msg="admin password attempts limited" ip=192.0.2.3 scope=total`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %s:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, "admin password attempt failed"); n != 6 {
+		t.Errorf("%d failed attempts logged, want 6:\n%s", n, out)
+	}
+	if strings.Contains(out, wrong) || strings.Contains(out, testAdminPassword) {
+		t.Error("the log holds a password")
 	}
 }

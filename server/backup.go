@@ -2,9 +2,7 @@ package server
 
 import (
 	"context"
-	"crypto/sha256"
 	"io"
-	"net/http"
 	"os"
 	"strconv"
 
@@ -28,12 +26,7 @@ func (s *Server) backupRoute() {
 	if s.opts.AdminPassword == "" || !ok {
 		return
 	}
-	want := sha256.Sum256([]byte(adminUser + ":" + s.opts.AdminPassword))
-	s.app.Get(AdminBackupPath, func(c *fiber.Ctx) error {
-		if !adminAuthorized(c.Get(fiber.HeaderAuthorization), want) {
-			c.Set(fiber.HeaderWWWAuthenticate, `Basic realm="photorec admin", charset="UTF-8"`)
-			return c.Status(http.StatusUnauthorized).SendString("unauthorized\n")
-		}
+	s.app.Get(AdminBackupPath, s.requireAdmin, func(c *fiber.Ctx) error {
 		// Spool to an unlinked temporary file (mode 0600), so the response streams after the
 		// handler returns without holding the backup in memory.
 		f, err := os.CreateTemp("", "photorec-backup-*")

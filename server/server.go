@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"html/template"
@@ -173,6 +174,9 @@ type Options struct {
 	// AdminPassword guards the admin pages (asynqmon at /admin/queues) with HTTP Basic auth,
 	// user "admin"; "" disables them (404).
 	AdminPassword string
+	// AdminLimit bounds failed admin password attempts per client IP and in total; the zero
+	// value allows 10 per IP and 100 in all per 15 minutes.
+	AdminLimit AdminLimit
 	// QueueRedis is the Asynq queue Redis that asynqmon inspects; nil disables the admin pages.
 	// The server never closes it.
 	QueueRedis redis.UniversalClient
@@ -187,10 +191,13 @@ type Server struct {
 	sessions *sealer
 	tokens   *sealer
 	reqs     requestTokenStore
-	live     sessionStore
-	metrics  *httpMetrics
-	csp      string
-	pageJSON *pageJSONCache
+	// adminHash is sha256("admin:" + AdminPassword); adminTries counts failed attempts.
+	adminHash  [sha256.Size]byte
+	adminTries *adminAttempts
+	live       sessionStore
+	metrics    *httpMetrics
+	csp        string
+	pageJSON   *pageJSONCache
 
 	streamCtx    context.Context
 	cancelStream context.CancelFunc
@@ -291,8 +298,11 @@ func New(opts Options) (*Server, error) {
 		tokens:   tokens,
 		reqs:     reqs,
 		live:     live,
-		metrics:  metrics,
-		pageJSON: newPageJSONCache(opts.PageJSONBytes),
+
+		adminHash:  sha256.Sum256([]byte(adminUser + ":" + opts.AdminPassword)),
+		adminTries: newAdminAttempts(opts.AdminLimit),
+		metrics:    metrics,
+		pageJSON:   newPageJSONCache(opts.PageJSONBytes),
 	}
 	s.csp = contentSecurityPolicy(opts.ImageSources, originOf(opts.Flickr.AuthorizeURL("x")))
 	s.streamCtx, s.cancelStream = context.WithCancel(context.Background())
