@@ -46,13 +46,6 @@ on SIGINT or SIGTERM.`)
 			return fmt.Errorf("demo: reset: %w", err)
 		}
 	}
-	created, err := cfg.EnsureSecurityKeys()
-	if err != nil {
-		return fmt.Errorf("demo: %w", err)
-	}
-	for _, key := range created {
-		log.Info("generated security key", "key", key, "dir", cfg.DataDir)
-	}
 	return wireDemo(ctx, cfg, log, stdout)
 }
 
@@ -136,11 +129,13 @@ func writeSimulatorAddr(path, addr string) error {
 	return nil
 }
 
-// wireDemo starts the Flickr simulator (flickrtest) on loopback, at the address of the last run
-// on data_dir (listenSimulator), the in-process queue (internal/embedredis), the workers, the
-// embedded graph (openStore) and the HTTP server, whose photo and profile links go to the
-// simulator's pages; it prints the URL to open on stdout, and runs until ctx ends, then shuts
-// down in reverse order.
+// wireDemo opens the embedded graph (openStore) first, because its lock is the data dir's: a
+// second demo on the same data_dir fails there, having written nothing (no keys, journal or
+// simulator address). Then it generates missing security keys into data_dir, starts the Flickr
+// simulator (flickrtest) on loopback at the address of the last run on data_dir
+// (listenSimulator), the in-process queue (internal/embedredis), the workers and the HTTP
+// server, whose photo and profile links go to the simulator's pages; it prints the URL to open
+// on stdout, and runs until ctx ends, then shuts down in reverse order.
 func wireDemo(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
 	n, err := newNode(cfg, log)
 	if err != nil {
@@ -148,6 +143,16 @@ func wireDemo(ctx context.Context, cfg config.Config, log *slog.Logger, stdout i
 	}
 	return n.run(ctx, func() error {
 		start := time.Now()
+		if err := n.openGraph(ctx); err != nil {
+			return err
+		}
+		created, err := n.cfg.EnsureSecurityKeys()
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		for _, key := range created {
+			log.Info("generated security key", "key", key, "dir", cfg.DataDir)
+		}
 		world := flickrtest.Generate(flickrtest.WorldOptions{Seed: cfg.Demo.Seed, Users: cfg.Demo.WorldUsers})
 		journal := demoJournalPath(cfg)
 		js, err := world.OpenJournal(journal)
@@ -174,9 +179,6 @@ func wireDemo(ctx context.Context, cfg config.Config, log *slog.Logger, stdout i
 		log.Info("flickr simulator ready", "url", sim.URL, "users", len(world.Users()), "duration_ms", time.Since(start).Milliseconds())
 
 		if n.rdb, err = queueRedis(ctx, cfg, &n.st); err != nil {
-			return err
-		}
-		if err := n.openGraph(ctx); err != nil {
 			return err
 		}
 		fo := flickrOptions(cfg, n.rdb, n.metrics, log)
