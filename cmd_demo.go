@@ -153,6 +153,9 @@ func wireDemo(ctx context.Context, cfg config.Config, log *slog.Logger, stdout i
 		for _, key := range created {
 			log.Info("generated security key", "key", key, "dir", cfg.DataDir)
 		}
+		if err := privateDir(filepath.Dir(demoJournalPath(cfg))); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
 		world := flickrtest.Generate(flickrtest.WorldOptions{Seed: cfg.Demo.Seed, Users: cfg.Demo.WorldUsers})
 		journal := demoJournalPath(cfg)
 		js, err := world.OpenJournal(journal)
@@ -205,4 +208,16 @@ func wireDemo(ctx context.Context, cfg config.Config, log *slog.Logger, stdout i
 		fmt.Fprintf(stdout, "simulated Flickr at %s (%d members); stop with Ctrl-C\n", sim.URL, len(world.Users()))
 		return nil
 	})
+}
+
+// privateDir creates dir with mode 0700, or makes an existing one 0700 (earlier versions made
+// the simulator's directory 0755), like data_dir's other directories.
+func privateDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return fmt.Errorf("make %s private: %w", dir, err)
+	}
+	return nil
 }

@@ -84,3 +84,30 @@ func TestSecondDemoWritesNothing(t *testing.T) {
 		t.Errorf("simulator/addr = %q (%v), want the first demo's %s", addr, err, simURL)
 	}
 }
+
+// TestDemoSimulatorFilesArePrivate: the demo's simulator directory is 0700 and its journal and
+// address 0600, also when an earlier version left them readable by all.
+func TestDemoSimulatorFilesArePrivate(t *testing.T) {
+	dir := t.TempDir()
+	_, _, stop := runDemo(t, dir, "5", "250")
+	stop()
+	sim := filepath.Join(dir, "simulator")
+	if err := os.Chmod(sim, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Join(sim, "journal.jsonl"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, stop = runDemo(t, dir, "5", "250")
+	stop()
+	want := map[string]fs.FileMode{"simulator": fs.ModeDir | 0o700, "simulator/journal.jsonl": 0o600, "simulator/addr": 0o600}
+	got := map[string]fs.FileMode{}
+	for name, st := range dirState(t, dir) {
+		if _, ok := want[name]; ok {
+			got[name] = st.Mode
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("modes (-want +got):\n%s", diff)
+	}
+}

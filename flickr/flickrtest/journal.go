@@ -76,7 +76,8 @@ func (w *World) journalHeader() journalHeader {
 // It replays the journal at path, if there is one, into the world in file order, then appends
 // every later successful write to it as one JSON line, written whole by a single Write (not
 // synced: it survives a crash of the process, not of the machine). A write whose line cannot be
-// appended fails and leaves the world unchanged. The parent directory is created if missing.
+// appended fails and leaves the world unchanged. The parent directory is created (0700) if
+// missing; the file is made 0600 (private), also when it existed with a looser mode.
 //
 // The first line names the world (seed, sizes and time span). A file written for another world is
 // renamed to path + ".old" (see JournalStats.MovedAside) and a new journal started. An incomplete
@@ -96,7 +97,7 @@ func (w *World) OpenJournal(path string) (JournalStats, error) {
 	if open {
 		return st, fmt.Errorf("flickrtest: journal %s: the world already has an open journal", path)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return st, fmt.Errorf("flickrtest: journal: %w", err)
 	}
 	data, err := os.ReadFile(path)
@@ -127,17 +128,22 @@ func (w *World) OpenJournal(path string) (JournalStats, error) {
 	j := &journal{path: path}
 	if fresh {
 		hdr, _ := json.Marshal(w.journalHeader())
-		j.f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC|os.O_APPEND, 0o644)
+		j.f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC|os.O_APPEND, 0o600)
 		if err == nil {
 			_, err = j.f.Write(append(hdr, '\n'))
 			j.size = int64(len(hdr) + 1)
 		}
 	} else {
-		j.f, err = os.OpenFile(path, os.O_RDWR|os.O_APPEND, 0o644)
+		j.f, err = os.OpenFile(path, os.O_RDWR|os.O_APPEND, 0o600)
 		if err == nil && st.TornBytes > 0 {
 			err = j.f.Truncate(int64(len(whole)))
 		}
 		j.size = int64(len(whole))
+	}
+	if err == nil {
+		// What people did in the world is theirs: private, also when an earlier version made
+		// the file readable by all.
+		err = j.f.Chmod(0o600)
 	}
 	if err != nil {
 		if j.f != nil {
