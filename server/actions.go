@@ -108,17 +108,25 @@ type commentJSON struct {
 	CommentID string `json:"comment_id"`
 }
 
-// comment is POST /api/v1/photos/{photo}/comments with {"text": "..."}.
+// comment is POST /api/v1/photos/{photo}/comments with {"text": "..."} (or a form field text):
+// 1 to maxComment characters of UTF-8 without NUL, else 400.
 func (s *Server) comment(c *fiber.Ctx) error {
 	ss, err := requireLogin(c)
 	if err != nil {
 		return err
+	}
+	// JSON decoding would turn invalid UTF-8 into U+FFFD: check the bytes as sent.
+	if !utf8.Valid(c.Body()) {
+		return invalidArgument("text", "must be UTF-8 text")
 	}
 	var req commentRequest
 	if err := c.BodyParser(&req); err != nil {
 		return invalidArgument("body", `expected {"text": "..."}`)
 	}
 	text := strings.TrimSpace(req.Text)
+	if !utf8.ValidString(text) || strings.ContainsRune(text, 0) {
+		return invalidArgument("text", "must be UTF-8 text without NUL characters")
+	}
 	if text == "" || utf8.RuneCountInString(text) > maxComment {
 		return invalidArgument("text", fmt.Sprintf("must hold 1 to %d characters", maxComment))
 	}

@@ -252,8 +252,17 @@ func (s *Server) undismissPhoto(c *fiber.Ctx) error {
 	return s.dismissal(c, "photo", c.Params("photo"), s.opts.Graph.UndismissPhoto)
 }
 
+// dismissUser is POST /api/v1/users/{nsid}/dismissed/people/{target}; a member cannot dismiss
+// themselves (400).
 func (s *Server) dismissUser(c *fiber.Ctx) error {
-	return s.dismissal(c, "user", c.Params("target"), s.opts.Graph.DismissUser)
+	nsid, target := c.Params("nsid"), c.Params("target")
+	if err := requireSelf(c, nsid); err != nil {
+		return err
+	}
+	if target == nsid {
+		return invalidArgument("target", "you cannot dismiss yourself")
+	}
+	return s.dismissal(c, "user", target, s.opts.Graph.DismissUser)
 }
 
 func (s *Server) undismissUser(c *fiber.Ctx) error {
@@ -262,7 +271,7 @@ func (s *Server) undismissUser(c *fiber.Ctx) error {
 
 func (s *Server) dismissal(c *fiber.Ctx, kind, target string, op func(ctx context.Context, nsid, target string) error) error {
 	nsid := c.Params("nsid")
-	if _, err := requireSelf(c, nsid); err != nil {
+	if err := requireSelf(c, nsid); err != nil {
 		return err
 	}
 	ctx := c.UserContext()

@@ -24,7 +24,7 @@ func (s *Server) routes() {
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(s.opts.Registry, promhttp.HandlerOpts{})))
-	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(ui.Static()), MaxAge: 300}))
+	app.Use("/static", directoriesNotFound(filesystem.New(filesystem.Config{Root: http.FS(ui.Static()), MaxAge: 300})))
 	s.adminRoutes() // /admin/queues: Basic auth of its own, no session
 	s.backupRoute() // /admin/backup: the same Basic auth, no session
 

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -58,4 +59,16 @@ func (s *Server) rateLimiter() fiber.Handler {
 			return &apiError{Status: http.StatusTooManyRequests, Code: codeRateLimited, Message: "too many requests; slow down"}
 		},
 	})
+}
+
+// directoriesNotFound answers 404 where static serves a directory (/static/, /static/x/): the
+// filesystem middleware refuses them with 403, which would say the path exists.
+func directoriesNotFound(static fiber.Handler) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		err := static(c)
+		if errors.Is(err, fiber.ErrForbidden) {
+			return fiber.ErrNotFound
+		}
+		return err
+	}
 }

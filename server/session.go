@@ -152,13 +152,13 @@ func requireLogin(c *fiber.Ctx) (*session, error) {
 }
 
 // requireSelf allows only the logged-in owner of nsid's recommendations.
-func requireSelf(c *fiber.Ctx, nsid string) (*session, error) {
+func requireSelf(c *fiber.Ctx, nsid string) error {
 	ss, err := requireLogin(c)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if ss.NSID != nsid {
-		return nil, errForbidden
+		return errForbidden
 	}
-	return ss, nil
+	return nil
 }
