@@ -20,7 +20,8 @@ import (
 // neighbors refreshes against the simulator at 100 ms latency under the shared limiter at 3,600
 // calls/hour. It reports the time to the first recommendations and to completion, the Flickr
 // calls spent against the bound pages(user)+pages(contacts)+sum(pages(neighbor)), and how much
-// of the final top 50 was on screen at 30, 60 and 120 s.
+// of the final top 50 of the default algorithm (graph.DefaultAlgorithm) was on screen at 30, 60
+// and 120 s.
 //
 // It takes minutes, so it runs only with PHOTOREC_BENCH_PIPELINE=1. PHOTOREC_BENCH_SCALE=k runs
 // k times faster (rate times k, latency and checkpoints divided by k); PHOTOREC_BENCH_BURST sets
@@ -132,7 +133,7 @@ func benchRefresh(b *testing.B, world *flickrtest.World, u flickrtest.User, neig
 
 func topIDs(b *testing.B, st graph.Store, nsid string) map[string]bool {
 	b.Helper()
-	page, err := st.RecommendPhotos(context.Background(), nsid, graph.RecOptions{Limit: 50})
+	page, err := st.RecommendPhotos(context.Background(), nsid, graph.RecOptions{Algorithm: graph.DefaultAlgorithm, Limit: 50})
 	if err != nil {
 		return nil
 	}
