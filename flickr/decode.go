@@ -155,8 +155,20 @@ type wirePhoto struct {
 	Farm      flexInt    `json:"farm"`
 	DateFaved flexInt    `json:"date_faved"`
 	URLQ      flexString `json:"url_q"`
+	WidthQ    flexInt    `json:"width_q"`
+	HeightQ   flexInt    `json:"height_q"`
 	URLM      flexString `json:"url_m"`
+	WidthM    flexInt    `json:"width_m"`
+	HeightM   flexInt    `json:"height_m"`
+	URLZ      flexString `json:"url_z"`
+	WidthZ    flexInt    `json:"width_z"`
+	HeightZ   flexInt    `json:"height_z"`
+	URLC      flexString `json:"url_c"`
+	WidthC    flexInt    `json:"width_c"`
+	HeightC   flexInt    `json:"height_c"`
 	URLL      flexString `json:"url_l"`
+	WidthL    flexInt    `json:"width_l"`
+	HeightL   flexInt    `json:"height_l"`
 	// extras=icon_server: the owner's buddy icon
 	IconServer *flexString `json:"iconserver"`
 	IconFarm   flexInt     `json:"iconfarm"`
@@ -171,9 +183,11 @@ func (w wirePhoto) photo() Photo {
 		Secret:    string(w.Secret),
 		Server:    string(w.Server),
 		Farm:      int(w.Farm),
-		ThumbURL:  string(w.URLQ),
-		MediumURL: string(w.URLM),
-		LargeURL:  string(w.URLL),
+		Thumb:     size(w.URLQ, w.WidthQ, w.HeightQ),
+		Medium:    size(w.URLM, w.WidthM, w.HeightM),
+		Medium640: size(w.URLZ, w.WidthZ, w.HeightZ),
+		Medium800: size(w.URLC, w.WidthC, w.HeightC),
+		Large:     size(w.URLL, w.WidthL, w.HeightL),
 	}
 	if w.IconServer != nil {
 		p.OwnerIconServer = string(*w.IconServer)
@@ -187,6 +201,18 @@ func (w wirePhoto) photo() Photo {
 		p.FavedAt = time.Unix(int64(w.DateFaved), 0).UTC()
 	}
 	return p
+}
+
+// size is one url_x extra with its width_x and height_x: the zero Size without a URL, and no
+// dimensions unless both are in 1..65535 (nonsense otherwise: display sizes are at most 1024).
+func size(url flexString, w, h flexInt) Size {
+	if url == "" {
+		return Size{}
+	}
+	if w <= 0 || h <= 0 || w > math.MaxUint16 || h > math.MaxUint16 {
+		return Size{URL: string(url)}
+	}
+	return Size{URL: string(url), Width: int(w), Height: int(h)}
 }
 
 // decodePhotoPage decodes a photo-list reply (favorites.getPublicList, people.getPublicPhotos).

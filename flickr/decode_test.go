@@ -123,3 +123,31 @@ func checkAPIError(t *testing.T, err error) {
 		t.Fatalf("APIError %+v lost its method", apiErr)
 	}
 }
+
+func TestDisplay(t *testing.T) {
+	q := Size{"q.jpg", 150, 150}
+	m := Size{"m.jpg", 500, 375}
+	z := Size{"z.jpg", 640, 480}
+	c := Size{"c.jpg", 800, 600}
+	l := Size{"l.jpg", 1024, 768}
+	tests := []struct {
+		name  string
+		photo Photo
+		want  Size
+	}{
+		{"every size", Photo{Thumb: q, Medium: m, Medium640: z, Medium800: c, Large: l}, l},
+		{"no url_l", Photo{Thumb: q, Medium: m, Medium640: z, Medium800: c}, c},
+		{"no url_l or url_c", Photo{Thumb: q, Medium: m, Medium640: z}, z},
+		{"url_m only", Photo{Thumb: q, Medium: m}, m},
+		{"url_l without dimensions", Photo{Medium: m, Large: Size{URL: "l.jpg"}}, Size{URL: "l.jpg"}},
+		{"thumbnail only", Photo{Thumb: q}, Size{}},
+		{"nothing", Photo{}, Size{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.photo.Display(); got != tt.want {
+				t.Errorf("Display() = %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}

@@ -9,9 +9,17 @@ import (
 	"time"
 )
 
-// photoExtras asks list methods for the owner's name and buddy icon, the faved date and three
-// image sizes.
-const photoExtras = "owner_name,icon_server,date_faved,url_q,url_m,url_l"
+// SizeExtras are the image sizes photo lists ask for (Photo.Thumb, Medium, Medium640, Medium800
+// and Large), each with its width and height: the square thumbnail and every display size up to
+// 1024 pixels, so a page can offer the browser a srcset and reserve each photo's box.
+const SizeExtras = "url_q,url_m,url_z,url_c,url_l"
+
+// favoritesExtras asks favorites lists for the owner's name and buddy icon, the faved date and
+// SizeExtras; photosExtras asks photostreams for the same without the faved date.
+const (
+	favoritesExtras = "owner_name,icon_server,date_faved," + SizeExtras
+	photosExtras    = "owner_name,icon_server," + SizeExtras
+)
 
 // MaxPerPage is the largest per_page Flickr accepts for photo lists.
 const MaxPerPage = 500
@@ -27,12 +35,13 @@ func pageParams(page, perPage, maxPer int) url.Values {
 }
 
 // PublicFavorites returns one page of nsid's public favorites (flickr.favorites.getPublicList),
-// newest faved first, with owner name and buddy icon, date faved and image URLs. A page may hold fewer than
-// PerPage photos while later pages still have some. Unknown users give ErrNotFound.
+// newest faved first, with owner name and buddy icon, date faved and the SizeExtras sizes. A
+// page may hold fewer than PerPage photos while later pages still have some. Unknown users give
+// ErrNotFound.
 func (c *Client) PublicFavorites(ctx context.Context, nsid string, q FavoritesQuery) (PhotoPage, error) {
 	p := pageParams(q.Page, q.PerPage, MaxPerPage)
 	p.Set("user_id", nsid)
-	p.Set("extras", photoExtras)
+	p.Set("extras", favoritesExtras)
 	if !q.MinFaveDate.IsZero() {
 		p.Set("min_fave_date", strconv.FormatInt(q.MinFaveDate.Unix(), 10))
 	}

@@ -108,16 +108,16 @@ func TestDecodeFixtures(t *testing.T) {
 	george := Photo{
 		ID: "53637883806", Owner: "34427469121@N01", OwnerName: "George", Title: "Guess where",
 		Secret: "ff06bb5c65", Server: "65535", Farm: 66, FavedAt: unix(1712509720),
-		ThumbURL:  "https://live.staticflickr.com/65535/53637883806_ff06bb5c65_q.jpg",
-		MediumURL: "https://live.staticflickr.com/65535/53637883806_ff06bb5c65.jpg",
-		LargeURL:  "https://live.staticflickr.com/65535/53637883806_ff06bb5c65_b.jpg",
+		Thumb:  Size{"https://live.staticflickr.com/65535/53637883806_ff06bb5c65_q.jpg", 150, 150},
+		Medium: Size{"https://live.staticflickr.com/65535/53637883806_ff06bb5c65.jpg", 500, 375},
+		Large:  Size{"https://live.staticflickr.com/65535/53637883806_ff06bb5c65_b.jpg", 1024, 768},
 	}
 	stewart := Photo{
 		ID: "8531276513", Owner: "12037949754@N01", OwnerName: "Stewart", Secret: "3a1b2c4d5e",
 		Server: "8366", Farm: 9, FavedAt: unix(1459772801),
-		ThumbURL:  "https://live.staticflickr.com/8366/8531276513_3a1b2c4d5e_q.jpg",
-		MediumURL: "https://live.staticflickr.com/8366/8531276513_3a1b2c4d5e.jpg",
-		LargeURL:  "https://live.staticflickr.com/8366/8531276513_3a1b2c4d5e_b.jpg",
+		Thumb:  Size{"https://live.staticflickr.com/8366/8531276513_3a1b2c4d5e_q.jpg", 150, 150},
+		Medium: Size{"https://live.staticflickr.com/8366/8531276513_3a1b2c4d5e.jpg", 500, 333},
+		Large:  Size{"https://live.staticflickr.com/8366/8531276513_3a1b2c4d5e_b.jpg", 1024, 683},
 	}
 	tests := []struct {
 		name     string
@@ -132,7 +132,7 @@ func TestDecodeFixtures(t *testing.T) {
 			want: PhotoPage{Page: Page{Page: 1, Pages: 3, PerPage: 100, Total: 251}, Photos: []Photo{george, stewart}},
 			wantForm: map[string]string{"method": "flickr.favorites.getPublicList", "user_id": "1@N01", "per_page": "500",
 				"page": "1", "api_key": "photorec-test-key", "format": "json", "nojsoncallback": "1",
-				"extras": "owner_name,icon_server,date_faved,url_q,url_m,url_l"},
+				"extras": "owner_name,icon_server,date_faved,url_q,url_m,url_z,url_c,url_l"},
 		},
 		{
 			// iconserver as a string, a number and "0" (no icon); iconfarm as a number and a string
@@ -160,9 +160,9 @@ func TestDecodeFixtures(t *testing.T) {
 			want: PhotoPage{Page: Page{Page: 2, Pages: 1253, PerPage: 3, Total: 3757}, Photos: []Photo{{
 				ID: "20978567063", Owner: "22655521@N07", OwnerName: "fogwatcher", Title: "Morning fog",
 				Secret: "0f1e2d3c4b", Server: "5778", Farm: 6, FavedAt: unix(1441915873),
-				ThumbURL:  "https://live.staticflickr.com/5778/20978567063_0f1e2d3c4b_q.jpg",
-				MediumURL: "https://live.staticflickr.com/5778/20978567063_0f1e2d3c4b.jpg",
-				LargeURL:  "https://live.staticflickr.com/5778/20978567063_0f1e2d3c4b_b.jpg",
+				Thumb:  Size{"https://live.staticflickr.com/5778/20978567063_0f1e2d3c4b_q.jpg", 150, 150},
+				Medium: Size{"https://live.staticflickr.com/5778/20978567063_0f1e2d3c4b.jpg", 500, 375},
+				Large:  Size{"https://live.staticflickr.com/5778/20978567063_0f1e2d3c4b_b.jpg", 1024, 768},
 			}}},
 			wantForm: map[string]string{"page": "2", "per_page": "3", "min_fave_date": "1441000000"},
 		},
@@ -182,9 +182,32 @@ func TestDecodeFixtures(t *testing.T) {
 			want: PhotoPage{Page: Page{Page: 1, Pages: 1, PerPage: 500, Total: 1}, Photos: []Photo{{
 				ID: "7061346447", Owner: "61021753@N02", OwnerName: "Archive Scans", Title: "Small scan",
 				Secret: "9c8b7a6d5e", Server: "7276", Farm: 8, FavedAt: unix(1629915199),
-				ThumbURL:  "https://live.staticflickr.com/7276/7061346447_9c8b7a6d5e_q.jpg",
-				MediumURL: "https://live.staticflickr.com/7276/7061346447_9c8b7a6d5e.jpg",
+				Thumb:  Size{"https://live.staticflickr.com/7276/7061346447_9c8b7a6d5e_q.jpg", 150, 150},
+				Medium: Size{"https://live.staticflickr.com/7276/7061346447_9c8b7a6d5e.jpg", 500, 400},
 			}}},
+		},
+		{
+			// no url_l (originals under 1024), url_c and url_z instead; dimensions as numbers,
+			// strings, absent or nonsense
+			name: "favorites medium sizes", file: "favorites_getPublicList_medium_sizes.json",
+			do: func() (any, error) { return c.PublicFavorites(ctx, "1@N01", FavoritesQuery{}) },
+			want: PhotoPage{Page: Page{Page: 1, Pages: 1, PerPage: 500, Total: 3}, Photos: []Photo{
+				{ID: "52551849781", Owner: "141852728@N05", OwnerName: "Lena", Title: "Dunes",
+					Secret: "526ea6e748", Server: "65535", Farm: 66, FavedAt: unix(1671200000),
+					Thumb:     Size{"https://live.staticflickr.com/65535/52551849781_526ea6e748_q.jpg", 150, 150},
+					Medium:    Size{"https://live.staticflickr.com/65535/52551849781_526ea6e748.jpg", 500, 333},
+					Medium640: Size{"https://live.staticflickr.com/65535/52551849781_526ea6e748_z.jpg", 640, 427},
+					Medium800: Size{"https://live.staticflickr.com/65535/52551849781_526ea6e748_c.jpg", 800, 533}},
+				{ID: "52551849782", Owner: "141852728@N05", OwnerName: "Lena", Title: "Tower",
+					Secret: "1a2b3c4d5e", Server: "65535", Farm: 66, FavedAt: unix(1671100000),
+					Thumb:     Size{"https://live.staticflickr.com/65535/52551849782_1a2b3c4d5e_q.jpg", 150, 150},
+					Medium:    Size{"https://live.staticflickr.com/65535/52551849782_1a2b3c4d5e.jpg", 469, 500},
+					Medium640: Size{"https://live.staticflickr.com/65535/52551849782_1a2b3c4d5e_z.jpg", 600, 640}},
+				{ID: "52551849783", Owner: "141852728@N05", OwnerName: "Lena", Title: "Pier",
+					Secret: "5e4d3c2b1a", Server: "65535", Farm: 66, FavedAt: unix(1671000000),
+					Medium: Size{URL: "https://live.staticflickr.com/65535/52551849783_5e4d3c2b1a.jpg"},
+					Large:  Size{URL: "https://live.staticflickr.com/65535/52551849783_5e4d3c2b1a_b.jpg"}},
+			}},
 		},
 		{
 			name: "public photos", file: "people_getPublicPhotos.json",
@@ -192,12 +215,12 @@ func TestDecodeFixtures(t *testing.T) {
 			want: PhotoPage{Page: Page{Page: 1, Pages: 5, PerPage: 100, Total: 487}, Photos: []Photo{{
 				ID: "53373661077", Owner: "199246608@N02", OwnerName: "cefarrjf87", Title: "Harbor at dusk",
 				Secret: "a1b2c3d4e5", Server: "65535", Farm: 66,
-				ThumbURL:  "https://live.staticflickr.com/65535/53373661077_a1b2c3d4e5_q.jpg",
-				MediumURL: "https://live.staticflickr.com/65535/53373661077_a1b2c3d4e5.jpg",
-				LargeURL:  "https://live.staticflickr.com/65535/53373661077_a1b2c3d4e5_b.jpg",
+				Thumb:  Size{"https://live.staticflickr.com/65535/53373661077_a1b2c3d4e5_q.jpg", 150, 150},
+				Medium: Size{"https://live.staticflickr.com/65535/53373661077_a1b2c3d4e5.jpg", 500, 333},
+				Large:  Size{"https://live.staticflickr.com/65535/53373661077_a1b2c3d4e5_b.jpg", 1024, 683},
 			}}},
 			wantForm: map[string]string{"method": "flickr.people.getPublicPhotos", "user_id": "199246608@N02",
-				"extras": "owner_name,icon_server,url_q,url_m,url_l"},
+				"extras": "owner_name,icon_server,url_q,url_m,url_z,url_c,url_l"},
 		},
 		{
 			name: "public photos with owner icon", file: "people_getPublicPhotos_icon_server.json",
@@ -205,7 +228,7 @@ func TestDecodeFixtures(t *testing.T) {
 			want: PhotoPage{Page: Page{Page: 1, Pages: 5, PerPage: 100, Total: 487}, Photos: []Photo{{
 				ID: "53373661077", Owner: "199246608@N02", OwnerName: "cefarrjf87", Title: "Harbor at dusk",
 				Secret: "a1b2c3d4e5", Server: "65535", Farm: 66,
-				ThumbURL:        "https://live.staticflickr.com/65535/53373661077_a1b2c3d4e5_q.jpg",
+				Thumb:           Size{"https://live.staticflickr.com/65535/53373661077_a1b2c3d4e5_q.jpg", 150, 150},
 				OwnerIconServer: "65535", OwnerIconFarm: 66,
 				OwnerIconURL: "https://farm66.staticflickr.com/65535/buddyicons/199246608@N02.jpg",
 			}}},

@@ -25,14 +25,14 @@ func (c *Client) PersonInfo(ctx context.Context, nsid string) (Person, error) {
 }
 
 // PublicPhotos returns one page of nsid's public photos (flickr.people.getPublicPhotos, safe
-// search as for anonymous visitors), with owner name and buddy icon and image URLs; FavedAt
-// stays zero.
+// search as for anonymous visitors), newest upload first, with owner name and buddy icon and the
+// SizeExtras sizes; FavedAt stays zero.
 // page 0 means 1; perPage 0 or above 500 means 500.
 func (c *Client) PublicPhotos(ctx context.Context, nsid string, page, perPage int) (PhotoPage, error) {
 	const method = "flickr.people.getPublicPhotos"
 	p := pageParams(page, perPage, MaxPerPage)
 	p.Set("user_id", nsid)
-	p.Set("extras", "owner_name,icon_server,url_q,url_m,url_l")
+	p.Set("extras", photosExtras)
 	body, err := c.rest(ctx, call{method: method, params: p})
 	if err != nil {
 		return PhotoPage{}, fmt.Errorf("flickr: photos of %s: %w", nsid, err)

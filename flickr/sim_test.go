@@ -93,7 +93,7 @@ func TestSimFavoritesPaging(t *testing.T) {
 	}
 	for i, p := range got {
 		f := want[i]
-		if p.Owner != f.Owner || !p.FavedAt.Equal(f.FavedAt) || p.ThumbURL == "" || p.MediumURL == "" || p.OwnerName == "" {
+		if p.Owner != f.Owner || !p.FavedAt.Equal(f.FavedAt) || p.Thumb.URL == "" || p.Medium.URL == "" || p.OwnerName == "" {
 			t.Errorf("photo %d = %+v, want owner %s faved %v and image urls", i, p, f.Owner, f.FavedAt)
 			break
 		}
@@ -173,9 +173,9 @@ func TestSimQuirks(t *testing.T) {
 		if !want[p.ID] {
 			t.Errorf("photo %s is not a favorite", p.ID)
 		}
-		if p.LargeURL == "" {
+		if p.Large.URL == "" {
 			noLarge++
-			if p.MediumURL == "" {
+			if p.Medium.URL == "" {
 				t.Errorf("photo %s has neither url_l nor url_m", p.ID)
 			}
 		}
@@ -256,6 +256,59 @@ func TestSimPeopleContactsPhotos(t *testing.T) {
 		if err := call(); !errors.Is(err, flickr.ErrNotFound) {
 			t.Errorf("%s of a deleted user: err = %v, want ErrNotFound", name, err)
 		}
+	}
+}
+
+// TestSimDisplaySizes checks the sizes a photostream brings, with and without url_l: the display
+// size is the largest served up to 1024 pixels, its suffix matches its size, and its width and
+// height are the world photo's, scaled.
+func TestSimDisplaySizes(t *testing.T) {
+	w := flickrtest.TinyWorld(6)
+	s := flickrtest.Start(t, w, flickrtest.Options{Quirks: flickrtest.Quirks{MissingLarge: true}})
+	c := simClient(t, s, nil)
+	ctx := context.Background()
+	suffix := map[int]string{1024: "_b", 800: "_c", 640: "_z", 500: ""} // by the longest side
+	large, small := 0, 0
+	for _, u := range w.Users() {
+		if u.Deleted || u.Uploads < 5 || large+small >= 200 {
+			continue
+		}
+		pp, err := c.PublicPhotos(ctx, u.NSID, 1, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range pp.Photos {
+			want, err := w.Photo(p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := p.Display()
+			edge := max(d.Width, d.Height)
+			if want.HasLarge {
+				large++
+				if d != p.Large || d.Width != want.Width || d.Height != want.Height {
+					t.Errorf("photo %s: display %+v, want url_l at %dx%d", p.ID, d, want.Width, want.Height)
+				}
+			} else {
+				small++
+				if p.Large.URL != "" || edge >= 1024 {
+					t.Errorf("photo %s has no 1024 variant in the world, display %+v", p.ID, d)
+				}
+			}
+			// Same shape as the world's 1024 variant, to rounding.
+			if diff := d.Width*want.Height - d.Height*want.Width; diff < -max(want.Width, want.Height) || diff > max(want.Width, want.Height) {
+				t.Errorf("photo %s: display %dx%d is not the shape of %dx%d", p.ID, d.Width, d.Height, want.Width, want.Height)
+			}
+			if sfx, ok := suffix[edge]; !ok || !strings.HasSuffix(d.URL, "/"+p.ID+"_"+p.Secret+sfx+".jpg") {
+				t.Errorf("photo %s: display %+v: longest side %d does not match its URL", p.ID, d, edge)
+			}
+			if p.Thumb.URL == "" || p.Thumb.Width != 150 || p.Thumb.Height != 150 {
+				t.Errorf("photo %s: thumbnail %+v, want url_q at 150x150", p.ID, p.Thumb)
+			}
+		}
+	}
+	if large == 0 || small == 0 {
+		t.Errorf("%d photos with url_l, %d without: want both", large, small)
 	}
 }
 

@@ -45,15 +45,37 @@ type Photo struct {
 	Server    string
 	Farm      int
 	FavedAt   time.Time // favorites lists only; zero elsewhere
-	ThumbURL  string    // url_q, empty when absent
-	MediumURL string    // url_m, empty when absent
-	LargeURL  string    // url_l, empty when absent
+	// The sizes photorec asks for (SizeExtras); a size the reply did not carry is the zero Size
+	// (Flickr makes no size larger than the original, so small photos lack the large ones).
+	Thumb     Size // url_q: Large Square, 150 x 150 (suffix _q)
+	Medium    Size // url_m: Medium, 500 on the longest side (no suffix)
+	Medium640 Size // url_z: Medium 640 (suffix _z)
+	Medium800 Size // url_c: Medium 800 (suffix _c)
+	Large     Size // url_l: Large, 1024 on the longest side (suffix _b)
 	// The owner's buddy icon, from extras=icon_server. OwnerIconServer is "" when the reply
 	// carried no iconserver (then OwnerIconURL is "" too: unknown, not the default icon);
 	// "0" means the owner has no icon and OwnerIconURL is the default icon.
 	OwnerIconServer string
 	OwnerIconFarm   int
 	OwnerIconURL    string // BuddyIconURL of the owner, moved onto Options.IconBase when set
+}
+
+// Size is one size of a photo from a list reply's url_x, width_x and height_x extras. URL is ""
+// when the reply did not carry the size; Width and Height are 0 when it carried no dimensions.
+type Size struct {
+	URL           string
+	Width, Height int // pixels
+}
+
+// Display returns the largest display size the reply carried, up to 1024 pixels on the longest
+// side: Large, else Medium800, Medium640, Medium; the zero Size when it carried none of them.
+func (p Photo) Display() Size {
+	for _, s := range []Size{p.Large, p.Medium800, p.Medium640, p.Medium} {
+		if s.URL != "" {
+			return s
+		}
+	}
+	return Size{}
 }
 
 // Page is the paging block of a list reply.

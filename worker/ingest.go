@@ -34,7 +34,7 @@ func (w *Worker) handleIngest(ctx context.Context, t *asynq.Task) error {
 		b := graph.FavesBatch{User: in.User, PullID: in.PullID, At: at}
 		seen := map[string]bool{}
 		for _, f := range in.Faves[start:end] {
-			b.Faves = append(b.Faves, graph.Fave{Photo: photoOf(f), FavedAt: task.Unix(f.FavedAt)})
+			b.Faves = append(b.Faves, graph.Fave{Photo: graphPhoto(f.Photo), FavedAt: task.Unix(f.FavedAt)})
 			if o, ok := owners[f.Owner]; ok && !seen[f.Owner] {
 				seen[f.Owner] = true
 				b.Owners = append(b.Owners, o)
@@ -114,9 +114,9 @@ func (w *Worker) fanOut(ctx context.Context, job, user string) error {
 	return nil
 }
 
-func photoOf(f task.Fave) graph.Photo {
-	return graph.Photo{ID: f.PhotoID, Owner: f.Owner, Title: f.Title, Farm: f.Farm, Server: f.Server,
-		Secret: f.Secret, ThumbURL: f.ThumbURL, ImageURL: f.ImageURL}
+func graphPhoto(p task.Photo) graph.Photo {
+	return graph.Photo{ID: p.ID, Owner: p.Owner, Title: p.Title, Farm: p.Farm, Server: p.Server,
+		Secret: p.Secret, ThumbURL: p.ThumbURL, ImageURL: p.ImageURL, Width: p.Width, Height: p.Height}
 }
 
 // pullOf returns the pull carried by a pull or ingest task; ok is false for other tasks.

@@ -3,6 +3,7 @@ package worker
 import (
 	"context"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -310,5 +311,54 @@ func TestPullStoresOwnerIcons(t *testing.T) {
 	}
 	if withIcon == 0 {
 		t.Errorf("none of %d owners has a buddy icon of their own: the test checks only the default", len(owners))
+	}
+}
+
+// TestPullStoresPhotoSizes checks that favorites reach the graph with their square thumbnail and
+// the largest display size Flickr served up to 1024 pixels, with its width and height, also for
+// photos too small for a 1024 variant.
+func TestPullStoresPhotoSizes(t *testing.T) {
+	e := newEnv(t, envOptions{sim: flickrtest.Options{Quirks: flickrtest.Quirks{MissingLarge: true}}})
+	w := e.start(Options{Pipeline: Pipeline{MaxNeighbors: 1}})
+	u := userWith(t, e.world, 100, 400)
+	ctx := context.Background()
+	if _, err := w.Client().Refresh(ctx, u.NSID, ReasonLogin); err != nil {
+		t.Fatal(err)
+	}
+	if p := waitDone(t, w.Client(), u.NSID, 2*time.Minute); p.State != StateComplete {
+		t.Fatalf("run ended %+v, want complete", p)
+	}
+	suffix := map[int]string{1024: "_b", 800: "_c", 640: "_z", 500: ""} // by the longest side
+	large, small := 0, 0
+	for _, f := range e.world.FavesOf(u.NSID) {
+		want, err := e.world.Photo(f.PhotoID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := e.store.Photo(ctx, f.PhotoID)
+		if err != nil {
+			t.Fatalf("fave %s not in the graph: %v", f.PhotoID, err)
+		}
+		edge := max(got.Width, got.Height)
+		if sfx, ok := suffix[edge]; !ok || !strings.HasSuffix(got.ImageURL, "/"+got.ID+"_"+want.Secret+sfx+".jpg") {
+			t.Errorf("photo %s: image %q at %dx%d: the size does not match the URL", got.ID, got.ImageURL, got.Width, got.Height)
+		}
+		if !strings.HasSuffix(got.ThumbURL, "_q.jpg") {
+			t.Errorf("photo %s: thumbnail %q, want url_q", got.ID, got.ThumbURL)
+		}
+		if want.HasLarge {
+			large++
+			if got.Width != want.Width || got.Height != want.Height {
+				t.Errorf("photo %s: %dx%d in the graph, want url_l's %dx%d", got.ID, got.Width, got.Height, want.Width, want.Height)
+			}
+		} else {
+			small++
+			if edge >= 1024 {
+				t.Errorf("photo %s has no 1024 variant, graph says %dx%d", got.ID, got.Width, got.Height)
+			}
+		}
+	}
+	if large == 0 || small == 0 {
+		t.Errorf("%d faves with url_l, %d without: want both", large, small)
 	}
 }

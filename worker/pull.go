@@ -97,13 +97,16 @@ func (w *Worker) pullContacts(ctx context.Context, p task.Pull, in *task.Ingest)
 	}
 }
 
+// photoOf converts a photo of a Flickr list: the thumbnail is url_q, the image the largest
+// display size up to 1024 pixels (flickr.Photo.Display) with its width and height.
+func photoOf(ph flickr.Photo) task.Photo {
+	d := ph.Display()
+	return task.Photo{ID: ph.ID, Owner: ph.Owner, Title: ph.Title, Farm: ph.Farm, Server: ph.Server,
+		Secret: ph.Secret, ThumbURL: ph.Thumb.URL, ImageURL: d.URL, Width: d.Width, Height: d.Height}
+}
+
 func faveOf(ph flickr.Photo) task.Fave {
-	img := ph.LargeURL
-	if img == "" {
-		img = ph.MediumURL
-	}
-	f := task.Fave{PhotoID: ph.ID, Owner: ph.Owner, Title: ph.Title, Farm: ph.Farm, Server: ph.Server,
-		Secret: ph.Secret, ThumbURL: ph.ThumbURL, ImageURL: img}
+	f := task.Fave{Photo: photoOf(ph)}
 	if !ph.FavedAt.IsZero() {
 		f.FavedAt = ph.FavedAt.Unix()
 	}

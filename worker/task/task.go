@@ -55,17 +55,26 @@ type Pull struct {
 	Lane         string `json:"lane,omitempty"`          // LaneInteractive or LaneBackground ("" is background)
 }
 
-// Fave is one favorite in an Ingest payload.
-type Fave struct {
-	PhotoID  string `json:"id"`
+// Photo is one photo in an Ingest payload.
+type Photo struct {
+	ID       string `json:"id"`
 	Owner    string `json:"owner"`
 	Title    string `json:"title,omitempty"`
 	Farm     int    `json:"farm,omitempty"`
 	Server   string `json:"server,omitempty"`
 	Secret   string `json:"secret,omitempty"`
-	ThumbURL string `json:"thumb,omitempty"`
-	ImageURL string `json:"image,omitempty"`
-	FavedAt  int64  `json:"faved_at,omitempty"` // unix seconds; 0 when unknown
+	ThumbURL string `json:"thumb,omitempty"` // url_q, the 150 px square
+	ImageURL string `json:"image,omitempty"` // the largest display size up to 1024 px (flickr.Photo.Display)
+	// Width and Height are ImageURL's pixel size; 0 when unknown.
+	Width  int `json:"width,omitempty"`
+	Height int `json:"height,omitempty"`
+}
+
+// Fave is one favorite in an Ingest payload: the photo (its fields at the top level of the JSON
+// object) and when it was faved.
+type Fave struct {
+	Photo
+	FavedAt int64 `json:"faved_at,omitempty"` // unix seconds; 0 when unknown
 }
 
 // Person is a user named in an Ingest payload (a photo owner or a contact).

@@ -38,9 +38,10 @@ func TestPullRoundTrip(t *testing.T) {
 
 func TestIngestRoundTrip(t *testing.T) {
 	in := Ingest{
-		Pull:     Pull{Job: "neighbor:2@N01", User: "2@N01", PullID: "q", Kind: KindFull},
-		At:       1700000000123456789,
-		Faves:    []Fave{{PhotoID: "9", Owner: "3@N01", Title: "t", Farm: 66, Server: "65535", Secret: "s", FavedAt: 1700000000}},
+		Pull: Pull{Job: "neighbor:2@N01", User: "2@N01", PullID: "q", Kind: KindFull},
+		At:   1700000000123456789,
+		Faves: []Fave{{Photo: Photo{ID: "9", Owner: "3@N01", Title: "t", Farm: 66, Server: "65535", Secret: "s",
+			ThumbURL: "q.jpg", ImageURL: "b.jpg", Width: 1024, Height: 683}, FavedAt: 1700000000}},
 		Owners:   []Person{{NSID: "3@N01", Username: "three"}},
 		Contacts: []Person{{NSID: "4@N01"}},
 		Calls:    2,
@@ -55,6 +56,21 @@ func TestIngestRoundTrip(t *testing.T) {
 	}
 	if diff := cmp.Diff(in, got); diff != "" {
 		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+}
+
+// TestIngestWireFormat pins the JSON of a favorite: the photo's fields sit at the top level, as
+// before Photo existed, so ingest tasks queued across an upgrade still decode.
+func TestIngestWireFormat(t *testing.T) {
+	payload := `{"job":"neighbor:2@N01","user":"2@N01","pull_id":"q","kind":"full","at":1,"calls":1,
+		"faves":[{"id":"9","owner":"3@N01","thumb":"q.jpg","image":"b.jpg","width":1024,"height":683,"faved_at":1700000000}]}`
+	got, err := ParseIngest(asynq.NewTask(TypeIngest, []byte(payload)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Fave{{Photo: Photo{ID: "9", Owner: "3@N01", ThumbURL: "q.jpg", ImageURL: "b.jpg", Width: 1024, Height: 683}, FavedAt: 1700000000}}
+	if diff := cmp.Diff(want, got.Faves); diff != "" {
+		t.Errorf("faves (-want +got):\n%s", diff)
 	}
 }
 
