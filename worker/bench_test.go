@@ -19,7 +19,8 @@ import (
 // BenchmarkNewUserRefresh measures what a new user sees: a user with about 500 favorites and 300
 // neighbors refreshes against the simulator at 100 ms latency under the shared limiter at 3,600
 // calls/hour. It reports the time to the first recommendations and to completion, the Flickr
-// calls spent against the bound pages(user)+pages(contacts)+sum(pages(neighbor)), and how much
+// calls spent against the bound pages(user) + pages(contacts) + the fan-out's pages (favorites
+// of neighbors and contacts, one call per photostream; fanOutOf), and how much
 // of the final top 50 of the default algorithm (graph.DefaultAlgorithm) was on screen at 30, 60
 // and 120 s.
 //
@@ -75,11 +76,8 @@ func benchRefresh(b *testing.B, world *flickrtest.World, u flickrtest.User, neig
 	w := e.start(Options{Flickr: fc})
 	ctx := context.Background()
 
-	bound := favePages(u.Faves, 0) + 1 // contacts: one page of up to 1000
-	for _, n := range neighbors {
-		nu, _ := world.User(n)
-		bound += favePages(nu.Faves, 1000)
-	}
+	f := fanOutOf(world, u.NSID, Pipeline{})
+	bound := favePages(u.Faves, 0) + 1 + f.faveCalls(b, world) + len(f.photos) // contacts: one page of up to 1000
 
 	start := time.Now()
 	if _, err := w.Client().Refresh(ctx, u.NSID, ReasonLogin); err != nil {
@@ -109,13 +107,14 @@ func benchRefresh(b *testing.B, world *flickrtest.World, u flickrtest.User, neig
 	}
 	final := topIDs(b, e.store, u.NSID)
 	calls := e.sim.Calls()
-	spent := calls["flickr.favorites.getPublicList"] + calls["flickr.contacts.getPublicList"]
+	spent := calls["flickr.favorites.getPublicList"] + calls["flickr.contacts.getPublicList"] + calls["flickr.people.getPublicPhotos"]
 	unscale := func(d time.Duration) float64 { return d.Seconds() * scale }
 	b.ReportMetric(unscale(first), "first_rec_s")
 	b.ReportMetric(unscale(done), "complete_s")
 	b.ReportMetric(float64(spent), "calls")
 	b.ReportMetric(float64(bound), "calls_bound")
-	report := fmt.Sprintf("user %s: %d faves, %d neighbors; %d calls/hour, burst %d (0: default), scale %.0fx\n", u.NSID, u.Faves, len(neighbors), rate, burst, scale)
+	report := fmt.Sprintf("user %s: %d faves, %d neighbors; %d favorites pulls, %d photostreams; %d calls/hour, burst %d (0: default), scale %.0fx\n",
+		u.NSID, u.Faves, len(neighbors), len(f.faves), len(f.photos), rate, burst, scale)
 	report += fmt.Sprintf("first recommendations %.1fs, complete %.1fs, calls %d (bound %d)\n", unscale(first), unscale(done), spent, bound)
 	for i, cp := range checkpoints {
 		frac := -1.0

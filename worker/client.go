@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -89,8 +90,10 @@ func NewClient(opts ClientOptions) (*Client, error) {
 
 // Refresh starts a refresh run of nsid, or joins the one running (or the one that ended less
 // than Pipeline.RefreshCooldown ago), and returns its progress. The run pulls nsid's favorites
-// and contacts at once (interactive lane for login, view and fave), then the neighbors by
-// expected value. It does not register nsid with the scheduler (graph.Store.Register does).
+// and contacts at once (interactive lane for login, view and fave), then its fan-out by expected
+// value: the favorites of the neighbors and contacts, the photostreams of the owners nsid faves
+// most and of the contacts (Pipeline's caps; docs/pipeline.md). It does not register nsid with the
+// scheduler (graph.Store.Register does).
 func (c *Client) Refresh(ctx context.Context, nsid string, reason Reason) (Progress, error) {
 	if nsid == "" {
 		return Progress{}, errors.New("worker: refresh: empty nsid")
@@ -156,6 +159,13 @@ func (c *Client) startNeighborPull(ctx context.Context, run, nsid, queue, lane s
 		return err
 	}
 	p.Job, p.Run, p.Lane = neighborJob(nsid), run, lane
+	return c.startJob(ctx, run, p, queue, true)
+}
+
+// startPhotosPull counts the photostream pull of nsid in run and starts it (see startJob): one
+// call for the newest Pipeline.PhotosPerPerson public photos, done at once when fresh.
+func (c *Client) startPhotosPull(ctx context.Context, run, nsid, queue, lane string) error {
+	p := task.Pull{Job: photosJob(nsid), Run: run, User: nsid, PullID: newID(), MaxPhotos: c.pipe.PhotosPerPerson, Lane: lane}
 	return c.startJob(ctx, run, p, queue, true)
 }
 
@@ -297,11 +307,11 @@ func (c *Client) finish(ctx context.Context, run, job, outcome string) error {
 }
 
 // endJob ends the pull pullID of job: unless another pull of the job holds the job lock now (its
-// own end will count the waiters), it releases the lock (marking a neighbor fresh when done) and
-// records outcome for every run waiting on the job.
+// own end will count the waiters), it releases the lock (marking the job fresh when done, see
+// freshens) and records outcome for every run waiting on the job.
 func (c *Client) endJob(ctx context.Context, job, pullID, outcome string) error {
 	var fresh time.Duration
-	if outcome == outcomeDone && isNeighborJob(job) {
+	if outcome == outcomeDone && freshens(job) {
 		fresh = c.pipe.NeighborFresh
 	}
 	released, err := c.st.release(ctx, job, pullID, fresh)
@@ -325,15 +335,22 @@ func (c *Client) endJob(ctx context.Context, job, pullID, outcome string) error 
 	return errors.Join(errs...)
 }
 
+// Job ids: a user's own pull, a person's favorites (a neighbor or a contact), a person's
+// photostream.
 const (
 	userJobPrefix     = "user:"
 	neighborJobPrefix = "neighbor:"
+	photosJobPrefix   = "photos:"
 )
 
 func userJob(nsid string) string     { return userJobPrefix + nsid }
 func neighborJob(nsid string) string { return neighborJobPrefix + nsid }
-func isNeighborJob(job string) bool {
-	return len(job) > len(neighborJobPrefix) && job[:len(neighborJobPrefix)] == neighborJobPrefix
+func photosJob(nsid string) string   { return photosJobPrefix + nsid }
+
+// freshens reports the jobs whose data stays fresh for Pipeline.NeighborFresh once pulled: a
+// person's favorites and their photostream (a user's own pull is planned from graph.PullState).
+func freshens(job string) bool {
+	return strings.HasPrefix(job, neighborJobPrefix) || strings.HasPrefix(job, photosJobPrefix)
 }
 
 // newID returns a random 16-hex-digit id.

@@ -40,7 +40,7 @@ func TestDemoQueueOnMiniredis(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := waitDone(t, w.Client(), u.NSID, 2*time.Minute)
-	want := 1 + len(neighborsOf(world, u.NSID))
+	want := 1 + fanOutOf(world, u.NSID, Pipeline{}).pulls()
 	if got.State != StateComplete || got.Done != want {
 		t.Errorf("progress on miniredis = %+v, want complete with %d done", got, want)
 	}

@@ -47,20 +47,6 @@ func counterSum(t *testing.T, reg *prometheus.Registry, name string, want map[st
 	return sum
 }
 
-// checkNeighborsStored fails unless every neighbor of nsid holds its capped favorites.
-func checkNeighborsStored(t *testing.T, e *env, nsid string) {
-	t.Helper()
-	for _, n := range neighborsOf(e.world, nsid) {
-		nu, err := e.world.User(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got, want := storedFaves(t, e.store, n), min(nu.Faves, 1000); got != want {
-			t.Errorf("stored faves of neighbor %s = %d, want %d", n, got, want)
-		}
-	}
-}
-
 func TestFlickrFaultsForAWhile(t *testing.T) {
 	e := newEnv(t, envOptions{sim: flickrtest.Options{Faults: flickrtest.Faults{RateLimited: 1}}})
 	reg := prometheus.NewRegistry()
@@ -86,7 +72,7 @@ func TestFlickrFaultsForAWhile(t *testing.T) {
 	if n := storedFaves(t, e.store, u.NSID); n != u.Faves {
 		t.Errorf("stored faves = %d, want %d", n, u.Faves)
 	}
-	checkNeighborsStored(t, e, u.NSID)
+	checkFanOutStored(t, e, u.NSID, Pipeline{})
 	if n := counterSum(t, reg, "photorec_flickr_calls_total", map[string]string{"outcome": "server_error"}); n == 0 {
 		t.Errorf("no 5xx was observed; the fault injection did not take")
 	}
@@ -118,10 +104,10 @@ func TestRedisRestartMidRun(t *testing.T) {
 	}
 	e.redis.Restart()
 	got := waitDone(t, w.Client(), u.NSID, 4*time.Minute)
-	if got.State != StateComplete || got.Done != got.Made || got.Made != 1+len(neighborsOf(e.world, u.NSID)) {
-		t.Errorf("progress after a Redis restart = %+v, want complete, every neighbor done", got)
+	if got.State != StateComplete || got.Done != got.Made || got.Made != 1+fanOutOf(e.world, u.NSID, Pipeline{}).pulls() {
+		t.Errorf("progress after a Redis restart = %+v, want complete, every pull done", got)
 	}
-	checkNeighborsStored(t, e, u.NSID)
+	checkFanOutStored(t, e, u.NSID, Pipeline{})
 }
 
 func TestWorkerKilledMidPull(t *testing.T) {
@@ -161,11 +147,11 @@ func TestWorkerKilledMidPull(t *testing.T) {
 	startChild(t, e.redis.Addr, e.sim.URL, envConcurrent+"=4")
 
 	got := waitDone(t, w.Client(), u.NSID, 4*time.Minute)
-	want := 1 + len(neighborsOf(e.world, u.NSID))
+	want := 1 + fanOutOf(e.world, u.NSID, Pipeline{}).pulls()
 	if got.State != StateComplete || got.Made != want || got.Done != want || got.Failed != 0 {
 		t.Errorf("progress after SIGKILL = %+v, want complete with %d done, 0 failed", got, want)
 	}
-	checkNeighborsStored(t, e, u.NSID)
+	checkFanOutStored(t, e, u.NSID, Pipeline{})
 	t.Logf("killed with %d active pulls: %v", len(active), active)
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -191,3 +192,102 @@ func userWith(tb testing.TB, w *flickrtest.World, lo, hi int, skip ...string) fl
 
 // fastRetry is the retry delay of tests: 200ms.
 func fastRetry(int) time.Duration { return 200 * time.Millisecond }
+
+// fanOut is what a refresh pulls after the member's own pull, as computed from the world by
+// fanOutOf.
+type fanOut struct {
+	faves  []string // people whose favorites are pulled: neighbors, then contacts
+	photos []string // people whose photostream is pulled: the owners faved most, then contacts
+}
+
+// fanOutOf computes, from the world and independently of planFanOut, what a first refresh of
+// nsid pulls after nsid's own pull under pipe's caps (docs/pipeline.md): the favorites of the
+// first MaxNeighbors owners of nsid's favorites by how many nsid faved (then NSID), the
+// photostreams of the first OwnerPhotos of them, then, in contact order, the favorites of
+// ContactFaves contacts and the photostreams of ContactPhotos contacts not already pulled.
+func fanOutOf(w *flickrtest.World, nsid string, pipe Pipeline) fanOut {
+	pipe = pipe.withDefaults()
+	taken := map[string]int{}
+	for _, f := range w.FavesOf(nsid) {
+		if f.Owner != nsid {
+			taken[f.Owner]++
+		}
+	}
+	owners := make([]string, 0, len(taken))
+	for o := range taken {
+		owners = append(owners, o)
+	}
+	sort.Slice(owners, func(i, j int) bool {
+		if taken[owners[i]] != taken[owners[j]] {
+			return taken[owners[i]] > taken[owners[j]]
+		}
+		return owners[i] < owners[j]
+	})
+	var out fanOut
+	faves, photos := map[string]bool{}, map[string]bool{}
+	for i, o := range owners {
+		if i < pipe.MaxNeighbors {
+			out.faves, faves[o] = append(out.faves, o), true
+		}
+		if i < pipe.OwnerPhotos {
+			out.photos, photos[o] = append(out.photos, o), true
+		}
+	}
+	nf, np := 0, 0
+	for _, c := range w.ContactsOf(nsid) {
+		if nf < pipe.ContactFaves && !faves[c] && c != nsid {
+			out.faves, faves[c] = append(out.faves, c), true
+			nf++
+		}
+		if np < pipe.ContactPhotos && !photos[c] && c != nsid {
+			out.photos, photos[c] = append(out.photos, c), true
+			np++
+		}
+	}
+	return out
+}
+
+// pulls is the number of fan-out pulls (jobs).
+func (f fanOut) pulls() int { return len(f.faves) + len(f.photos) }
+
+// faveCalls is the favorites calls the fan-out makes: one per page, each person capped at 1,000.
+func (f fanOut) faveCalls(tb testing.TB, w *flickrtest.World) int {
+	tb.Helper()
+	n := 0
+	for _, nsid := range f.faves {
+		u, err := w.User(nsid)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		n += favePages(u.Faves, 1000)
+	}
+	return n
+}
+
+// checkFanOutStored fails unless everyone whose favorites nsid's refresh pulled holds their
+// capped favorites in the graph, and everyone whose photostream it pulled has their newest
+// PhotosPerPerson photos there, faved by someone or not.
+func checkFanOutStored(t *testing.T, e *env, nsid string, pipe Pipeline) {
+	t.Helper()
+	f := fanOutOf(e.world, nsid, pipe)
+	for _, n := range f.faves {
+		nu, err := e.world.User(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := storedFaves(t, e.store, n), min(nu.Faves, 1000); got != want {
+			t.Errorf("stored faves of %s = %d, want %d", n, got, want)
+		}
+	}
+	per := pipe.withDefaults().PhotosPerPerson
+	for _, o := range f.photos {
+		ps := e.world.PhotosOf(o)
+		for _, p := range ps[:min(len(ps), per)] {
+			got, err := e.store.Photo(context.Background(), p.ID)
+			if err != nil || got.Owner != o {
+				t.Errorf("photo %s of %s's photostream: %+v, %v; want it stored with its owner", p.ID, o, got, err)
+				return
+			}
+		}
+	}
+}

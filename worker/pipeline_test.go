@@ -29,7 +29,10 @@ func neighborsOf(w *flickrtest.World, nsid string) []string {
 	return out
 }
 
-func TestRefreshPullsUserThenNeighbors(t *testing.T) {
+// TestRefreshPullsUserThenFanOut refreshes a member with the default caps: their own pull, then
+// the favorites of every neighbor and of their contacts, and the photostreams of the owners they
+// fave most and of their contacts, each person once, one call per page.
+func TestRefreshPullsUserThenFanOut(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	reg := prometheus.NewRegistry()
 	m, err := NewMetrics(reg)
@@ -37,7 +40,7 @@ func TestRefreshPullsUserThenNeighbors(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := e.start(Options{Metrics: m, ReapEvery: 100 * time.Millisecond})
-	u := userWith(t, e.world, 150, 400)
+	u := userFollowingStrangers(t, e.world, 150, 400)
 	ctx := context.Background()
 
 	p, err := w.Client().Refresh(ctx, u.NSID, ReasonLogin)
@@ -50,7 +53,8 @@ func TestRefreshPullsUserThenNeighbors(t *testing.T) {
 	got := waitDone(t, w.Client(), u.NSID, 2*time.Minute)
 
 	ns := neighborsOf(e.world, u.NSID)
-	want := Progress{RunID: p.RunID, User: u.NSID, State: StateComplete, Made: 1 + len(ns), Done: 1 + len(ns)}
+	f := fanOutOf(e.world, u.NSID, Pipeline{})
+	want := Progress{RunID: p.RunID, User: u.NSID, State: StateComplete, Made: 1 + f.pulls(), Done: 1 + f.pulls()}
 	if diff := cmp.Diff(want, got, cmpProgress); diff != "" {
 		t.Errorf("final progress (-want +got):\n%s", diff)
 	}
@@ -60,23 +64,17 @@ func TestRefreshPullsUserThenNeighbors(t *testing.T) {
 	if n := storedFaves(t, e.store, u.NSID); n != u.Faves {
 		t.Errorf("stored faves of user = %d, want %d", n, u.Faves)
 	}
-	wantCalls := favePages(u.Faves, 0)
-	for _, n := range ns {
-		nu, err := e.world.User(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		wantCalls += favePages(nu.Faves, 1000)
-		if got, want := storedFaves(t, e.store, n), min(nu.Faves, 1000); got != want {
-			t.Errorf("stored faves of neighbor %s = %d, want %d", n, got, want)
-		}
-	}
+	checkFanOutStored(t, e, u.NSID, Pipeline{})
+	wantCalls := favePages(u.Faves, 0) + f.faveCalls(t, e.world)
 	calls := e.sim.Calls()
-	if got := calls["flickr.favorites.getPublicList"]; got != wantCalls {
-		t.Errorf("favorites calls = %d, want %d (one per page, every neighbor once)", got, wantCalls)
-	}
-	if got := calls["flickr.contacts.getPublicList"]; got != 1 {
-		t.Errorf("contacts calls = %d, want 1", got)
+	for method, want := range map[string]int{
+		"flickr.favorites.getPublicList": wantCalls,
+		"flickr.contacts.getPublicList":  1,
+		"flickr.people.getPublicPhotos":  len(f.photos),
+	} {
+		if got := calls[method]; got != want {
+			t.Errorf("%s calls = %d, want %d (one per page, every person once)", method, got, want)
+		}
 	}
 	sum, err := e.store.Summary(ctx, u.NSID)
 	if err != nil {
@@ -85,13 +83,13 @@ func TestRefreshPullsUserThenNeighbors(t *testing.T) {
 	if sum.Contacts != u.Contacts || sum.Pulled != len(ns) {
 		t.Errorf("summary contacts=%d pulled=%d, want %d and %d", sum.Contacts, sum.Pulled, u.Contacts, len(ns))
 	}
-	recs, err := e.store.RecommendPhotos(ctx, u.NSID, graph.RecOptions{Limit: 10})
+	recs, err := e.store.RecommendPhotos(ctx, u.NSID, graph.RecOptions{Algorithm: graph.DefaultAlgorithm, Limit: 10})
 	if err != nil || len(recs.Items) == 0 {
 		t.Errorf("recommendations after refresh: %d items, err %v; want some", len(recs.Items), err)
 	}
 
 	wantFaves := u.Faves
-	for _, n := range ns {
+	for _, n := range f.faves {
 		nu, _ := e.world.User(n)
 		wantFaves += min(nu.Faves, 1000)
 	}
@@ -103,6 +101,7 @@ func TestRefreshPullsUserThenNeighbors(t *testing.T) {
 		{"photorec_faves_ingested_total", nil, float64(wantFaves)},
 		{"photorec_flickr_calls_total", map[string]string{"method": "flickr.favorites.getPublicList", "outcome": "ok"}, float64(wantCalls)},
 		{"photorec_flickr_calls_total", map[string]string{"method": "flickr.contacts.getPublicList", "outcome": "ok"}, 1},
+		{"photorec_flickr_calls_total", map[string]string{"method": "flickr.people.getPublicPhotos", "outcome": "ok"}, float64(len(f.photos))},
 	}
 	for _, mt := range metrics {
 		if got := counterSum(t, reg, mt.name, mt.labels); got != mt.want {
@@ -115,8 +114,9 @@ func TestRefreshPullsUserThenNeighbors(t *testing.T) {
 		want   uint64
 	}{
 		{"photorec_refresh_duration_seconds", map[string]string{"outcome": StateComplete}, 1},
-		{"photorec_task_duration_seconds", map[string]string{"type": "graph:ingest", "outcome": "ok"}, uint64(1 + len(ns))},
-		{"photorec_task_duration_seconds", map[string]string{"type": "flickr:pull-neighbor", "outcome": "ok"}, uint64(len(ns))},
+		{"photorec_task_duration_seconds", map[string]string{"type": "graph:ingest", "outcome": "ok"}, uint64(1 + f.pulls())},
+		{"photorec_task_duration_seconds", map[string]string{"type": "flickr:pull-neighbor", "outcome": "ok"}, uint64(len(f.faves))},
+		{"photorec_task_duration_seconds", map[string]string{"type": "flickr:pull-photos", "outcome": "ok"}, uint64(len(f.photos))},
 		{"photorec_flickr_ratelimit_wait_seconds", map[string]string{"lane": "interactive"}, 2},
 	}
 	for _, h := range hists {
@@ -131,6 +131,28 @@ func TestRefreshPullsUserThenNeighbors(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// userFollowingStrangers returns a world user with lo..hi favorites who follows someone whose
+// photos they never faved, so a refresh pulls contacts beyond the neighbors.
+func userFollowingStrangers(t *testing.T, w *flickrtest.World, lo, hi int) flickrtest.User {
+	t.Helper()
+	for _, u := range w.Users() {
+		if u.Faves < lo || u.Faves > hi || u.Deleted {
+			continue
+		}
+		ns := map[string]bool{}
+		for _, n := range neighborsOf(w, u.NSID) {
+			ns[n] = true
+		}
+		for _, c := range w.ContactsOf(u.NSID) {
+			if !ns[c] {
+				return u
+			}
+		}
+	}
+	t.Fatalf("no user with %d..%d favorites follows someone they never faved", lo, hi)
+	return flickrtest.User{}
 }
 
 // histCount sums the sample counts of a histogram family (or, for a gauge, counts its series)
@@ -216,21 +238,28 @@ func TestConcurrentRefreshesShareNeighborPulls(t *testing.T) {
 		}
 	}
 	// Every distinct person is pulled once, whoever asked for them first.
-	pulled := map[string]bool{a.NSID: true, b.NSID: true}
-	for _, n := range append(neighborsOf(e.world, a.NSID), neighborsOf(e.world, b.NSID)...) {
-		pulled[n] = true
-	}
-	want := 0
-	for n := range pulled {
-		nu, _ := e.world.User(n)
-		limit := 1000
-		if n == a.NSID || n == b.NSID {
-			limit = 0
+	fa, fb := fanOutOf(e.world, a.NSID, Pipeline{}), fanOutOf(e.world, b.NSID, Pipeline{})
+	var shared fanOut
+	faves, photos := map[string]bool{}, map[string]bool{}
+	for _, n := range append(fa.faves, fb.faves...) {
+		if !faves[n] {
+			faves[n], shared.faves = true, append(shared.faves, n)
 		}
-		want += favePages(nu.Faves, limit)
 	}
+	for _, n := range append(fa.photos, fb.photos...) {
+		if !photos[n] {
+			photos[n], shared.photos = true, append(shared.photos, n)
+		}
+	}
+	if len(shared.faves) == len(fa.faves)+len(fb.faves) || len(shared.photos) == len(fa.photos)+len(fb.photos) {
+		t.Fatalf("%s and %s share no favorites pull or no photostream: the test needs both", a.NSID, b.NSID)
+	}
+	want := favePages(a.Faves, 0) + favePages(b.Faves, 0) + shared.faveCalls(t, e.world)
 	if got := e.sim.Calls()["flickr.favorites.getPublicList"]; got != want {
-		t.Errorf("favorites calls = %d, want %d (shared neighbors pulled once)", got, want)
+		t.Errorf("favorites calls = %d, want %d (shared people pulled once)", got, want)
+	}
+	if got := e.sim.Calls()["flickr.people.getPublicPhotos"]; got != len(shared.photos) {
+		t.Errorf("photostream calls = %d, want %d (shared photostreams pulled once)", got, len(shared.photos))
 	}
 
 	// A second refresh soon after reuses the ended run (cooldown); a fresh neighbor is not pulled again.

@@ -19,8 +19,9 @@ const (
 )
 
 // Progress is the state of a user's latest refresh run. Made counts the pulls the run asked for
-// (the user's own pull plus one per neighbor not fresh); Done and Failed count those finished,
-// each pull once however often Asynq delivers it. A run ends when Done+Failed == Made.
+// (the user's own pull plus one per fan-out pull whose data is not fresh: a neighbor's or a
+// contact's favorites, a photostream); Done and Failed count those finished, each pull once
+// however often Asynq delivers it. A run ends when Done+Failed == Made.
 type Progress struct {
 	RunID      string    `json:"run_id,omitempty"`
 	User       string    `json:"user"`
@@ -51,7 +52,7 @@ const (
 //	p user:<nsid>:run       the user's latest run id
 //	p user:<nsid>:changed   counter bumped when a job of the user's run lands
 //	p job:<job>:waiters     runs waiting for the job's pull
-//	p job:<job>:fresh       present while the job's data is fresh (neighbors only)
+//	p job:<job>:fresh       present while the job's data is fresh (favorites and photostreams of others)
 //	p job:<job>:lock        pull id of the job's pull in flight (queued until ingested)
 //	p runs:running          ids of running runs (for the reaper)
 //
@@ -245,6 +246,26 @@ func (s state) isFresh(ctx context.Context, job string) (bool, error) {
 		return false, fmt.Errorf("worker: freshness of %s: %w", job, err)
 	}
 	return n == 1, nil
+}
+
+// freshJobs returns which of jobs are fresh (one round trip).
+func (s state) freshJobs(ctx context.Context, jobs []string) (map[string]bool, error) {
+	if len(jobs) == 0 {
+		return nil, nil
+	}
+	pipe := s.rdb.Pipeline()
+	cmds := make([]*redis.IntCmd, len(jobs))
+	for i, job := range jobs {
+		cmds[i] = pipe.Exists(ctx, s.freshKey(job))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, fmt.Errorf("worker: freshness of %d jobs: %w", len(jobs), err)
+	}
+	out := make(map[string]bool, len(jobs))
+	for i, c := range cmds {
+		out[jobs[i]] = c.Val() == 1
+	}
+	return out, nil
 }
 
 // lost reports that job is made in run but unfinished and nobody holds its lock: its start was

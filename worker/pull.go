@@ -17,9 +17,11 @@ const (
 	contactsPerPage = 1000
 )
 
-// handlePull runs flickr:pull-user and flickr:pull-neighbor: it pages through the user's public
-// favorites (newest first, from MinFaveDate, at most MaxFaves) and, for a user pull, contacts,
-// then hands everything on as one ingest task. A retried pull re-enqueues the same ingest task id.
+// handlePull runs flickr:pull-user, flickr:pull-neighbor and flickr:pull-photos: it pages
+// through the person's public favorites (newest first, from MinFaveDate, at most MaxFaves) and,
+// for a user pull, contacts, or it fetches one page of their newest public photos (a photostream
+// pull), then hands everything on as one ingest task. A retried pull re-enqueues the same ingest
+// task id.
 func (w *Worker) handlePull(ctx context.Context, t *asynq.Task) error {
 	p, err := task.ParsePull(t)
 	if err != nil {
@@ -31,7 +33,11 @@ func (w *Worker) handlePull(ctx context.Context, t *asynq.Task) error {
 	}
 	ctx = flickr.WithLane(ctx, lane)
 	in := task.Ingest{Pull: p}
-	if err := w.pullFaves(ctx, p, &in); err != nil {
+	if p.Photostream() {
+		if err := w.pullPhotos(ctx, p, &in); err != nil {
+			return pullError(p, err)
+		}
+	} else if err := w.pullFaves(ctx, p, &in); err != nil {
 		return pullError(p, err)
 	}
 	if p.WithContacts {
@@ -79,6 +85,22 @@ func (w *Worker) pullFaves(ctx context.Context, p task.Pull, in *task.Ingest) er
 			return nil
 		}
 	}
+}
+
+// pullPhotos fetches the newest p.MaxPhotos public photos of p.User: one call. Photos listed
+// under another owner (Flickr never sends them) are dropped, since AddPhotos would refuse the batch.
+func (w *Worker) pullPhotos(ctx context.Context, p task.Pull, in *task.Ingest) error {
+	res, err := w.flickr.PublicPhotos(ctx, p.User, 1, min(p.MaxPhotos, flickr.MaxPerPage))
+	in.Calls++
+	if err != nil {
+		return fmt.Errorf("worker: photos of %s: %w", p.User, err)
+	}
+	for _, ph := range res.Photos {
+		if ph.Owner == p.User && len(in.Photos) < p.MaxPhotos {
+			in.Photos = append(in.Photos, photoOf(ph))
+		}
+	}
+	return nil
 }
 
 func (w *Worker) pullContacts(ctx context.Context, p task.Pull, in *task.Ingest) error {

@@ -2,6 +2,7 @@ package worker
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -44,6 +45,7 @@ func TestIncrementalThenFullPull(t *testing.T) {
 	first := waitDone(t, w.Client(), u.NSID, 2*time.Minute)
 
 	// On Flickr: one new favorite, one removed.
+	before := fanOutOf(e.world, u.NSID, pipe)
 	added := photoNotFavedBy(t, e.world, u.NSID)
 	if err := e.world.AddFave(u.NSID, added.ID, time.Now()); err != nil {
 		t.Fatal(err)
@@ -52,22 +54,34 @@ func TestIncrementalThenFullPull(t *testing.T) {
 	if err := e.world.RemoveFave(u.NSID, removed.PhotoID); err != nil {
 		t.Fatal(err)
 	}
-	e.sim.ResetCalls()
-	newOwner, err := e.world.User(added.Owner)
-	if err != nil {
-		t.Fatal(err)
+	// The new owner, a new neighbor, is pulled unless the first run pulled them already (as a
+	// contact); so is their photostream when they are among the owners faved most.
+	after := fanOutOf(e.world, u.NSID, pipe)
+	var grown fanOut
+	for _, n := range after.faves {
+		if !slices.Contains(before.faves, n) {
+			grown.faves = append(grown.faves, n)
+		}
+	}
+	for _, n := range after.photos {
+		if !slices.Contains(before.photos, n) {
+			grown.photos = append(grown.photos, n)
+		}
 	}
 
 	tests := []struct {
-		name      string
-		fullEvery time.Duration
-		wantFaves int
-		wantCalls int // favorites calls of the user's own pull plus the new owner's
+		name           string
+		fullEvery      time.Duration
+		wantFaves      int
+		wantCalls      int // favorites calls of the user's own pull plus the new owner's
+		wantPhotoCalls int
+		wantMade       int // pulls counted: fresh people are skipped
 	}{
-		// Incremental: sees the new fave (and pulls its owner, a new neighbor), keeps the removed one.
-		{"incremental", 0, u.Faves + 1, 1 + favePages(newOwner.Faves, 1000)},
-		// Full: the removed fave disappears; nothing else is pulled (every neighbor is fresh).
-		{"full", time.Nanosecond, u.Faves, 1},
+		// Incremental: sees the new fave (and pulls its owner, a new neighbor), keeps the removed
+		// one; every photostream pulled by the first run is fresh.
+		{"incremental", 0, u.Faves + 1, 1 + grown.faveCalls(t, e.world), len(grown.photos), 1 + grown.pulls()},
+		// Full: the removed fave disappears; nothing else is pulled (every person is fresh).
+		{"full", time.Nanosecond, u.Faves, 1, 0, 1},
 	}
 	for _, tt := range tests {
 		c, err := NewClient(ClientOptions{Redis: e.rdb, Graph: e.store, Pipeline: Pipeline{RefreshCooldown: time.Nanosecond, FullEvery: tt.fullEvery}, Logger: testLogger()})
@@ -92,6 +106,12 @@ func TestIncrementalThenFullPull(t *testing.T) {
 		if calls := e.sim.Calls()["flickr.favorites.getPublicList"]; calls != tt.wantCalls {
 			t.Errorf("%s: favorites calls = %d, want %d", tt.name, calls, tt.wantCalls)
 		}
+		if calls := e.sim.Calls()["flickr.people.getPublicPhotos"]; calls != tt.wantPhotoCalls {
+			t.Errorf("%s: photostream calls = %d, want %d", tt.name, calls, tt.wantPhotoCalls)
+		}
+		if got.Made != tt.wantMade || got.Done != tt.wantMade {
+			t.Errorf("%s: progress %+v, want %d pulls made and done", tt.name, got, tt.wantMade)
+		}
 		if got.Changed <= first.Changed {
 			t.Errorf("%s: Changed = %d, want more than %d", tt.name, got.Changed, first.Changed)
 		}
@@ -114,6 +134,23 @@ func TestPermanentErrorsCountAsFailed(t *testing.T) {
 	}
 	if calls := e.sim.Calls()["flickr.favorites.getPublicList"]; calls != 1 {
 		t.Errorf("favorites calls = %d, want 1 (not found is not retried)", calls)
+	}
+
+	// The photostream of someone deleted on Flickr fails the same way.
+	u := userWith(t, e.world, 20, 300, gone.NSID)
+	run, _, err := w.Client().st.startRun(ctx, u.NSID, newID(), string(ReasonView), time.Now(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Client().startPhotosPull(ctx, run, gone.NSID, task.QueuePull, task.LaneBackground); err != nil {
+		t.Fatal(err)
+	}
+	got = waitDone(t, w.Client(), u.NSID, time.Minute)
+	if got.State != StateCompleteWithErrors || got.Made != 1 || got.Failed != 1 {
+		t.Errorf("progress of a photostream pull of a deleted user = %+v, want complete_with_errors 1/1 failed", got)
+	}
+	if calls := e.sim.Calls()["flickr.people.getPublicPhotos"]; calls != 1 {
+		t.Errorf("photostream calls = %d, want 1 (not found is not retried)", calls)
 	}
 }
 
@@ -269,25 +306,48 @@ func TestRefreshJoinsFaveRunAndAddsUserPull(t *testing.T) {
 }
 
 func TestReaperRestartsLostStarts(t *testing.T) {
-	e := newEnv(t, envOptions{})
-	ctx := context.Background()
-	c := e.client()
-	u := userWith(t, e.world, 50, 300)
-	owner := userWith(t, e.world, 20, 300, u.NSID)
-	// A start cut short: the pull is counted in the run, but Redis failed before it was enqueued.
-	run, _, err := c.st.startRun(ctx, u.NSID, newID(), string(ReasonFave), time.Now(), 0)
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name   string
+		job    func(nsid string) string
+		stored func(t *testing.T, e *env, owner flickrtest.User)
+	}{
+		{"favorites", neighborJob, func(t *testing.T, e *env, owner flickrtest.User) {
+			if n, want := storedFaves(t, e.store, owner.NSID), min(owner.Faves, 1000); n != want {
+				t.Errorf("stored faves of the owner = %d, want %d", n, want)
+			}
+		}},
+		{"photostream", photosJob, func(t *testing.T, e *env, owner flickrtest.User) {
+			for _, p := range e.world.PhotosOf(owner.NSID) {
+				if _, err := e.store.Photo(context.Background(), p.ID); err != nil {
+					t.Errorf("photo %s of the owner: %v", p.ID, err)
+				}
+			}
+		}},
 	}
-	if _, err := c.st.addJob(ctx, run, neighborJob(owner.NSID)); err != nil {
-		t.Fatal(err)
-	}
-	e.start(Options{ReapEvery: 100 * time.Millisecond})
-	got := waitDone(t, c, u.NSID, time.Minute)
-	if got.RunID != run || got.State != StateComplete || got.Done != 1 {
-		t.Errorf("progress = %+v, want run %s complete with the lost pull done", got, run)
-	}
-	if n, want := storedFaves(t, e.store, owner.NSID), min(owner.Faves, 1000); n != want {
-		t.Errorf("stored faves of the owner = %d, want %d", n, want)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, envOptions{})
+			ctx := context.Background()
+			c := e.client()
+			u := userWith(t, e.world, 50, 300)
+			owner := userWith(t, e.world, 20, 300, u.NSID)
+			if owner.Uploads == 0 || owner.Uploads > 100 {
+				t.Fatalf("owner %s has %d photos: want 1..100", owner.NSID, owner.Uploads)
+			}
+			// A start cut short: the pull is counted in the run, but Redis failed before it was enqueued.
+			run, _, err := c.st.startRun(ctx, u.NSID, newID(), string(ReasonFave), time.Now(), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.st.addJob(ctx, run, tt.job(owner.NSID)); err != nil {
+				t.Fatal(err)
+			}
+			e.start(Options{ReapEvery: 100 * time.Millisecond})
+			got := waitDone(t, c, u.NSID, time.Minute)
+			if got.RunID != run || got.State != StateComplete || got.Done != 1 {
+				t.Errorf("progress = %+v, want run %s complete with the lost pull done", got, run)
+			}
+			tt.stored(t, e, owner)
+		})
 	}
 }

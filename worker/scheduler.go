@@ -163,6 +163,8 @@ func (w *Worker) restartLost(ctx context.Context, run, user, job string, suspect
 		err = w.client.startUserPull(ctx, run, nsid, ReasonSchedule)
 	} else if nsid, ok := strings.CutPrefix(job, neighborJobPrefix); ok {
 		err = w.client.startNeighborPull(ctx, run, nsid, task.QueuePull, task.LaneBackground)
+	} else if nsid, ok := strings.CutPrefix(job, photosJobPrefix); ok {
+		err = w.client.startPhotosPull(ctx, run, nsid, task.QueuePull, task.LaneBackground)
 	}
 	if err != nil {
 		w.log.Warn("restart lost pull", "run_id", run, "job", job, "err", err)

@@ -181,6 +181,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		mux.Use(w.instrument)
 		mux.HandleFunc(task.TypePullUser, w.handlePull)
 		mux.HandleFunc(task.TypePullNeighbor, w.handlePull)
+		mux.HandleFunc(task.TypePullPhotos, w.handlePull)
 		srv := w.server(w.opts.Concurrency, map[string]int{task.QueueInteractive: 6, task.QueuePullFirst: 3, task.QueuePull: 1})
 		if err := srv.Start(mux); err != nil {
 			return fmt.Errorf("worker: start pull server: %w", err)

@@ -12,8 +12,11 @@ import (
 const (
 	// TypePullUser pulls a person's public favorites and contacts from Flickr.
 	TypePullUser = "flickr:pull-user"
-	// TypePullNeighbor pulls a neighbor's most recent public favorites from Flickr.
+	// TypePullNeighbor pulls a person's most recent public favorites from Flickr: a neighbor's
+	// or a contact's.
 	TypePullNeighbor = "flickr:pull-neighbor"
+	// TypePullPhotos pulls a person's newest public photos (one page of their photostream).
+	TypePullPhotos = "flickr:pull-photos"
 	// TypeIngest writes the result of one pull to the graph.
 	TypeIngest = "graph:ingest"
 	// TypeRefreshDue starts refresh runs for registered users whose data is stale.
@@ -24,8 +27,8 @@ const (
 // the graph. Pull servers use strict priority in the order listed here.
 const (
 	QueueInteractive = "pull-interactive" // a person waiting: first pull of a user, the owner of a new fave
-	QueuePullFirst   = "pull-first"       // the first neighbors of a run, by expected value
-	QueuePull        = "pull"             // the remaining neighbors
+	QueuePullFirst   = "pull-first"       // scheduled user pulls; the first pulls of a run's fan-out, by expected value
+	QueuePull        = "pull"             // the rest of a run's fan-out
 	QueueIngest      = "ingest"           // graph writes and refresh:due
 )
 
@@ -41,19 +44,25 @@ const (
 	KindIncremental = "incremental"
 )
 
-// Pull is the payload of TypePullUser and TypePullNeighbor.
+// Pull is the payload of TypePullUser, TypePullNeighbor and TypePullPhotos.
 type Pull struct {
 	Job          string `json:"job"`                     // job id, shared by every run waiting for this pull
 	Run          string `json:"run"`                     // run that enqueued the pull (for logs)
-	User         string `json:"user"`                    // NSID whose favorites are pulled
+	User         string `json:"user"`                    // NSID whose favorites (or photos) are pulled
 	PullID       string `json:"pull_id"`                 // shared by the batches of this pull (graph.FavesBatch.PullID)
-	Kind         string `json:"kind"`                    // KindFull or KindIncremental
+	Kind         string `json:"kind"`                    // KindFull or KindIncremental; "" for a photostream pull
 	MinFaveDate  int64  `json:"min_fave_date,omitempty"` // unix seconds; 0: no lower bound
 	MaxFaves     int    `json:"max_faves,omitempty"`     // cap on favorites pulled, most recent first; 0: none
 	WithContacts bool   `json:"with_contacts,omitempty"` // also pull the public contacts
-	FanOut       bool   `json:"fan_out,omitempty"`       // after ingest, start neighbor pulls for Run
+	FanOut       bool   `json:"fan_out,omitempty"`       // after ingest, start the fan-out pulls for Run
 	Lane         string `json:"lane,omitempty"`          // LaneInteractive or LaneBackground ("" is background)
+	// MaxPhotos > 0 makes this a photostream pull (TypePullPhotos): User's newest MaxPhotos
+	// public photos, one page (at most 500), instead of favorites.
+	MaxPhotos int `json:"max_photos,omitempty"`
 }
+
+// Photostream reports a photostream pull (TypePullPhotos).
+func (p Pull) Photostream() bool { return p.MaxPhotos > 0 }
 
 // Photo is one photo in an Ingest payload.
 type Photo struct {
@@ -89,6 +98,7 @@ type Ingest struct {
 	Pull              // the pull this is the result of
 	At       int64    `json:"at"` // unix nanoseconds when the pull finished
 	Faves    []Fave   `json:"faves,omitempty"`
+	Photos   []Photo  `json:"photos,omitempty"` // a photostream pull's photos, newest first, all User's
 	Owners   []Person `json:"owners,omitempty"`
 	Contacts []Person `json:"contacts,omitempty"` // meaningful only when Pull.WithContacts
 	Calls    int      `json:"calls"`              // Flickr calls the pull spent
@@ -110,10 +120,14 @@ func IngestTaskID(job, pullID string) string { return "ingest:" + job + ":" + pu
 // RefreshDueTaskID is the Asynq task id of the scheduler tick for slot.
 func RefreshDueTaskID(slot int64) string { return fmt.Sprintf("refresh-due:%d", slot) }
 
-// NewPull returns a TypePullUser task (p.FanOut or p.WithContacts set) or a TypePullNeighbor task.
+// NewPull returns a TypePullPhotos task (p.MaxPhotos > 0), a TypePullUser task (p.FanOut or
+// p.WithContacts set) or a TypePullNeighbor task.
 func NewPull(p Pull, opts ...asynq.Option) (*asynq.Task, error) {
 	typ := TypePullNeighbor
-	if p.FanOut || p.WithContacts {
+	switch {
+	case p.Photostream():
+		typ = TypePullPhotos
+	case p.FanOut || p.WithContacts:
 		typ = TypePullUser
 	}
 	return newTask(typ, p, opts)

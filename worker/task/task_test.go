@@ -15,6 +15,7 @@ func TestPullRoundTrip(t *testing.T) {
 	}{
 		{"user", Pull{Job: "user:1@N01", Run: "r1", User: "1@N01", PullID: "p", Kind: KindFull, WithContacts: true, FanOut: true, Lane: LaneInteractive}, TypePullUser},
 		{"neighbor", Pull{Job: "neighbor:2@N01", Run: "r1", User: "2@N01", PullID: "q", Kind: KindIncremental, MinFaveDate: 1700000000, MaxFaves: 1000}, TypePullNeighbor},
+		{"photos", Pull{Job: "photos:3@N01", Run: "r1", User: "3@N01", PullID: "s", MaxPhotos: 100}, TypePullPhotos},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,6 +43,7 @@ func TestIngestRoundTrip(t *testing.T) {
 		At:   1700000000123456789,
 		Faves: []Fave{{Photo: Photo{ID: "9", Owner: "3@N01", Title: "t", Farm: 66, Server: "65535", Secret: "s",
 			ThumbURL: "q.jpg", ImageURL: "b.jpg", Width: 1024, Height: 683}, FavedAt: 1700000000}},
+		Photos:   []Photo{{ID: "10", Owner: "2@N01", ImageURL: "c.jpg", Width: 800, Height: 533}},
 		Owners:   []Person{{NSID: "3@N01", Username: "three"}},
 		Contacts: []Person{{NSID: "4@N01"}},
 		Calls:    2,
