@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/photorec/photorec/config"
+	"github.com/photorec/photorec/flickr"
 	"github.com/photorec/photorec/graph"
 )
 
@@ -545,9 +546,29 @@ func TestREADMEListsEveryKey(t *testing.T) {
 	}
 }
 
+// TestPipelineCaps: a pull cap of 0 in config pulls none, which worker.Pipeline spells negative
+// (its 0 is the default); other values pass through.
+func TestPipelineCaps(t *testing.T) {
+	for _, n := range []int{0, 1, 100, 500} {
+		cfg := config.Defaults()
+		cfg.Pull.OwnerPhotos, cfg.Pull.ContactFaves, cfg.Pull.ContactPhotos = n, n, n
+		p := pipeline(cfg)
+		want := n
+		if n == 0 {
+			want = -1
+		}
+		if p.OwnerPhotos != want || p.ContactFaves != want || p.ContactPhotos != want {
+			t.Errorf("caps %d in config: pipeline has %d, %d, %d, want %d", n, p.OwnerPhotos, p.ContactFaves, p.ContactPhotos, want)
+		}
+	}
+}
+
 func TestConfigLimitsMatchGraph(t *testing.T) {
 	if config.MaxNeighborsLimit != graph.MaxLimit {
 		t.Errorf("config.MaxNeighborsLimit = %d, graph.MaxLimit = %d: keep them equal", config.MaxNeighborsLimit, graph.MaxLimit)
+	}
+	if config.MaxPhotosPerPerson != flickr.MaxPerPage {
+		t.Errorf("config.MaxPhotosPerPerson = %d, flickr.MaxPerPage = %d: keep them equal", config.MaxPhotosPerPerson, flickr.MaxPerPage)
 	}
 	if def := graph.Algorithm(config.Defaults().Recommend.Algorithm); def != graph.DefaultAlgorithm {
 		t.Errorf("recommend.algorithm defaults to %q, graph.DefaultAlgorithm is %q", def, graph.DefaultAlgorithm)

@@ -93,11 +93,24 @@ func flickrOptions(cfg config.Config, rdb redis.UniversalClient, m *worker.Metri
 
 func pipeline(cfg config.Config) worker.Pipeline {
 	return worker.Pipeline{
-		NeighborCap:   cfg.Pull.NeighborCap,
-		MaxNeighbors:  cfg.Pull.MaxNeighbors,
-		NeighborFresh: cfg.Pull.NeighborFreshFor,
-		FullEvery:     cfg.Pull.FullEvery,
+		NeighborCap:     cfg.Pull.NeighborCap,
+		MaxNeighbors:    cfg.Pull.MaxNeighbors,
+		OwnerPhotos:     pullCap(cfg.Pull.OwnerPhotos),
+		ContactFaves:    pullCap(cfg.Pull.ContactFaves),
+		ContactPhotos:   pullCap(cfg.Pull.ContactPhotos),
+		PhotosPerPerson: cfg.Pull.PhotosPerPerson,
+		NeighborFresh:   cfg.Pull.NeighborFreshFor,
+		FullEvery:       cfg.Pull.FullEvery,
 	}
+}
+
+// pullCap maps a config cap, where 0 pulls none, onto worker.Pipeline's, where 0 is the default
+// and a negative value pulls none.
+func pullCap(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }
 
 func newRegistry() *prometheus.Registry {

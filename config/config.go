@@ -87,6 +87,10 @@ type Pull struct {
 	NeighborFreshFor time.Duration // pull.neighbor_fresh_for: a neighbor pulled this recently is not pulled again
 	RefreshEvery     time.Duration // pull.refresh_every: registered users are refreshed this often
 	MaxNeighbors     int           // pull.max_neighbors: neighbors pulled per refresh, most-taken first; 1..MaxNeighborsLimit
+	OwnerPhotos      int           // pull.owner_photos: photostreams of the owners faved most, per refresh; 0..MaxNeighborsLimit, 0 none
+	ContactFaves     int           // pull.contact_faves: contacts' favorites pulls per refresh beyond the neighbors; 0..MaxNeighborsLimit, 0 none
+	ContactPhotos    int           // pull.contact_photos: contacts' photostreams per refresh beyond those owners; 0..MaxNeighborsLimit, 0 none
+	PhotosPerPerson  int           // pull.photos_per_person: newest photos per photostream pull; 1..MaxPhotosPerPerson
 }
 
 // Worker sizes the task workers.

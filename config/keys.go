@@ -13,6 +13,10 @@ const EnvPrefix = "PHOTOREC_"
 // (graph.MaxLimit; config imports no project package, so main's tests keep the two equal).
 const MaxNeighborsLimit = 500
 
+// MaxPhotosPerPerson bounds pull.photos_per_person: one page of a photostream (flickr.MaxPerPage;
+// main's tests keep the two equal).
+const MaxPhotosPerPerson = 500
+
 // Key describes one setting: its dotted snake_case name, its default, whether it is a secret and
 // what it means. The table returned by Keys is the single source of defaults.
 type Key struct {
@@ -101,6 +105,14 @@ var table = []Key{
 		field: func(c *Config) any { return &c.Pull.RefreshEvery }},
 	{Name: "pull.max_neighbors", Default: MaxNeighborsLimit, Doc: "neighbors pulled per refresh, most-taken first (at most 500)",
 		field: func(c *Config) any { return &c.Pull.MaxNeighbors }},
+	{Name: "pull.owner_photos", Default: 100, Doc: "photostreams pulled per refresh of the owners the member faves most (0..500; 0: none)",
+		field: func(c *Config) any { return &c.Pull.OwnerPhotos }},
+	{Name: "pull.contact_faves", Default: 100, Doc: "contacts whose favorites are pulled per refresh, beyond the neighbors (0..500; 0: none)",
+		field: func(c *Config) any { return &c.Pull.ContactFaves }},
+	{Name: "pull.contact_photos", Default: 100, Doc: "contacts whose photostream is pulled per refresh, beyond those owners (0..500; 0: none)",
+		field: func(c *Config) any { return &c.Pull.ContactPhotos }},
+	{Name: "pull.photos_per_person", Default: 100, Doc: "newest public photos one photostream pull asks for: one call (1..500)",
+		field: func(c *Config) any { return &c.Pull.PhotosPerPerson }},
 	{Name: "worker.concurrency", Default: 8, Doc: "tasks processed at once per worker process",
 		field: func(c *Config) any { return &c.Worker.Concurrency }},
 	{Name: "worker.metrics_addr", Default: "", Doc: "host:port where `photorec work` serves /metrics and /healthz; empty serves nothing",

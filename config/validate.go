@@ -100,6 +100,15 @@ func (c Config) Validate() error {
 	if c.Pull.MaxNeighbors < 1 || c.Pull.MaxNeighbors > MaxNeighborsLimit {
 		bad("pull.max_neighbors", fmt.Sprintf("must be between 1 and %d, got %d", MaxNeighborsLimit, c.Pull.MaxNeighbors))
 	}
+	for key, n := range map[string]int{"pull.owner_photos": c.Pull.OwnerPhotos, "pull.contact_faves": c.Pull.ContactFaves,
+		"pull.contact_photos": c.Pull.ContactPhotos} {
+		if n < 0 || n > MaxNeighborsLimit {
+			bad(key, fmt.Sprintf("must be between 0 and %d, got %d", MaxNeighborsLimit, n))
+		}
+	}
+	if c.Pull.PhotosPerPerson < 1 || c.Pull.PhotosPerPerson > MaxPhotosPerPerson {
+		bad("pull.photos_per_person", fmt.Sprintf("must be between 1 and %d, got %d", MaxPhotosPerPerson, c.Pull.PhotosPerPerson))
+	}
 	atLeast("worker.concurrency", c.Worker.Concurrency, 1)
 	if c.Security.SessionKey != "" {
 		if _, err := DecodeKey(c.Security.SessionKey); err != nil {
