@@ -312,11 +312,13 @@ func TestReaperRestartsLostStarts(t *testing.T) {
 		stored func(t *testing.T, e *env, owner flickrtest.User)
 	}{
 		{"favorites", neighborJob, func(t *testing.T, e *env, owner flickrtest.User) {
+			t.Helper()
 			if n, want := storedFaves(t, e.store, owner.NSID), min(owner.Faves, 1000); n != want {
 				t.Errorf("stored faves of the owner = %d, want %d", n, want)
 			}
 		}},
 		{"photostream", photosJob, func(t *testing.T, e *env, owner flickrtest.User) {
+			t.Helper()
 			for _, p := range e.world.PhotosOf(owner.NSID) {
 				if _, err := e.store.Photo(context.Background(), p.ID); err != nil {
 					t.Errorf("photo %s of the owner: %v", p.ID, err)
