@@ -63,7 +63,8 @@ type Options struct {
 
 // Client is a Flickr REST client. It is safe for concurrent use. Every HTTP attempt (retries and
 // OAuth token steps included) first waits for the Limiter in the lane of its ctx (WithLane):
-// code serving a person who waits, such as an HTTP handler, should use Interactive.
+// code serving a person who waits, such as an HTTP handler, should use Interactive (a member)
+// or Anonymous (a visitor), and bound the wait with WithMaxWait.
 type Client struct {
 	key, secret string
 	apiBase     string
@@ -161,7 +162,7 @@ func (c *Client) attempt(ctx context.Context, name string, policy retryPolicy, f
 	lane := LaneOf(ctx)
 	for n := 0; ; n++ {
 		start := time.Now()
-		if err := c.limiter.Wait(ctx, lane); err != nil {
+		if err := c.wait(ctx, lane); err != nil {
 			return fmt.Errorf("%s: waiting for rate limit: %w", name, err)
 		}
 		c.obs.Wait(lane, time.Since(start))
@@ -178,6 +179,9 @@ func (c *Client) attempt(ctx context.Context, name string, policy retryPolicy, f
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
 			return err
 		}
+		if until, ok := waitUntil(ctx); ok && time.Until(until) < d {
+			return err
+		}
 		c.log.DebugContext(ctx, "flickr call retry", "method", name, "attempt", n+1,
 			"backoff_ms", d.Milliseconds(), "err", err)
 		t := time.NewTimer(d)
@@ -188,6 +192,21 @@ func (c *Client) attempt(ctx context.Context, name string, policy retryPolicy, f
 		case <-t.C:
 		}
 	}
+}
+
+// wait waits for the limiter within the bound of WithMaxWait, if any: past it, ErrBusy.
+func (c *Client) wait(ctx context.Context, lane Lane) error {
+	until, ok := waitUntil(ctx)
+	if !ok {
+		return c.limiter.Wait(ctx, lane)
+	}
+	wctx, cancel := context.WithDeadline(ctx, until)
+	defer cancel()
+	err := c.limiter.Wait(wctx, lane)
+	if err != nil && ctx.Err() == nil && errors.Is(wctx.Err(), context.DeadlineExceeded) {
+		return ErrBusy
+	}
+	return err
 }
 
 func (c *Client) backoff(n int) time.Duration {

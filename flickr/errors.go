@@ -19,6 +19,9 @@ var (
 	ErrInvalidToken = errors.New("flickr: invalid auth token")
 	// ErrInsufficientPermissions: the token lacks the permission the method needs (code 99).
 	ErrInsufficientPermissions = errors.New("flickr: insufficient permissions")
+	// ErrBusy: the call was not made because its wait for the rate limiter would have gone on
+	// past the bound set with WithMaxWait (too many calls queued for the budget).
+	ErrBusy = errors.New("flickr: too many calls waiting for the rate limit")
 	// ErrInvalidUserInput: LookupUser got text that is neither a Flickr URL, an NSID nor a name.
 	ErrInvalidUserInput = errors.New("flickr: not a flickr user url, nsid or name")
 )

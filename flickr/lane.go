@@ -1,6 +1,9 @@
 package flickr
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Lane is the priority class of a call under the shared rate limit.
 type Lane int
@@ -9,14 +12,21 @@ type Lane int
 const (
 	// Background is for scheduled refreshes and neighbor pulls.
 	Background Lane = iota
-	// Interactive is for calls a person is waiting on in the UI; it is served first.
+	// Interactive is for calls a logged-in member is waiting on in the UI; it is served first.
 	Interactive
+	// Anonymous is for calls a visitor who is not logged in is waiting on (logging in, a
+	// lookup). It has a small share of the budget of its own (LimitOptions.AnonymousPerHour),
+	// yields to Interactive and goes before Background.
+	Anonymous
 )
 
-// String returns "background" or "interactive" (a metrics label).
+// String returns "background", "interactive" or "anonymous" (a metrics label).
 func (l Lane) String() string {
-	if l == Interactive {
+	switch l {
+	case Interactive:
 		return "interactive"
+	case Anonymous:
+		return "anonymous"
 	}
 	return "background"
 }
@@ -30,8 +40,24 @@ func WithLane(ctx context.Context, lane Lane) context.Context {
 
 // LaneOf returns the lane set by WithLane, Background when none was set.
 func LaneOf(ctx context.Context) Lane {
-	if l, ok := ctx.Value(laneKey{}).(Lane); ok && l == Interactive {
-		return Interactive
+	if l, ok := ctx.Value(laneKey{}).(Lane); ok && (l == Interactive || l == Anonymous) {
+		return l
 	}
 	return Background
+}
+
+type waitKey struct{}
+
+// WithMaxWait returns a context whose Flickr calls wait for the rate limiter until d from now
+// at most, all calls together: a call whose wait would go on longer fails with ErrBusy
+// instead. A person waiting on a page uses it so that a queue for Flickr fails fast rather
+// than hangs; background work waits as long as its ctx allows.
+func WithMaxWait(ctx context.Context, d time.Duration) context.Context {
+	return context.WithValue(ctx, waitKey{}, time.Now().Add(d))
+}
+
+// waitUntil is the end of the limiter waits set by WithMaxWait; ok is false when none was set.
+func waitUntil(ctx context.Context) (time.Time, bool) {
+	t, ok := ctx.Value(waitKey{}).(time.Time)
+	return t, ok
 }

@@ -365,3 +365,70 @@ func TestRedisLimiterOnEveryRedis(t *testing.T) {
 		}
 	}
 }
+
+// TestRedisLimiterAnonymousShare: the Anonymous lane takes at most its own bucket
+// (AnonymousBurst here, no refill during the test) however much the main bucket holds, takes
+// the background reserve, and waits while an interactive caller waits.
+func TestRedisLimiterAnonymousShare(t *testing.T) {
+	rs := testsvc.Redis(t)
+	rdb := newRedis(t, rs.Addr)
+	lim := NewRedisLimiter(rdb, LimitOptions{CallsPerHour: 1, Burst: 8, AnonymousPerHour: 1, AnonymousBurst: 3, Key: "test:anon", MaxPoll: 10 * time.Millisecond})
+	ctx := context.Background()
+	take := func(lane Lane) string {
+		ctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+		defer cancel()
+		err := lim.Wait(ctx, lane)
+		if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("Wait: %v", err)
+		}
+		return fmt.Sprint(err == nil)
+	}
+	var got []string
+	for range 4 {
+		got = append(got, take(Anonymous)) // 3 of the anonymous bucket, then none
+	}
+	for range 4 {
+		got = append(got, take(Background)) // 5 left: background stops at the reserve of 2
+	}
+	for range 3 {
+		got = append(got, take(Interactive)) // members take the reserve
+	}
+	want := "true true true false true true true false true true false"
+	if strings.Join(got, " ") != want {
+		t.Errorf("grants = %s, want %s", strings.Join(got, " "), want)
+	}
+
+	// A fresh key: anonymous tokens exist, but a registered interactive waiter goes first.
+	lim = NewRedisLimiter(rdb, LimitOptions{CallsPerHour: 1, Burst: 8, AnonymousPerHour: 1, AnonymousBurst: 3, Key: "test:anon2", MaxPoll: 10 * time.Millisecond})
+	if err := rdb.ZAdd(ctx, lim.waiters, redis.Z{Score: float64(time.Now().Add(time.Hour).UnixMicro()), Member: "member"}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got := take(Anonymous); got != "false" {
+		t.Errorf("anonymous call went ahead of a waiting member")
+	}
+}
+
+func TestMaxWaitFailsWithErrBusy(t *testing.T) {
+	rs := testsvc.Redis(t)
+	rdb := newRedis(t, rs.Addr)
+	lim := NewRedisLimiter(rdb, LimitOptions{CallsPerHour: 1, Burst: 1, Key: "test:busy", MaxPoll: 10 * time.Millisecond})
+	c, err := New(Options{APIKey: "k", APIBase: "http://127.0.0.1:1/", Limiter: lim, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := lim.Wait(ctx, Interactive); err != nil { // the only token
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = c.PersonInfo(WithMaxWait(WithLane(ctx, Interactive), 100*time.Millisecond), "1@N01")
+	if !errors.Is(err, ErrBusy) {
+		t.Fatalf("PersonInfo with the budget spent: %v, want ErrBusy", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("ErrBusy after %v, want about the 100 ms bound", d)
+	}
+	if n, _ := rdb.ZCard(ctx, lim.waiters).Result(); n != 0 {
+		t.Errorf("the caller that gave up is still registered as waiting (%d)", n)
+	}
+}
