@@ -83,13 +83,18 @@ func flickrOptions(cfg config.Config, rdb redis.UniversalClient, m *worker.Metri
 		APIBase:   cfg.Flickr.APIBase,
 		OAuthBase: cfg.Flickr.OAuthBase,
 		Limiter: flickr.NewRedisLimiter(rdb, flickr.LimitOptions{
-			CallsPerHour: cfg.Flickr.CallsPerHour,
-			Burst:        cfg.Flickr.Burst,
+			CallsPerHour:     cfg.Flickr.CallsPerHour,
+			Burst:            cfg.Flickr.Burst,
+			AnonymousPerHour: anonymousPerHour(cfg),
 		}),
 		Logger:  log,
 		Metrics: m,
 	}
 }
+
+// anonymousPerHour is the share of the Flickr budget for visitors who are not logged in: the
+// limiter's anonymous lane and the server's per-client limits both derive from it.
+func anonymousPerHour(cfg config.Config) int { return max(1, cfg.Flickr.CallsPerHour/5) }
 
 func pipeline(cfg config.Config) worker.Pipeline {
 	return worker.Pipeline{
@@ -275,6 +280,10 @@ func (n *node) serveHTTP() (string, error) {
 		ViewFresh:     n.cfg.Pull.NeighborFreshFor,
 		PageJSONBytes: pageJSONBytes(n.cfg.Recommend.CacheJSONMiB),
 		ProxyHeader:   n.cfg.ProxyHeader,
+		FlickrLimit: server.FlickrLimit{
+			CallsPerHour:     n.cfg.Flickr.CallsPerHour,
+			AnonymousPerHour: anonymousPerHour(n.cfg),
+		},
 		ImageSources:  n.imageSrc,
 		PhotoPageBase: n.photoPageBase,
 		AdminPassword: n.cfg.Admin.Password,

@@ -58,7 +58,7 @@ func (s *Server) fave(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.opts.Flickr.AddFavorite(interactive(ctx), tok, id); err != nil && flickrCode(err) != codeAlreadyFaved {
+	if err := s.opts.Flickr.AddFavorite(ctx, tok, id); err != nil && flickrCode(err) != codeAlreadyFaved {
 		return fromFlickr(err)
 	}
 	now := s.opts.Now()
@@ -85,7 +85,7 @@ func (s *Server) unfave(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.opts.Flickr.RemoveFavorite(interactive(ctx), tok, id); err != nil && flickrCode(err) != codeNotFaved {
+	if err := s.opts.Flickr.RemoveFavorite(ctx, tok, id); err != nil && flickrCode(err) != codeNotFaved {
 		return fromFlickr(err)
 	}
 	if err := s.opts.Graph.RemoveFave(ctx, ss.NSID, id); err != nil {
@@ -136,7 +136,7 @@ func (s *Server) comment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	cid, err := s.opts.Flickr.AddComment(interactive(ctx), tok, id, text)
+	cid, err := s.opts.Flickr.AddComment(ctx, tok, id, text)
 	if err != nil {
 		return fromFlickr(err)
 	}

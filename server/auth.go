@@ -87,15 +87,10 @@ func (m *memoryRequestTokens) take(_ context.Context, token string) (string, err
 	return v.secret, nil
 }
 
-// interactive marks a Flickr call as made for a person waiting on a page.
-func interactive(ctx context.Context) context.Context {
-	return flickr.WithLane(ctx, flickr.Interactive)
-}
-
 // login starts Flickr OAuth: it gets a request token, keeps its secret server side, binds the
 // token to this browser's session, and redirects the whole page to Flickr (perms=write).
 func (s *Server) login(c *fiber.Ctx) error {
-	ctx := interactive(c.UserContext())
+	ctx := c.UserContext()
 	tok, err := s.opts.Flickr.RequestToken(ctx, s.baseURL(c)+"/login/callback")
 	if err != nil {
 		return fromFlickr(err)
@@ -127,7 +122,7 @@ func (s *Server) loginCallback(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	acc, err := s.opts.Flickr.AccessToken(interactive(ctx), flickr.Token{Token: token, Secret: secret}, verifier)
+	acc, err := s.opts.Flickr.AccessToken(ctx, flickr.Token{Token: token, Secret: secret}, verifier)
 	if err != nil {
 		return fromFlickr(err)
 	}
@@ -141,7 +136,7 @@ func (s *Server) loginCallback(c *fiber.Ctx) error {
 	me := graph.User{NSID: acc.UserNSID, Username: acc.Username, Realname: acc.Fullname}
 	// The access token names the user but not their buddy icon: ask once, best effort (the
 	// login works without it; the page then shows the placeholder).
-	if p, err := s.opts.Flickr.PersonInfo(interactive(ctx), acc.UserNSID); err != nil {
+	if p, err := s.opts.Flickr.PersonInfo(ctx, acc.UserNSID); err != nil {
 		s.log.Warn("buddy icon after login", "user_nsid", acc.UserNSID, "err", err.Error())
 	} else {
 		me.IconURL = p.IconURL

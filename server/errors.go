@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -20,6 +21,8 @@ type apiError struct {
 	Code    string
 	Message string
 	Err     error
+	// RetryAfter, when positive, is sent as the Retry-After header (seconds).
+	RetryAfter int
 }
 
 func (e *apiError) Error() string {
@@ -42,6 +45,7 @@ const (
 	codeFlickrUnavailable  = "flickr_unavailable"
 	codeFlickrRejected     = "flickr_rejected"
 	codeFlickrRateLimited  = "flickr_rate_limited"
+	codeFlickrBusy         = "flickr_busy"
 	codeFlickrTokenInvalid = "flickr_token_invalid"
 	codeFlickrPermission   = "flickr_permission_denied"
 	codeLoginFailed        = "login_failed"
@@ -123,7 +127,9 @@ func classifyFlickr(err error) *apiError {
 	case errors.Is(err, flickr.ErrInvalidUserInput):
 		return &apiError{Status: http.StatusBadRequest, Code: codeInvalidArgument, Message: "enter a Flickr URL, an NSID or a username", Err: err}
 	case errors.Is(err, flickr.ErrRateLimited):
-		return &apiError{Status: http.StatusServiceUnavailable, Code: codeFlickrRateLimited, Message: "Flickr is limiting our requests; try again in a minute", Err: err}
+		return &apiError{Status: http.StatusServiceUnavailable, Code: codeFlickrRateLimited, Message: "Flickr is limiting our requests; try again in a minute", Err: err, RetryAfter: 60}
+	case errors.Is(err, flickr.ErrBusy):
+		return &apiError{Status: http.StatusServiceUnavailable, Code: codeFlickrBusy, Message: "too many requests are waiting for Flickr; try again in a few seconds", Err: err, RetryAfter: 5}
 	case errors.Is(err, flickr.ErrInvalidToken), errors.Is(err, flickr.ErrUnauthorized):
 		return &apiError{Status: http.StatusUnauthorized, Code: codeFlickrTokenInvalid, Message: "Flickr no longer accepts your login; log in again", Err: err}
 	case errors.Is(err, flickr.ErrInsufficientPermissions):
@@ -147,6 +153,11 @@ type errorDetail struct {
 // handleError is Fiber's ErrorHandler: the one place errors are logged. API paths get JSON,
 // pages get the HTML error page.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	if clientGone(c.UserContext()) {
+		// Nobody reads the answer: 499, as nginx logs a request its client closed.
+		s.log.Info("client went away", "method", c.Method(), "path", c.Path())
+		return c.SendStatus(statusClientClosed)
+	}
 	ae := classify(err)
 	level := slog.LevelInfo
 	if ae.Status >= 500 {
@@ -157,8 +168,8 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		attrs = append(attrs, "err", ae.Err.Error())
 	}
 	s.log.Log(c.UserContext(), level, "request failed", attrs...)
-	if ae.Code == codeFlickrRateLimited {
-		c.Set(fiber.HeaderRetryAfter, "60")
+	if ae.RetryAfter > 0 {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(ae.RetryAfter))
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	if isAPIPath(c.Path()) || !strings.Contains(c.Get(fiber.HeaderAccept), "text/html") {
@@ -174,5 +185,8 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	}
 	return s.renderStatus(c, ae.Status, "error", errorPage{Page: s.basePage(c, "Something went wrong"), Status: ae.Status, Message: ae.Message})
 }
+
+// statusClientClosed is the status of a request whose client closed the connection first.
+const statusClientClosed = 499
 
 func isAPIPath(p string) bool { return strings.HasPrefix(p, "/api/") }

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -103,8 +104,11 @@ func (s *Server) browse(c *fiber.Ctx) error {
 	u, err := s.lookup(c.UserContext(), q)
 	if err != nil {
 		ae := classify(err)
-		if ae.Status >= 500 && ae.Code == codeInternal {
+		if ae.Status >= 500 && ae.Code == codeInternal || clientGone(c.UserContext()) {
 			return err
+		}
+		if ae.RetryAfter > 0 {
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(ae.RetryAfter))
 		}
 		if ae.Code == codeNotFound {
 			ae = &apiError{Status: http.StatusNotFound, Code: codeNotFound, Message: "No Flickr member by that URL or name; maybe there is a typo?", Err: ae.Err}

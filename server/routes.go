@@ -31,12 +31,13 @@ func (s *Server) routes() {
 	// Everything below has a session, and state-changing methods need its CSRF token.
 	app.Use(s.loadSession, s.checkCSRF)
 	limit := s.rateLimiter()
+	gate := s.gateFlickr // before every handler that calls Flickr
 
 	// Pages.
 	app.Get("/", s.welcome)
-	app.Post("/browse", limit, s.browse)
-	app.Post("/login", limit, s.login)
-	app.Get("/login/callback", limit, s.loginCallback)
+	app.Post("/browse", limit, gate, s.browse)
+	app.Post("/login", limit, gate, s.login)
+	app.Get("/login/callback", limit, gate, s.loginCallback)
 	app.Post("/logout", s.logout)
 	app.Post("/logout/everywhere", s.logoutEverywhere)
 	app.Get("/u/:nsid", limit, s.userPageHandler)
@@ -48,7 +49,7 @@ func (s *Server) routes() {
 	api.Get("/session", s.sessionInfo)
 	api.Post("/logout", s.logout)
 	api.Post("/logout/everywhere", s.logoutEverywhere)
-	api.Get("/users/lookup", s.lookupUser)
+	api.Get("/users/lookup", gate, s.lookupUser)
 	api.Get("/users/:nsid", s.userSummary)
 	api.Post("/users/:nsid/refresh", s.refreshUser)
 	api.Get("/users/:nsid/progress", s.userProgress)
@@ -60,9 +61,9 @@ func (s *Server) routes() {
 	api.Post("/users/:nsid/dismissed/people/:target", s.dismissUser)
 	api.Delete("/users/:nsid/dismissed/people/:target", s.undismissUser)
 	api.Get("/users/:nsid/taste", s.taste)
-	api.Post("/photos/:photo/fave", s.fave)
-	api.Delete("/photos/:photo/fave", s.unfave)
-	api.Post("/photos/:photo/comments", s.comment)
+	api.Post("/photos/:photo/fave", gate, s.fave)
+	api.Delete("/photos/:photo/fave", gate, s.unfave)
+	api.Post("/photos/:photo/comments", gate, s.comment)
 }
 
 // recoverPanic turns a panic in a handler into an error for handleError (a 500 with a safe

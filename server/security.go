@@ -46,15 +46,21 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// rateLimiter bounds requests per client IP (in process: each replica counts its own).
+// rateLimiter bounds requests per logged-in member, else per client IP (in process: each
+// replica counts its own). A member is not held to the count of others behind the same IP.
 func (s *Server) rateLimiter() fiber.Handler {
 	if s.opts.RateLimit.Requests < 0 {
 		return func(c *fiber.Ctx) error { return c.Next() }
 	}
 	return limiter.New(limiter.Config{
-		Max:          s.opts.RateLimit.Requests,
-		Expiration:   s.opts.RateLimit.Window,
-		KeyGenerator: func(c *fiber.Ctx) string { return c.IP() },
+		Max:        s.opts.RateLimit.Requests,
+		Expiration: s.opts.RateLimit.Window,
+		KeyGenerator: func(c *fiber.Ctx) string {
+			if ss := sess(c); ss.loggedIn() {
+				return "member:" + ss.NSID
+			}
+			return "ip:" + c.IP()
+		},
 		LimitReached: func(c *fiber.Ctx) error {
 			return &apiError{Status: http.StatusTooManyRequests, Code: codeRateLimited, Message: "too many requests; slow down"}
 		},

@@ -105,7 +105,9 @@ type Check struct {
 	Func func(ctx context.Context) error // nil error means ready
 }
 
-// RateLimit bounds API requests per client IP.
+// RateLimit bounds the requests of one client (a logged-in member, else a client IP) to pages
+// and the API. It is set for graph reads; requests that spend Flickr calls are also held to
+// FlickrLimit, which is sized from the Flickr budget.
 type RateLimit struct {
 	Requests int           // per Window; 0 means 600; negative disables the limit
 	Window   time.Duration // 0 means one minute
@@ -144,8 +146,13 @@ type Options struct {
 	// fresh: browsing pulls them only when they were never pulled or their last pull is older.
 	// Browsing never registers a member for scheduled refreshes; logging in does. 0 means 24h.
 	ViewFresh time.Duration
-	// RateLimit bounds /api/v1 requests per IP; the zero value allows 600 a minute.
+	// RateLimit bounds page and /api/v1 requests per member or client IP; the zero value
+	// allows 600 a minute.
 	RateLimit RateLimit
+	// FlickrLimit bounds the requests that spend Flickr calls: per member, per anonymous
+	// client IP, in a queue per kind, and in their wait for the rate limiter. Set its
+	// CallsPerHour (and AnonymousPerHour) to the Flickr client's limiter budget.
+	FlickrLimit FlickrLimit
 	// Ready lists the checks of /readyz; nil checks the graph with Graph.Ping.
 	Ready []Check
 	// ImageSources are the CSP img-src origins besides 'self'; nil means Flickr's image hosts.
@@ -196,6 +203,7 @@ type Server struct {
 	adminTries *adminAttempts
 	live       sessionStore
 	metrics    *httpMetrics
+	flickr     *flickrGate
 	csp        string
 	pageJSON   *pageJSONCache
 
@@ -302,6 +310,7 @@ func New(opts Options) (*Server, error) {
 		adminHash:  sha256.Sum256([]byte(adminUser + ":" + opts.AdminPassword)),
 		adminTries: newAdminAttempts(opts.AdminLimit),
 		metrics:    metrics,
+		flickr:     newFlickrGate(opts.FlickrLimit, opts.Now),
 		pageJSON:   newPageJSONCache(opts.PageJSONBytes),
 	}
 	s.csp = contentSecurityPolicy(opts.ImageSources, originOf(opts.Flickr.AuthorizeURL("x")))

@@ -21,7 +21,6 @@ func (s *Server) lookup(ctx context.Context, input string) (graph.User, error) {
 	if input == "" || len(input) > maxLookupInput {
 		return graph.User{}, invalidArgument("q", "enter a Flickr URL, an NSID or a username")
 	}
-	ctx = interactive(ctx)
 	ref, err := s.opts.Flickr.LookupUser(ctx, input)
 	if err != nil {
 		return graph.User{}, fromFlickr(err)
