@@ -146,7 +146,12 @@ func (c *Client) startUserPull(ctx context.Context, run, nsid string, reason Rea
 	}
 	p.Job, p.Run, p.WithContacts, p.FanOut = userJob(nsid), run, true, true
 	queue, lane := task.QueuePullFirst, task.LaneBackground
-	if reason.interactive() {
+	switch {
+	case reason == ReasonView:
+		// Someone browses a member who is not theirs: quick, but within the visitors' share of
+		// the Flickr budget, so browsing cannot starve members' own actions.
+		queue, lane = task.QueueInteractive, task.LaneAnonymous
+	case reason.interactive():
 		queue, lane = task.QueueInteractive, task.LaneInteractive
 	}
 	p.Lane = lane
@@ -199,7 +204,7 @@ func (c *Client) startJob(ctx context.Context, run string, p task.Pull, queue st
 	}
 	if !added {
 		if queue == task.QueueInteractive {
-			c.promote(ctx, p.Job)
+			c.promote(ctx, p.Job, p.Lane)
 		}
 		lost, err := c.st.lost(ctx, run, p.Job)
 		if err != nil || !lost {
@@ -229,7 +234,7 @@ func (c *Client) startJob(ctx context.Context, run string, p task.Pull, queue st
 		// just before we registered.
 		c.log.DebugContext(ctx, "pull joined", "run_id", run, "job", p.Job)
 		if queue == task.QueueInteractive {
-			c.promote(ctx, p.Job)
+			c.promote(ctx, p.Job, p.Lane)
 		}
 		if freshOK {
 			if fresh, ferr := c.st.isFresh(ctx, p.Job); ferr == nil && fresh {
@@ -248,9 +253,10 @@ func (c *Client) startJob(ctx context.Context, run string, p task.Pull, queue st
 }
 
 // promote moves job's pull, when it is still pending on a background queue, to the
-// interactive queue and lane: a person now waits for it (a fave of a neighbor's photo while the
-// neighbors are still being pulled). A pull picked up meanwhile is left alone.
-func (c *Client) promote(ctx context.Context, job string) {
+// interactive queue and lane (task.LaneInteractive, or task.LaneAnonymous for a visitor): a
+// person now waits for it (a fave of a neighbor's photo while the neighbors are still being
+// pulled). A pull picked up meanwhile is left alone.
+func (c *Client) promote(ctx context.Context, job, lane string) {
 	id := task.PullTaskID(job)
 	for _, q := range []string{task.QueuePullFirst, task.QueuePull} {
 		ti, err := c.insp.GetTaskInfo(q, id)
@@ -264,7 +270,7 @@ func (c *Client) promote(ctx context.Context, job string) {
 		if err := c.insp.DeleteTask(q, id); err != nil {
 			return // a worker took it meanwhile
 		}
-		p.Lane = task.LaneInteractive
+		p.Lane = lane
 		if err := c.enqueuePull(ctx, p, task.QueueInteractive); err != nil {
 			// Put it back where it was; the job lock is still held, so it must exist somewhere.
 			p.Lane = task.LaneBackground

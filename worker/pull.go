@@ -28,8 +28,11 @@ func (w *Worker) handlePull(ctx context.Context, t *asynq.Task) error {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
 	lane := flickr.Background
-	if p.Lane == task.LaneInteractive {
+	switch p.Lane {
+	case task.LaneInteractive:
 		lane = flickr.Interactive
+	case task.LaneAnonymous:
+		lane = flickr.Anonymous
 	}
 	ctx = flickr.WithLane(ctx, lane)
 	in := task.Ingest{Pull: p}

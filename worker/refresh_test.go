@@ -353,3 +353,34 @@ func TestReaperRestartsLostStarts(t *testing.T) {
 		})
 	}
 }
+
+// TestViewPullsInTheAnonymousLane: a refresh asked for by browsing (ReasonView) pulls the
+// member on the interactive queue but in the visitors' lane of the Flickr budget; a login's
+// pull is in the members' lane.
+func TestViewPullsInTheAnonymousLane(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ctx := context.Background()
+	c := e.client()
+	var used []string
+	for _, tc := range []struct {
+		reason Reason
+		lane   string
+	}{
+		{ReasonView, task.LaneAnonymous},
+		{ReasonLogin, task.LaneInteractive},
+	} {
+		u := userWith(t, e.world, 20, 300, used...)
+		used = append(used, u.NSID)
+		if _, err := c.Refresh(ctx, u.NSID, tc.reason); err != nil {
+			t.Fatal(err)
+		}
+		ti, err := c.insp.GetTaskInfo(task.QueueInteractive, task.PullTaskID(userJob(u.NSID)))
+		if err != nil {
+			t.Fatalf("%s: user pull not on the interactive queue: %v", tc.reason, err)
+		}
+		p, err := task.ParsePull(asynq.NewTask(ti.Type, ti.Payload))
+		if err != nil || p.Lane != tc.lane {
+			t.Errorf("%s: user pull lane = %q (err %v), want %q", tc.reason, p.Lane, err, tc.lane)
+		}
+	}
+}

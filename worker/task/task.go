@@ -36,6 +36,7 @@ const (
 const (
 	LaneInteractive = "interactive"
 	LaneBackground  = "background"
+	LaneAnonymous   = "anonymous" // the first pull of a member someone browses: the visitors' share
 )
 
 // Pull kinds (the values of graph.PullKind).
@@ -55,7 +56,7 @@ type Pull struct {
 	MaxFaves     int    `json:"max_faves,omitempty"`     // cap on favorites pulled, most recent first; 0: none
 	WithContacts bool   `json:"with_contacts,omitempty"` // also pull the public contacts
 	FanOut       bool   `json:"fan_out,omitempty"`       // after ingest, start the fan-out pulls for Run
-	Lane         string `json:"lane,omitempty"`          // LaneInteractive or LaneBackground ("" is background)
+	Lane         string `json:"lane,omitempty"`          // LaneInteractive, LaneAnonymous or LaneBackground ("" is background)
 	// MaxPhotos > 0 makes this a photostream pull (TypePullPhotos): User's newest MaxPhotos
 	// public photos, one page (at most 500), instead of favorites.
 	MaxPhotos int `json:"max_photos,omitempty"`
