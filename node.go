@@ -124,24 +124,6 @@ func newRegistry() *prometheus.Registry {
 	return reg
 }
 
-// workerPipeline adapts worker.Client to the server's Pipeline interface (server must not
-// import worker).
-type workerPipeline struct{ c *worker.Client }
-
-func (w workerPipeline) Refresh(ctx context.Context, nsid string, r server.RefreshReason) (server.Progress, error) {
-	p, err := w.c.Refresh(ctx, nsid, worker.Reason(r))
-	return server.Progress(p), err
-}
-
-func (w workerPipeline) Progress(ctx context.Context, nsid string) (server.Progress, error) {
-	p, err := w.c.Progress(ctx, nsid)
-	return server.Progress(p), err
-}
-
-func (w workerPipeline) FaveAdded(ctx context.Context, user string, photo graph.Photo) error {
-	return w.c.FaveAdded(ctx, user, photo)
-}
-
 // node is what one process runs: some of graph, queue, workers and the web server.
 type node struct {
 	cfg      config.Config
@@ -268,7 +250,7 @@ func (n *node) serveHTTP() (string, error) {
 	srv, err := server.New(server.Options{
 		Graph:         n.store,
 		Flickr:        n.flickr,
-		Pipeline:      workerPipeline{n.client},
+		Pipeline:      n.client,
 		Logger:        n.log,
 		Registry:      n.reg,
 		Redis:         rdb,

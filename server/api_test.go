@@ -16,6 +16,7 @@ import (
 
 	"github.com/photorec/photorec/flickr/flickrtest"
 	"github.com/photorec/photorec/graph"
+	"github.com/photorec/photorec/runs"
 )
 
 func TestLookupUser(t *testing.T) {
@@ -81,7 +82,7 @@ func TestUserSummary(t *testing.T) {
 	e := newEnv(t, nil)
 	nsid := e.heavyUser(t)
 	e.seedUser(t, nsid)
-	e.pipe.script = []Progress{{RunID: "r", State: StateComplete, Made: 4, Done: 3, Failed: 1}}
+	e.pipe.script = []runs.Progress{{RunID: "r", State: runs.StateComplete, Made: 4, Done: 3, Failed: 1}}
 	c := e.client(t)
 
 	res := c.get("/api/v1/users/" + url.PathEscape(nsid))
@@ -93,7 +94,7 @@ func TestUserSummary(t *testing.T) {
 	if got.User.NSID != nsid || got.Faves != len(e.world.FavesOf(nsid)) || got.Neighbors == 0 || got.GettingStarted || got.ViewerIsOwner {
 		t.Fatalf("summary = %+v", got)
 	}
-	if want := (progressJSON{RunID: "r", State: StateComplete, Made: 4, Done: 3, Failed: 1}); !cmp.Equal(got.Progress, want) {
+	if want := (progressJSON{RunID: "r", State: runs.StateComplete, Made: 4, Done: 3, Failed: 1}); !cmp.Equal(got.Progress, want) {
 		t.Fatalf("progress: %s", cmp.Diff(want, got.Progress))
 	}
 	if got.LastPullAt.IsZero() {
@@ -622,9 +623,9 @@ func TestRefresh(t *testing.T) {
 		code   string
 		want   *refreshCall
 	}{
-		{"visitor starts a first pull", anon, fresh, true, 202, "", &refreshCall{NSID: fresh, Reason: ReasonView}},
+		{"visitor starts a first pull", anon, fresh, true, 202, "", &refreshCall{NSID: fresh, Reason: runs.ReasonView}},
 		{"visitor cannot re-pull", anon, pulled, true, 403, codeForbidden, nil},
-		{"owner refreshes", owner, pulled, true, 202, "", &refreshCall{NSID: pulled, Reason: ReasonManual}},
+		{"owner refreshes", owner, pulled, true, 202, "", &refreshCall{NSID: pulled, Reason: runs.ReasonManual}},
 		{"unknown user", owner, "nobody@N00", true, 404, codeNotFound, nil},
 		{"missing csrf", owner, pulled, false, 403, codeCSRF, nil},
 	}
@@ -827,7 +828,7 @@ func TestBrowsingPullsWhenStaleAndNeverRegisters(t *testing.T) {
 					calls := e.pipe.refreshCalls()[before:]
 					want := []refreshCall{}
 					for range st.pulls {
-						want = append(want, refreshCall{NSID: u.NSID, Reason: ReasonView})
+						want = append(want, refreshCall{NSID: u.NSID, Reason: runs.ReasonView})
 					}
 					if diff := cmp.Diff(want, append([]refreshCall{}, calls...)); diff != "" {
 						t.Fatalf("%s: refresh calls (-want +got):\n%s", st.name, diff)

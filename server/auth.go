@@ -14,6 +14,7 @@ import (
 
 	"github.com/photorec/photorec/flickr"
 	"github.com/photorec/photorec/graph"
+	"github.com/photorec/photorec/runs"
 )
 
 // requestTokenStore keeps the secret of an OAuth request token between the redirect to Flickr
@@ -150,7 +151,7 @@ func (s *Server) loginCallback(c *fiber.Ctx) error {
 	if err := s.opts.Graph.Register(ctx, acc.UserNSID); err != nil {
 		return fmt.Errorf("server: register %s: %w", acc.UserNSID, err)
 	}
-	if _, err := s.opts.Pipeline.Refresh(ctx, acc.UserNSID, ReasonLogin); err != nil {
+	if _, err := s.opts.Pipeline.Refresh(ctx, acc.UserNSID, runs.ReasonLogin); err != nil {
 		// The login itself worked; the scheduler will pull the user later.
 		s.log.Warn("refresh after login failed", "user_nsid", acc.UserNSID, "err", err.Error())
 	}

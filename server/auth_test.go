@@ -18,6 +18,7 @@ import (
 	"github.com/photorec/photorec/flickr/flickrtest"
 	"github.com/photorec/photorec/graph"
 	"github.com/photorec/photorec/internal/testsvc"
+	"github.com/photorec/photorec/runs"
 )
 
 func TestLoginFlowWithRedisRequestTokens(t *testing.T) {
@@ -58,7 +59,7 @@ func TestLoginFlowWithRedisRequestTokens(t *testing.T) {
 	if bytes.Contains(rawCookie(ck.Value), []byte(tok.Token)) {
 		t.Fatal("session cookie carries the access token in clear")
 	}
-	if got, want := e.pipe.refreshCalls(), []refreshCall{{NSID: nsid, Reason: ReasonLogin}}; !cmp.Equal(got, want) {
+	if got, want := e.pipe.refreshCalls(), []refreshCall{{NSID: nsid, Reason: runs.ReasonLogin}}; !cmp.Equal(got, want) {
 		t.Fatalf("refresh calls after login: %s", cmp.Diff(want, got))
 	}
 	st, err := e.g.PullState(context.Background(), nsid)

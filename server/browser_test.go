@@ -20,6 +20,7 @@ import (
 
 	"github.com/photorec/photorec/graph"
 	"github.com/photorec/photorec/internal/testsvc"
+	"github.com/photorec/photorec/runs"
 )
 
 // TestBrowser drives the pages in headless Chromium, keyboard-free but through the real login
@@ -143,7 +144,7 @@ func TestBrowser(t *testing.T) {
 
 	// Welcome, then browse a user nobody pulled yet: the progress page follows the run.
 	e.pipe.mu.Lock()
-	e.pipe.script = []Progress{{RunID: "r1", State: StateRunning, Made: 10, Done: 3, Failed: 1, Changed: 1}}
+	e.pipe.script = []runs.Progress{{RunID: "r1", State: runs.StateRunning, Made: 10, Done: 3, Failed: 1, Changed: 1}}
 	e.pipe.mu.Unlock()
 	step("welcome", chromedp.Navigate(site+"/"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="login-button"]`)))
 	shot("welcome")
@@ -163,13 +164,13 @@ func TestBrowser(t *testing.T) {
 	e.seedUser(t, nsid)
 	e.iconsFromFlickr(t, nsid)
 	e.pipe.mu.Lock()
-	e.pipe.script = []Progress{{RunID: "r1", State: StateRunning, Made: 10, Done: 5, Failed: 1, Changed: 2}}
+	e.pipe.script = []runs.Progress{{RunID: "r1", State: runs.StateRunning, Made: 10, Done: 5, Failed: 1, Changed: 2}}
 	e.pipe.calls = 0
 	e.pipe.mu.Unlock()
 	step("recommendations while the run goes on",
 		waitFor(`document.querySelector('#user-page').dataset.mode === "recommendations" && document.querySelector('#user-page').dataset.running === "true"`))
 	e.pipe.mu.Lock()
-	e.pipe.script = []Progress{{RunID: "r1", State: StateComplete, Made: 10, Done: 10, Changed: 2}}
+	e.pipe.script = []runs.Progress{{RunID: "r1", State: runs.StateComplete, Made: 10, Done: 10, Changed: 2}}
 	e.pipe.calls = 0
 	e.pipe.mu.Unlock()
 	step("recommendations after the pull",
@@ -234,12 +235,12 @@ func TestBrowser(t *testing.T) {
 	// of the grid, and the open panel and the draft are still there.
 	e.addFreshPhoto(t, nsid, "99999000002")
 	e.pipe.mu.Lock()
-	e.pipe.script = []Progress{{RunID: "r2", State: StateRunning, Made: 7, Done: 1, Changed: 10}}
+	e.pipe.script = []runs.Progress{{RunID: "r2", State: runs.StateRunning, Made: 7, Done: 1, Changed: 10}}
 	e.pipe.calls = 0
 	e.pipe.mu.Unlock()
 	step("refresh", chromedp.Click(chromedp.CSS(`#refresh`)), waitFor(`document.querySelector('#progress-text').textContent.includes("of 7")`))
 	e.pipe.mu.Lock()
-	e.pipe.script = []Progress{{RunID: "r2", State: StateRunning, Made: 7, Done: 4, Changed: 11}}
+	e.pipe.script = []runs.Progress{{RunID: "r2", State: runs.StateRunning, Made: 7, Done: 4, Changed: 11}}
 	e.pipe.calls = 0
 	e.pipe.mu.Unlock()
 	step("a refresh brings a photo",
@@ -247,7 +248,7 @@ func TestBrowser(t *testing.T) {
 		waitFor(`window.notReloaded === true`))
 	survived("after a recommendations event")
 	e.pipe.mu.Lock()
-	e.pipe.script = []Progress{{RunID: "r2", State: StateComplete, Made: 7, Done: 7, Changed: 11}}
+	e.pipe.script = []runs.Progress{{RunID: "r2", State: runs.StateComplete, Made: 7, Done: 7, Changed: 11}}
 	e.pipe.calls = 0
 	e.pipe.mu.Unlock()
 	step("refresh done", waitFor(`document.querySelector('#progress-text').textContent.startsWith("Done")`), imagesLoaded)

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/photorec/photorec/runs"
 )
 
 // Event names of GET /api/v1/users/{nsid}/events.
@@ -48,7 +50,7 @@ type progressKey struct {
 	Changed            int64
 }
 
-func keyOf(p Progress) progressKey {
+func keyOf(p runs.Progress) progressKey {
 	return progressKey{RunID: p.RunID, State: p.State, Made: p.Made, Done: p.Done, Failed: p.Failed, Changed: p.Changed}
 }
 
@@ -83,7 +85,7 @@ func (s *Server) stream(ctx context.Context, w *bufio.Writer, nsid string) {
 			}
 			lastWrite = time.Now()
 		}
-		if p.State == StateComplete || p.State == StateCompleteWithErrors {
+		if p.State == runs.StateComplete || p.State == runs.StateCompleteWithErrors {
 			_ = writeEvent(w, eventDone, progressView(p))
 			return
 		}

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/photorec/photorec/runs"
 )
 
 type sseEvent struct {
@@ -43,12 +45,12 @@ func TestEventsStream(t *testing.T) {
 	e := newEnv(t, nil)
 	nsid := e.heavyUser(t)
 	e.seedUser(t, nsid)
-	e.pipe.script = []Progress{
-		{RunID: "r1", State: StateRunning, Made: 3},
-		{RunID: "r1", State: StateRunning, Made: 3}, // unchanged: no event
-		{RunID: "r1", State: StateRunning, Made: 3, Done: 1, Changed: 1},
-		{RunID: "r1", State: StateRunning, Made: 5, Done: 3, Failed: 1, Changed: 2},
-		{RunID: "r1", State: StateCompleteWithErrors, Made: 5, Done: 4, Failed: 1, Changed: 2},
+	e.pipe.script = []runs.Progress{
+		{RunID: "r1", State: runs.StateRunning, Made: 3},
+		{RunID: "r1", State: runs.StateRunning, Made: 3}, // unchanged: no event
+		{RunID: "r1", State: runs.StateRunning, Made: 3, Done: 1, Changed: 1},
+		{RunID: "r1", State: runs.StateRunning, Made: 5, Done: 3, Failed: 1, Changed: 2},
+		{RunID: "r1", State: runs.StateCompleteWithErrors, Made: 5, Done: 4, Failed: 1, Changed: 2},
 	}
 	res := e.client(t).get("/api/v1/users/" + url.PathEscape(nsid) + "/events")
 	if res.Status != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/event-stream") {
@@ -92,7 +94,7 @@ func TestEventsStopWhenClientLeaves(t *testing.T) {
 	e := newEnv(t, func(o *Options) { o.Heartbeat = 10 * time.Millisecond })
 	nsid := e.heavyUser(t)
 	e.seedUser(t, nsid)
-	e.pipe.script = []Progress{{RunID: "r1", State: StateRunning, Made: 3}}
+	e.pipe.script = []runs.Progress{{RunID: "r1", State: runs.StateRunning, Made: 3}}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

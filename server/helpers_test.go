@@ -17,6 +17,7 @@ import (
 	"github.com/photorec/photorec/flickr/flickrtest"
 	"github.com/photorec/photorec/graph"
 	"github.com/photorec/photorec/graph/embedded"
+	"github.com/photorec/photorec/runs"
 )
 
 // fakePipeline is a fake of our own Pipeline interface: it records calls and replays a script
@@ -25,7 +26,7 @@ type fakePipeline struct {
 	mu       sync.Mutex
 	refresh  []refreshCall
 	faves    []faveCall
-	script   []Progress // Progress returns these in turn, then repeats the last
+	script   []runs.Progress // Progress returns these in turn, then repeats the last
 	calls    int
 	ctxs     []context.Context
 	failFave error
@@ -33,26 +34,26 @@ type fakePipeline struct {
 
 type refreshCall struct {
 	NSID   string
-	Reason RefreshReason
+	Reason runs.Reason
 }
 
 type faveCall struct {
 	User, Photo string
 }
 
-func (f *fakePipeline) Refresh(_ context.Context, nsid string, reason RefreshReason) (Progress, error) {
+func (f *fakePipeline) Refresh(_ context.Context, nsid string, reason runs.Reason) (runs.Progress, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.refresh = append(f.refresh, refreshCall{NSID: nsid, Reason: reason})
-	return Progress{RunID: "run-1", User: nsid, State: StateRunning, Made: 1}, nil
+	return runs.Progress{RunID: "run-1", User: nsid, State: runs.StateRunning, Made: 1}, nil
 }
 
-func (f *fakePipeline) Progress(ctx context.Context, nsid string) (Progress, error) {
+func (f *fakePipeline) Progress(ctx context.Context, nsid string) (runs.Progress, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.ctxs = append(f.ctxs, ctx)
 	if len(f.script) == 0 {
-		return Progress{User: nsid, State: StateNone}, nil
+		return runs.Progress{User: nsid, State: runs.StateNone}, nil
 	}
 	i := min(f.calls, len(f.script)-1)
 	f.calls++

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/photorec/photorec/graph"
+	"github.com/photorec/photorec/runs"
 )
 
 // exampleQuery is the placeholder of the browse field.
@@ -167,7 +168,7 @@ func (s *Server) userPageHandler(c *fiber.Ctx) error {
 		Summary:    sum,
 		Owner:      sum.ViewerIsOwner,
 		Mode:       mode,
-		Running:    sum.Progress.State == StateRunning,
+		Running:    sum.Progress.State == runs.StateRunning,
 		Algorithm:  alg,
 		Algorithms: graph.AlgorithmList,
 	})

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/photorec/photorec/graph"
+	"github.com/photorec/photorec/runs"
 )
 
 func TestPages(t *testing.T) {
@@ -79,11 +80,11 @@ func TestBrowse(t *testing.T) {
 	if res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/u/"+url.PathEscape(nsid) {
 		t.Fatalf("browse: %d %q %s", res.Status, res.Header.Get("Location"), res.Body)
 	}
-	if got, want := e.pipe.refreshCalls(), []refreshCall{{NSID: nsid, Reason: ReasonView}}; !cmp.Equal(got, want) {
+	if got, want := e.pipe.refreshCalls(), []refreshCall{{NSID: nsid, Reason: runs.ReasonView}}; !cmp.Equal(got, want) {
 		t.Fatalf("browsing a never-pulled user: refresh calls %s", cmp.Diff(want, got))
 	}
 	// While the first pull runs, the user page is the progress page.
-	e.pipe.script = []Progress{{RunID: "r", State: StateRunning, Made: 2}}
+	e.pipe.script = []runs.Progress{{RunID: "r", State: runs.StateRunning, Made: 2}}
 	body := string(c.get("/u/" + nsid).Body)
 	if !strings.Contains(body, `data-mode="progress"`) || !strings.Contains(body, `data-testid="progress-bar"`) || !strings.Contains(body, `data-running="true"`) {
 		t.Fatal("progress page missing its mode or bar")

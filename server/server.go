@@ -18,6 +18,7 @@ import (
 
 	"github.com/photorec/photorec/flickr"
 	"github.com/photorec/photorec/graph"
+	"github.com/photorec/photorec/runs"
 	"github.com/photorec/photorec/ui"
 )
 
@@ -58,43 +59,13 @@ type Flickr interface {
 	AccessToken(ctx context.Context, req flickr.Token, verifier string) (flickr.AccessToken, error)
 }
 
-// RefreshReason says why a refresh was asked for; the pipeline may log or count it.
-type RefreshReason string
-
-// Refresh reasons the server sends.
-const (
-	ReasonLogin  RefreshReason = "login"  // the user just logged in
-	ReasonView   RefreshReason = "view"   // someone browsed a member never pulled, or pulled before Options.ViewFresh
-	ReasonManual RefreshReason = "manual" // the user pressed refresh
-)
-
-// Progress states, as the pipeline reports them.
-const (
-	StateNone               = "none"
-	StateRunning            = "running"
-	StateComplete           = "complete"
-	StateCompleteWithErrors = "complete_with_errors"
-)
-
-// Progress mirrors worker.Progress: the state of a user's latest refresh run.
-type Progress struct {
-	RunID      string
-	User       string
-	State      string // StateNone, StateRunning, StateComplete or StateCompleteWithErrors
-	Made       int    // pull tasks made so far
-	Done       int    // pull tasks finished
-	Failed     int    // pull tasks that failed for good
-	StartedAt  time.Time
-	FinishedAt time.Time
-	Changed    int64 // bumps whenever an ingest for this run lands
-}
-
-// Pipeline is the refresh pipeline (worker.Client behind a small adapter in main).
+// Pipeline is the refresh pipeline (*worker.Client). Runs, their states and reasons are
+// package runs'.
 type Pipeline interface {
 	// Refresh starts a refresh run for nsid, or joins the one running, and returns its progress.
-	Refresh(ctx context.Context, nsid string, reason RefreshReason) (Progress, error)
-	// Progress reports nsid's latest run; State is StateNone when there was none.
-	Progress(ctx context.Context, nsid string) (Progress, error)
+	Refresh(ctx context.Context, nsid string, reason runs.Reason) (runs.Progress, error)
+	// Progress reports nsid's latest run; State is runs.StateNone when there was none.
+	Progress(ctx context.Context, nsid string) (runs.Progress, error)
 	// FaveAdded asks for a high-priority pull of the owner of a photo user just faved.
 	FaveAdded(ctx context.Context, user string, photo graph.Photo) error
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/photorec/photorec/graph"
+	"github.com/photorec/photorec/runs"
 )
 
 // maxLookupInput bounds the text of a user lookup.
@@ -139,7 +140,7 @@ func (s *Server) refreshUser(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		if !started && p.State != StateRunning {
+		if !started && p.State != runs.StateRunning {
 			return &apiError{Status: http.StatusForbidden, Code: codeForbidden, Message: "only the owner can refresh a member pulled this recently"}
 		}
 		return c.Status(http.StatusAccepted).JSON(progressView(p))
@@ -149,7 +150,7 @@ func (s *Server) refreshUser(c *fiber.Ctx) error {
 	if err := s.opts.Graph.Register(ctx, nsid); err != nil {
 		return fmt.Errorf("server: register %s: %w", nsid, err)
 	}
-	p, err := s.opts.Pipeline.Refresh(ctx, nsid, ReasonManual)
+	p, err := s.opts.Pipeline.Refresh(ctx, nsid, runs.ReasonManual)
 	if err != nil {
 		return fmt.Errorf("server: refresh %s: %w", nsid, err)
 	}
@@ -160,24 +161,24 @@ func (s *Server) refreshUser(c *fiber.Ctx) error {
 // no run is working on them and they were never pulled or their last pull is older than
 // Options.ViewFresh. It never registers nsid for scheduled refreshes: only logging in does. It
 // returns nsid's progress and whether it started a pull.
-func (s *Server) pullIfStale(ctx context.Context, nsid string) (Progress, bool, error) {
+func (s *Server) pullIfStale(ctx context.Context, nsid string) (runs.Progress, bool, error) {
 	p, err := s.opts.Pipeline.Progress(ctx, nsid)
 	if err != nil {
-		return Progress{}, false, fmt.Errorf("server: progress of %s: %w", nsid, err)
+		return runs.Progress{}, false, fmt.Errorf("server: progress of %s: %w", nsid, err)
 	}
-	if p.State == StateRunning {
+	if p.State == runs.StateRunning {
 		return p, false, nil
 	}
 	st, err := s.opts.Graph.PullState(ctx, nsid)
 	if err != nil {
-		return Progress{}, false, fmt.Errorf("server: pull state of %s: %w", nsid, err)
+		return runs.Progress{}, false, fmt.Errorf("server: pull state of %s: %w", nsid, err)
 	}
 	if !st.LastPullAt.IsZero() && s.opts.Now().Sub(st.LastPullAt) < s.opts.ViewFresh {
 		return p, false, nil
 	}
-	p, err = s.opts.Pipeline.Refresh(ctx, nsid, ReasonView)
+	p, err = s.opts.Pipeline.Refresh(ctx, nsid, runs.ReasonView)
 	if err != nil {
-		return Progress{}, false, fmt.Errorf("server: refresh %s: %w", nsid, err)
+		return runs.Progress{}, false, fmt.Errorf("server: refresh %s: %w", nsid, err)
 	}
 	return p, true, nil
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/photorec/photorec/graph"
+	"github.com/photorec/photorec/runs"
 )
 
 // defaultIcon stands in for a user whose buddy icon the store does not know (served locally:
@@ -100,10 +101,10 @@ type progressJSON struct {
 	Changed    int64     `json:"changed"`
 }
 
-func progressView(p Progress) progressJSON {
+func progressView(p runs.Progress) progressJSON {
 	state := p.State
 	if state == "" {
-		state = StateNone
+		state = runs.StateNone
 	}
 	return progressJSON{
 		RunID: p.RunID, State: state, Made: p.Made, Done: p.Done, Failed: p.Failed,

@@ -14,6 +14,7 @@ import (
 	"github.com/photorec/photorec/flickr"
 	"github.com/photorec/photorec/flickr/flickrtest"
 	"github.com/photorec/photorec/graph"
+	"github.com/photorec/photorec/runs"
 )
 
 // BenchmarkNewUserRefresh measures what a new user sees: a user with about 500 favorites and 300
@@ -80,7 +81,7 @@ func benchRefresh(b *testing.B, world *flickrtest.World, u flickrtest.User, neig
 	bound := favePages(u.Faves, 0) + 1 + f.faveCalls(b, world) + len(f.photos) // contacts: one page of up to 1000
 
 	start := time.Now()
-	if _, err := w.Client().Refresh(ctx, u.NSID, ReasonLogin); err != nil {
+	if _, err := w.Client().Refresh(ctx, u.NSID, runs.ReasonLogin); err != nil {
 		b.Fatal(err)
 	}
 	checkpoints := []time.Duration{30 * time.Second, 60 * time.Second, 120 * time.Second}
@@ -98,9 +99,9 @@ func benchRefresh(b *testing.B, world *flickrtest.World, u flickrtest.User, neig
 				shown[i] = top
 			}
 		}
-		if p, err := w.Client().Progress(ctx, u.NSID); err == nil && p.State != StateRunning {
+		if p, err := w.Client().Progress(ctx, u.NSID); err == nil && p.State != runs.StateRunning {
 			done = el
-			if p.State != StateComplete {
+			if p.State != runs.StateComplete {
 				b.Errorf("run ended %s: %+v", p.State, p)
 			}
 		}

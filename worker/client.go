@@ -7,29 +7,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/photorec/photorec/graph"
+	"github.com/photorec/photorec/runs"
 	"github.com/photorec/photorec/worker/task"
 )
-
-// Reason says why a refresh run started (logged, and it picks the rate-limit lane).
-type Reason string
-
-// Reasons. Login, view and fave are interactive: a person is waiting.
-const (
-	ReasonLogin    Reason = "login"
-	ReasonView     Reason = "view"
-	ReasonFave     Reason = "fave"
-	ReasonSchedule Reason = "schedule"
-	ReasonManual   Reason = "manual"
-)
-
-func (r Reason) interactive() bool { return r == ReasonLogin || r == ReasonView || r == ReasonFave }
 
 // ClientOptions configures NewClient. Zero values take the documented defaults.
 type ClientOptions struct {
@@ -51,7 +37,7 @@ type ClientOptions struct {
 // Client starts refresh runs and reads their progress. It is what the API server uses; the
 // worker uses one too. Safe for concurrent use.
 type Client struct {
-	st    state
+	st    *runs.Store
 	q     *asynq.Client
 	insp  *asynq.Inspector
 	graph PullStates
@@ -77,7 +63,7 @@ func NewClient(opts ClientOptions) (*Client, error) {
 		opts.Metrics, _ = NewMetrics(nil)
 	}
 	return &Client{
-		st:    state{rdb: opts.Redis, p: pipe.KeyPrefix, ttl: pipe.RunTTL},
+		st:    runs.NewStore(opts.Redis, pipe.KeyPrefix, pipe.RunTTL),
 		q:     asynq.NewClientFromRedisClient(opts.Redis),
 		insp:  asynq.NewInspectorFromRedisClient(opts.Redis),
 		graph: opts.Graph,
@@ -94,28 +80,28 @@ func NewClient(opts ClientOptions) (*Client, error) {
 // value: the favorites of the neighbors and contacts, the photostreams of the owners nsid faves
 // most and of the contacts (Pipeline's caps; docs/pipeline.md). It does not register nsid with the
 // scheduler (graph.Store.Register does).
-func (c *Client) Refresh(ctx context.Context, nsid string, reason Reason) (Progress, error) {
+func (c *Client) Refresh(ctx context.Context, nsid string, reason runs.Reason) (runs.Progress, error) {
 	if nsid == "" {
-		return Progress{}, errors.New("worker: refresh: empty nsid")
+		return runs.Progress{}, errors.New("worker: refresh: empty nsid")
 	}
-	run, created, err := c.st.startRun(ctx, nsid, newID(), string(reason), c.now(), c.pipe.RefreshCooldown)
+	run, created, err := c.st.Start(ctx, nsid, newID(), string(reason), c.now(), c.pipe.RefreshCooldown)
 	if err != nil {
-		return Progress{}, err
+		return runs.Progress{}, err
 	}
 	if created {
 		c.log.InfoContext(ctx, "refresh started", "user_nsid", nsid, "run_id", run, "reason", string(reason))
 	}
 	// A joined run may lack the user's own pull (a run started by FaveAdded): add it. A run
 	// that has it already, or has ended (cooldown), is left as is.
-	if err := c.startUserPull(ctx, run, nsid, reason); err != nil && !errors.Is(err, errRunEnded) {
-		return Progress{}, err
+	if err := c.startUserPull(ctx, run, nsid, reason); err != nil && !errors.Is(err, runs.ErrRunEnded) {
+		return runs.Progress{}, err
 	}
-	return c.st.runProgress(ctx, run)
+	return c.st.RunProgress(ctx, run)
 }
 
-// Progress returns the state of nsid's latest run; State is StateNone when there is none.
-func (c *Client) Progress(ctx context.Context, nsid string) (Progress, error) {
-	return c.st.progress(ctx, nsid)
+// Progress returns the state of nsid's latest run; State is runs.StateNone when there is none.
+func (c *Client) Progress(ctx context.Context, nsid string) (runs.Progress, error) {
+	return c.st.Progress(ctx, nsid)
 }
 
 // FaveAdded pulls the owner of a photo user just faved, on the interactive lane, unless the
@@ -127,31 +113,31 @@ func (c *Client) FaveAdded(ctx context.Context, user string, photo graph.Photo) 
 		return nil
 	}
 	for range 3 {
-		run, _, err := c.st.startRun(ctx, user, newID(), string(ReasonFave), c.now(), 0)
+		run, _, err := c.st.Start(ctx, user, newID(), string(runs.ReasonFave), c.now(), 0)
 		if err != nil {
 			return err
 		}
 		err = c.startNeighborPull(ctx, run, owner, task.QueueInteractive, task.LaneInteractive)
-		if !errors.Is(err, errRunEnded) {
+		if !errors.Is(err, runs.ErrRunEnded) {
 			return err
 		}
 	}
-	return fmt.Errorf("worker: fave of %s by %s: %w", photo.ID, user, errRunEnded)
+	return fmt.Errorf("worker: fave of %s by %s: %w", photo.ID, user, runs.ErrRunEnded)
 }
 
-func (c *Client) startUserPull(ctx context.Context, run, nsid string, reason Reason) error {
+func (c *Client) startUserPull(ctx context.Context, run, nsid string, reason runs.Reason) error {
 	p, err := c.plan(ctx, nsid, 0)
 	if err != nil {
 		return err
 	}
-	p.Job, p.Run, p.WithContacts, p.FanOut = userJob(nsid), run, true, true
+	p.Job, p.Run, p.WithContacts, p.FanOut = runs.UserJob(nsid), run, true, true
 	queue, lane := task.QueuePullFirst, task.LaneBackground
 	switch {
-	case reason == ReasonView:
+	case reason == runs.ReasonView:
 		// Someone browses a member who is not theirs: quick, but within the visitors' share of
 		// the Flickr budget, so browsing cannot starve members' own actions.
 		queue, lane = task.QueueInteractive, task.LaneAnonymous
-	case reason.interactive():
+	case reason.Interactive():
 		queue, lane = task.QueueInteractive, task.LaneInteractive
 	}
 	p.Lane = lane
@@ -163,14 +149,14 @@ func (c *Client) startNeighborPull(ctx context.Context, run, nsid, queue, lane s
 	if err != nil {
 		return err
 	}
-	p.Job, p.Run, p.Lane = neighborJob(nsid), run, lane
+	p.Job, p.Run, p.Lane = runs.NeighborJob(nsid), run, lane
 	return c.startJob(ctx, run, p, queue, true)
 }
 
 // startPhotosPull counts the photostream pull of nsid in run and starts it (see startJob): one
 // call for the newest Pipeline.PhotosPerPerson public photos, done at once when fresh.
 func (c *Client) startPhotosPull(ctx context.Context, run, nsid, queue, lane string) error {
-	p := task.Pull{Job: photosJob(nsid), Run: run, User: nsid, PullID: newID(), MaxPhotos: c.pipe.PhotosPerPerson, Lane: lane}
+	p := task.Pull{Job: runs.PhotosJob(nsid), Run: run, User: nsid, PullID: newID(), MaxPhotos: c.pipe.PhotosPerPerson, Lane: lane}
 	return c.startJob(ctx, run, p, queue, true)
 }
 
@@ -198,7 +184,7 @@ func (c *Client) plan(ctx context.Context, nsid string, maxFaves int) (task.Pull
 // is unfinished and nobody holds its lock), which it completes. On error the job may stay made
 // and unstarted: the caller's retry, or the scheduler's reaper, starts it.
 func (c *Client) startJob(ctx context.Context, run string, p task.Pull, queue string, freshOK bool) error {
-	added, err := c.st.addJob(ctx, run, p.Job)
+	added, err := c.st.AddJob(ctx, run, p.Job)
 	if err != nil {
 		return err
 	}
@@ -206,26 +192,26 @@ func (c *Client) startJob(ctx context.Context, run string, p task.Pull, queue st
 		if queue == task.QueueInteractive {
 			c.promote(ctx, p.Job, p.Lane)
 		}
-		lost, err := c.st.lost(ctx, run, p.Job)
+		lost, err := c.st.Lost(ctx, run, p.Job)
 		if err != nil || !lost {
 			return err
 		}
 	}
 	if freshOK {
-		fresh, err := c.st.isFresh(ctx, p.Job)
+		fresh, err := c.st.IsFresh(ctx, p.Job)
 		if err != nil {
 			return err
 		}
 		if fresh {
-			return c.finish(ctx, run, p.Job, outcomeDone)
+			return c.finish(ctx, run, p.Job, runs.OutcomeDone)
 		}
 	}
-	if err := c.st.wait(ctx, run, p.Job); err != nil {
+	if err := c.st.Wait(ctx, run, p.Job); err != nil {
 		return err
 	}
 	// Asynq task ids are unique per queue only; the job lock makes them unique across queues
 	// and stays until the pull's ingest has landed (endJob), so nobody pulls it twice meanwhile.
-	locked, err := c.st.lock(ctx, p.Job, p.PullID, c.pipe.MaxRunAge)
+	locked, err := c.st.Lock(ctx, p.Job, p.PullID, c.pipe.MaxRunAge)
 	if err != nil {
 		return err
 	}
@@ -237,8 +223,8 @@ func (c *Client) startJob(ctx context.Context, run string, p task.Pull, queue st
 			c.promote(ctx, p.Job, p.Lane)
 		}
 		if freshOK {
-			if fresh, ferr := c.st.isFresh(ctx, p.Job); ferr == nil && fresh {
-				return c.finish(ctx, run, p.Job, outcomeDone)
+			if fresh, ferr := c.st.IsFresh(ctx, p.Job); ferr == nil && fresh {
+				return c.finish(ctx, run, p.Job, runs.OutcomeDone)
 			}
 		}
 		return nil
@@ -246,7 +232,7 @@ func (c *Client) startJob(ctx context.Context, run string, p task.Pull, queue st
 	err = c.enqueuePull(ctx, p, queue)
 	c.log.DebugContext(ctx, "pull enqueued", "run_id", run, "job", p.Job, "pull_id", p.PullID, "queue", queue, "err", err)
 	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
-		_ = c.st.unlock(ctx, p.Job)
+		_ = c.st.Unlock(ctx, p.Job)
 		return fmt.Errorf("worker: enqueue %s: %w", p.Job, err)
 	}
 	return nil
@@ -276,7 +262,7 @@ func (c *Client) promote(ctx context.Context, job, lane string) {
 			p.Lane = task.LaneBackground
 			if err2 := c.enqueuePull(ctx, p, q); err2 != nil {
 				c.log.ErrorContext(ctx, "pull lost while promoting", "job", job, "err", errors.Join(err, err2))
-				_ = c.endJob(ctx, job, p.PullID, outcomeFailed)
+				_ = c.endJob(ctx, job, p.PullID, runs.OutcomeFailed)
 			}
 			return
 		}
@@ -297,11 +283,11 @@ func (c *Client) enqueuePull(ctx context.Context, p task.Pull, queue string) err
 
 // finish records the outcome of job in run and observes the run's end.
 func (c *Client) finish(ctx context.Context, run, job, outcome string) error {
-	ended, err := c.st.finishJob(ctx, run, job, outcome, c.now())
+	ended, err := c.st.FinishJob(ctx, run, job, outcome, c.now())
 	if err != nil || !ended {
 		return err
 	}
-	p, err := c.st.runProgress(ctx, run)
+	p, err := c.st.RunProgress(ctx, run)
 	if err != nil {
 		return err
 	}
@@ -317,46 +303,28 @@ func (c *Client) finish(ctx context.Context, run, job, outcome string) error {
 // freshens) and records outcome for every run waiting on the job.
 func (c *Client) endJob(ctx context.Context, job, pullID, outcome string) error {
 	var fresh time.Duration
-	if outcome == outcomeDone && freshens(job) {
+	if outcome == runs.OutcomeDone && runs.Freshens(job) {
 		fresh = c.pipe.NeighborFresh
 	}
-	released, err := c.st.release(ctx, job, pullID, fresh)
+	released, err := c.st.Release(ctx, job, pullID, fresh)
 	if err != nil || !released {
 		return err
 	}
-	runs, err := c.st.waiters(ctx, job)
+	waiting, err := c.st.Waiters(ctx, job)
 	if err != nil {
 		return err
 	}
 	var errs []error
-	for _, run := range runs {
+	for _, run := range waiting {
 		if err := c.finish(ctx, run, job, outcome); err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		if err := c.st.unwait(ctx, run, job); err != nil {
+		if err := c.st.Unwait(ctx, run, job); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// Job ids: a user's own pull, a person's favorites (a neighbor or a contact), a person's
-// photostream.
-const (
-	userJobPrefix     = "user:"
-	neighborJobPrefix = "neighbor:"
-	photosJobPrefix   = "photos:"
-)
-
-func userJob(nsid string) string     { return userJobPrefix + nsid }
-func neighborJob(nsid string) string { return neighborJobPrefix + nsid }
-func photosJob(nsid string) string   { return photosJobPrefix + nsid }
-
-// freshens reports the jobs whose data stays fresh for Pipeline.NeighborFresh once pulled: a
-// person's favorites and their photostream (a user's own pull is planned from graph.PullState).
-func freshens(job string) bool {
-	return strings.HasPrefix(job, neighborJobPrefix) || strings.HasPrefix(job, photosJobPrefix)
 }
 
 // newID returns a random 16-hex-digit id.

@@ -10,6 +10,7 @@ import (
 	"github.com/photorec/photorec/flickr/flickrtest"
 	"github.com/photorec/photorec/graph/embedded"
 	"github.com/photorec/photorec/internal/embedredis"
+	"github.com/photorec/photorec/runs"
 )
 
 // TestDemoQueueOnMiniredis runs the whole pipeline on the in-process Redis of `photorec demo`.
@@ -36,12 +37,12 @@ func TestDemoQueueOnMiniredis(t *testing.T) {
 	runWorker(t, w)
 
 	u := userWith(t, world, 50, 200)
-	if _, err := w.Client().Refresh(ctx, u.NSID, ReasonLogin); err != nil {
+	if _, err := w.Client().Refresh(ctx, u.NSID, runs.ReasonLogin); err != nil {
 		t.Fatal(err)
 	}
 	got := waitDone(t, w.Client(), u.NSID, 2*time.Minute)
 	want := 1 + fanOutOf(world, u.NSID, Pipeline{}).pulls()
-	if got.State != StateComplete || got.Done != want {
+	if got.State != runs.StateComplete || got.Done != want {
 		t.Errorf("progress on miniredis = %+v, want complete with %d done", got, want)
 	}
 	if n := storedFaves(t, st, u.NSID); n != u.Faves {

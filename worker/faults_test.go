@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/photorec/photorec/flickr/flickrtest"
+	"github.com/photorec/photorec/runs"
 	"github.com/photorec/photorec/worker/task"
 )
 
@@ -57,7 +58,7 @@ func TestFlickrFaultsForAWhile(t *testing.T) {
 	w := e.start(Options{Metrics: m})
 	ctx := context.Background()
 	u := userWith(t, e.world, 100, 300)
-	if _, err := w.Client().Refresh(ctx, u.NSID, ReasonLogin); err != nil {
+	if _, err := w.Client().Refresh(ctx, u.NSID, runs.ReasonLogin); err != nil {
 		t.Fatal(err)
 	}
 	// Every call answers 429 until the first attempts have failed, then 5xx and 105 now and then.
@@ -66,7 +67,7 @@ func TestFlickrFaultsForAWhile(t *testing.T) {
 	}
 	e.sim.SetFaults(flickrtest.Faults{ServerError: 0.2, Unavailable: 0.1})
 	got := waitDone(t, w.Client(), u.NSID, 3*time.Minute)
-	if got.State != StateComplete || got.Failed != 0 || got.Done != got.Made {
+	if got.State != runs.StateComplete || got.Failed != 0 || got.Done != got.Made {
 		t.Errorf("progress after faults = %+v, want complete without failures", got)
 	}
 	if n := storedFaves(t, e.store, u.NSID); n != u.Faves {
@@ -92,7 +93,7 @@ func TestRedisRestartMidRun(t *testing.T) {
 	w := e.start(Options{ReapEvery: time.Second})
 	ctx := context.Background()
 	u := userWith(t, e.world, 150, 400)
-	if _, err := w.Client().Refresh(ctx, u.NSID, ReasonLogin); err != nil {
+	if _, err := w.Client().Refresh(ctx, u.NSID, runs.ReasonLogin); err != nil {
 		t.Fatal(err)
 	}
 	for {
@@ -104,7 +105,7 @@ func TestRedisRestartMidRun(t *testing.T) {
 	}
 	e.redis.Restart()
 	got := waitDone(t, w.Client(), u.NSID, 4*time.Minute)
-	if got.State != StateComplete || got.Done != got.Made || got.Made != 1+fanOutOf(e.world, u.NSID, Pipeline{}).pulls() {
+	if got.State != runs.StateComplete || got.Done != got.Made || got.Made != 1+fanOutOf(e.world, u.NSID, Pipeline{}).pulls() {
 		t.Errorf("progress after a Redis restart = %+v, want complete, every pull done", got)
 	}
 	checkFanOutStored(t, e, u.NSID, Pipeline{})
@@ -121,7 +122,7 @@ func TestWorkerKilledMidPull(t *testing.T) {
 	u := userWith(t, e.world, 150, 400)
 
 	child := startChild(t, e.redis.Addr, e.sim.URL, envConcurrent+"=4")
-	if _, err := w.Client().Refresh(ctx, u.NSID, ReasonLogin); err != nil {
+	if _, err := w.Client().Refresh(ctx, u.NSID, runs.ReasonLogin); err != nil {
 		t.Fatal(err)
 	}
 	var active []string
@@ -148,7 +149,7 @@ func TestWorkerKilledMidPull(t *testing.T) {
 
 	got := waitDone(t, w.Client(), u.NSID, 4*time.Minute)
 	want := 1 + fanOutOf(e.world, u.NSID, Pipeline{}).pulls()
-	if got.State != StateComplete || got.Made != want || got.Done != want || got.Failed != 0 {
+	if got.State != runs.StateComplete || got.Made != want || got.Done != want || got.Failed != 0 {
 		t.Errorf("progress after SIGKILL = %+v, want complete with %d done, 0 failed", got, want)
 	}
 	checkFanOutStored(t, e, u.NSID, Pipeline{})
@@ -216,7 +217,7 @@ func TestLoadManyUsersThreeWorkers(t *testing.T) {
 	var wg sync.WaitGroup
 	for _, nsid := range picked {
 		wg.Go(func() {
-			if _, err := w.Client().Refresh(ctx, nsid, ReasonView); err != nil {
+			if _, err := w.Client().Refresh(ctx, nsid, runs.ReasonView); err != nil {
 				t.Error(err)
 			}
 		})
@@ -225,7 +226,7 @@ func TestLoadManyUsersThreeWorkers(t *testing.T) {
 	failed := 0
 	for _, nsid := range picked {
 		p := waitDone(t, w.Client(), nsid, 5*time.Minute)
-		if p.State != StateComplete {
+		if p.State != runs.StateComplete {
 			failed++
 			t.Errorf("run of %s = %+v, want complete", nsid, p)
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/photorec/photorec/graph"
 	"github.com/photorec/photorec/graph/embedded"
 	"github.com/photorec/photorec/internal/testsvc"
+	"github.com/photorec/photorec/runs"
 )
 
 // testLogger discards logs unless PHOTOREC_TEST_LOG is set.
@@ -138,14 +139,14 @@ func runWorker(tb testing.TB, w *Worker) {
 
 // waitDone polls until nsid's run has ended and returns its progress. The bound is a safety net
 // against a hung pipeline, not a speed assertion.
-func waitDone(tb testing.TB, c *Client, nsid string, bound time.Duration) Progress {
+func waitDone(tb testing.TB, c *Client, nsid string, bound time.Duration) runs.Progress {
 	tb.Helper()
 	deadline := time.Now().Add(bound)
-	var p Progress
+	var p runs.Progress
 	var err error
 	for time.Now().Before(deadline) {
 		p, err = c.Progress(context.Background(), nsid)
-		if err == nil && (p.State == StateComplete || p.State == StateCompleteWithErrors) {
+		if err == nil && (p.State == runs.StateComplete || p.State == runs.StateCompleteWithErrors) {
 			return p
 		}
 		time.Sleep(50 * time.Millisecond)

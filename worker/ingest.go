@@ -9,6 +9,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/photorec/photorec/graph"
+	"github.com/photorec/photorec/runs"
 	"github.com/photorec/photorec/worker/task"
 )
 
@@ -77,7 +78,7 @@ func (w *Worker) handleIngest(ctx context.Context, t *asynq.Task) error {
 			return err
 		}
 	}
-	if err := w.client.endJob(ctx, in.Job, in.PullID, outcomeDone); err != nil {
+	if err := w.client.endJob(ctx, in.Job, in.PullID, runs.OutcomeDone); err != nil {
 		return err
 	}
 	w.log.DebugContext(ctx, "pull ingested", "job", in.Job, "user_nsid", in.User, "faves", len(in.Faves),
@@ -96,7 +97,7 @@ func (w *Worker) ingestPhotos(ctx context.Context, in task.Ingest, at time.Time)
 			return graphError(fmt.Errorf("worker: add photos of %s: %w", in.User, err))
 		}
 	}
-	if err := w.client.endJob(ctx, in.Job, in.PullID, outcomeDone); err != nil {
+	if err := w.client.endJob(ctx, in.Job, in.PullID, runs.OutcomeDone); err != nil {
 		return err
 	}
 	w.log.DebugContext(ctx, "pull ingested", "job", in.Job, "user_nsid", in.User, "photos", len(in.Photos), "calls", in.Calls)
@@ -111,8 +112,8 @@ func (w *Worker) ingestPhotos(ctx context.Context, in task.Ingest, at time.Time)
 // pulled within NeighborFresh (their Redis freshness mark; startJob also counts a pull that
 // turned fresh meanwhile as done at once).
 func (w *Worker) fanOut(ctx context.Context, job, user string, contacts []string) error {
-	runs, err := w.client.st.waiters(ctx, job)
-	if err != nil || len(runs) == 0 {
+	waiting, err := w.client.st.Waiters(ctx, job)
+	if err != nil || len(waiting) == 0 {
 		return err
 	}
 	ns, err := w.graph.Neighbors(ctx, user, graph.ByTaken, max(w.pipe.MaxNeighbors, w.pipe.OwnerPhotos))
@@ -123,7 +124,7 @@ func (w *Worker) fanOut(ctx context.Context, job, user string, contacts []string
 	if err != nil {
 		return err
 	}
-	for _, run := range runs {
+	for _, run := range waiting {
 		queued := 0
 		for _, p := range plan {
 			queue := task.QueuePull
@@ -136,7 +137,7 @@ func (w *Worker) fanOut(ctx context.Context, job, user string, contacts []string
 			} else {
 				err = w.client.startNeighborPull(ctx, run, p.nsid, queue, task.LaneBackground)
 			}
-			if errors.Is(err, errRunEnded) {
+			if errors.Is(err, runs.ErrRunEnded) {
 				break
 			}
 			if err != nil {
@@ -163,7 +164,7 @@ func (w *Worker) dropFresh(ctx context.Context, plan []fanPull, ns []graph.Neigh
 			photoJobs = append(photoJobs, p.job())
 		}
 	}
-	freshJobs, err := w.client.st.freshJobs(ctx, photoJobs)
+	freshJobs, err := w.client.st.FreshJobs(ctx, photoJobs)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/photorec/photorec/flickr/flickrtest"
 	"github.com/photorec/photorec/graph"
+	"github.com/photorec/photorec/runs"
 )
 
 // neighborsOf lists the distinct owners of nsid's favorites in the world, nsid excluded.
@@ -43,18 +44,18 @@ func TestRefreshPullsUserThenFanOut(t *testing.T) {
 	u := userFollowingStrangers(t, e.world, 150, 400)
 	ctx := context.Background()
 
-	p, err := w.Client().Refresh(ctx, u.NSID, ReasonLogin)
+	p, err := w.Client().Refresh(ctx, u.NSID, runs.ReasonLogin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.State != StateRunning || p.Made != 1 {
+	if p.State != runs.StateRunning || p.Made != 1 {
 		t.Fatalf("first progress = %+v, want running with 1 task made", p)
 	}
 	got := waitDone(t, w.Client(), u.NSID, 2*time.Minute)
 
 	ns := neighborsOf(e.world, u.NSID)
 	f := fanOutOf(e.world, u.NSID, Pipeline{})
-	want := Progress{RunID: p.RunID, User: u.NSID, State: StateComplete, Made: 1 + f.pulls(), Done: 1 + f.pulls()}
+	want := runs.Progress{RunID: p.RunID, User: u.NSID, State: runs.StateComplete, Made: 1 + f.pulls(), Done: 1 + f.pulls()}
 	if diff := cmp.Diff(want, got, cmpProgress); diff != "" {
 		t.Errorf("final progress (-want +got):\n%s", diff)
 	}
@@ -113,7 +114,7 @@ func TestRefreshPullsUserThenFanOut(t *testing.T) {
 		labels map[string]string
 		want   uint64
 	}{
-		{"photorec_refresh_duration_seconds", map[string]string{"outcome": StateComplete}, 1},
+		{"photorec_refresh_duration_seconds", map[string]string{"outcome": runs.StateComplete}, 1},
 		{"photorec_task_duration_seconds", map[string]string{"type": "graph:ingest", "outcome": "ok"}, uint64(1 + f.pulls())},
 		{"photorec_task_duration_seconds", map[string]string{"type": "flickr:pull-neighbor", "outcome": "ok"}, uint64(len(f.faves))},
 		{"photorec_task_duration_seconds", map[string]string{"type": "flickr:pull-photos", "outcome": "ok"}, uint64(len(f.photos))},
@@ -202,24 +203,24 @@ func TestConcurrentRefreshesShareNeighborPulls(t *testing.T) {
 
 	// Several callers refresh the same two users at once: one run each.
 	var wg sync.WaitGroup
-	runs := make(chan Progress, 8)
+	started := make(chan runs.Progress, 8)
 	for i := range 8 {
 		nsid := a.NSID
 		if i%2 == 1 {
 			nsid = b.NSID
 		}
 		wg.Go(func() {
-			p, err := w.Client().Refresh(ctx, nsid, ReasonView)
+			p, err := w.Client().Refresh(ctx, nsid, runs.ReasonView)
 			if err != nil {
 				t.Error(err)
 			}
-			runs <- p
+			started <- p
 		})
 	}
 	wg.Wait()
-	close(runs)
+	close(started)
 	ids := map[string]map[string]bool{}
-	for p := range runs {
+	for p := range started {
 		if ids[p.User] == nil {
 			ids[p.User] = map[string]bool{}
 		}
@@ -232,8 +233,8 @@ func TestConcurrentRefreshesShareNeighborPulls(t *testing.T) {
 	}
 	pa := waitDone(t, w.Client(), a.NSID, 2*time.Minute)
 	pb := waitDone(t, w.Client(), b.NSID, 2*time.Minute)
-	for _, p := range []Progress{pa, pb} {
-		if p.State != StateComplete || p.Done != p.Made {
+	for _, p := range []runs.Progress{pa, pb} {
+		if p.State != runs.StateComplete || p.Done != p.Made {
 			t.Errorf("progress of %s = %+v, want complete", p.User, p)
 		}
 	}
@@ -263,7 +264,7 @@ func TestConcurrentRefreshesShareNeighborPulls(t *testing.T) {
 	}
 
 	// A second refresh soon after reuses the ended run (cooldown); a fresh neighbor is not pulled again.
-	again, err := w.Client().Refresh(ctx, a.NSID, ReasonView)
+	again, err := w.Client().Refresh(ctx, a.NSID, runs.ReasonView)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -310,10 +311,10 @@ func TestPullStoresOwnerIcons(t *testing.T) {
 	w := e.start(Options{Pipeline: Pipeline{MaxNeighbors: 1}})
 	u := userWith(t, e.world, 40, 150)
 	ctx := context.Background()
-	if _, err := w.Client().Refresh(ctx, u.NSID, ReasonLogin); err != nil {
+	if _, err := w.Client().Refresh(ctx, u.NSID, runs.ReasonLogin); err != nil {
 		t.Fatal(err)
 	}
-	if p := waitDone(t, w.Client(), u.NSID, 2*time.Minute); p.State != StateComplete {
+	if p := waitDone(t, w.Client(), u.NSID, 2*time.Minute); p.State != runs.StateComplete {
 		t.Fatalf("run ended %+v, want complete", p)
 	}
 	fc := e.flickrClient(nil, nil)
@@ -351,10 +352,10 @@ func TestPullStoresPhotoSizes(t *testing.T) {
 	w := e.start(Options{Pipeline: Pipeline{MaxNeighbors: 1}})
 	u := userWith(t, e.world, 100, 400)
 	ctx := context.Background()
-	if _, err := w.Client().Refresh(ctx, u.NSID, ReasonLogin); err != nil {
+	if _, err := w.Client().Refresh(ctx, u.NSID, runs.ReasonLogin); err != nil {
 		t.Fatal(err)
 	}
-	if p := waitDone(t, w.Client(), u.NSID, 2*time.Minute); p.State != StateComplete {
+	if p := waitDone(t, w.Client(), u.NSID, 2*time.Minute); p.State != runs.StateComplete {
 		t.Fatalf("run ended %+v, want complete", p)
 	}
 	suffix := map[int]string{1024: "_b", 800: "_c", 640: "_z", 500: ""} // by the longest side

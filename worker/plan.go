@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/photorec/photorec/graph"
+	"github.com/photorec/photorec/runs"
 )
 
 // The expected-value model of planFanOut, chosen with BenchmarkFanOutOrder (docs/pipeline.md).
@@ -30,9 +31,9 @@ type fanPull struct {
 // job is the pull's job id; one pull per job at a time, shared by every run that needs it.
 func (f fanPull) job() string {
 	if f.photos {
-		return photosJob(f.nsid)
+		return runs.PhotosJob(f.nsid)
 	}
-	return neighborJob(f.nsid)
+	return runs.NeighborJob(f.nsid)
 }
 
 // fanCaps bound a run's fan-out, each a count of candidates before freshness is checked, and

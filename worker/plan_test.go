@@ -10,6 +10,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/photorec/photorec/graph"
+	"github.com/photorec/photorec/runs"
 	"github.com/photorec/photorec/worker/task"
 )
 
@@ -110,7 +111,7 @@ func TestFanOutQueuesPlanInOrder(t *testing.T) {
 	for _, p := range plan[firstPhotostreams:] {
 		if p.photos {
 			fresh[p] = true
-			if _, err := w.client.st.release(ctx, p.job(), "old", time.Hour); err != nil {
+			if _, err := w.client.st.Release(ctx, p.job(), "old", time.Hour); err != nil {
 				t.Fatal(err)
 			}
 			break
@@ -119,18 +120,18 @@ func TestFanOutQueuesPlanInOrder(t *testing.T) {
 	if len(fresh) != 2 {
 		t.Fatalf("plan %v has no photostream to mark fresh", plan)
 	}
-	run, _, err := w.client.st.startRun(ctx, u.NSID, newID(), string(ReasonLogin), time.Now(), 0)
+	run, _, err := w.client.st.Start(ctx, u.NSID, newID(), string(runs.ReasonLogin), time.Now(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.client.st.addJob(ctx, run, userJob(u.NSID)); err != nil {
+	if _, err := w.client.st.AddJob(ctx, run, runs.UserJob(u.NSID)); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.client.st.wait(ctx, run, userJob(u.NSID)); err != nil {
+	if err := w.client.st.Wait(ctx, run, runs.UserJob(u.NSID)); err != nil {
 		t.Fatal(err)
 	}
 
-	if err := w.fanOut(ctx, userJob(u.NSID), u.NSID, contacts); err != nil {
+	if err := w.fanOut(ctx, runs.UserJob(u.NSID), u.NSID, contacts); err != nil {
 		t.Fatal(err)
 	}
 	var wantJobs []string
@@ -171,7 +172,7 @@ func TestFanOutQueuesPlanInOrder(t *testing.T) {
 			t.Errorf("queue %s (-want +got):\n%s", q.name, diff)
 		}
 	}
-	p, err := w.client.st.runProgress(ctx, run)
+	p, err := w.client.st.RunProgress(ctx, run)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,12 +197,12 @@ func TestRefreshFanOutIsBounded(t *testing.T) {
 			e := newEnv(t, envOptions{})
 			w := e.start(Options{Pipeline: tt.pipe})
 			u := userFollowingStrangers(t, e.world, 100, 300)
-			if _, err := w.Client().Refresh(context.Background(), u.NSID, ReasonLogin); err != nil {
+			if _, err := w.Client().Refresh(context.Background(), u.NSID, runs.ReasonLogin); err != nil {
 				t.Fatal(err)
 			}
 			got := waitDone(t, w.Client(), u.NSID, 2*time.Minute)
 			f := fanOutOf(e.world, u.NSID, tt.pipe)
-			if got.State != StateComplete || got.Made != 1+f.pulls() || got.Done != got.Made {
+			if got.State != runs.StateComplete || got.Made != 1+f.pulls() || got.Done != got.Made {
 				t.Errorf("progress %+v, want complete with %d pulls", got, 1+f.pulls())
 			}
 			calls := e.sim.Calls()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/photorec/photorec/flickr/flickrtest"
 	"github.com/photorec/photorec/graph"
+	"github.com/photorec/photorec/runs"
 	"github.com/photorec/photorec/worker/task"
 )
 
@@ -39,7 +40,7 @@ func TestIncrementalThenFullPull(t *testing.T) {
 	w := e.start(Options{Pipeline: pipe})
 	ctx := context.Background()
 	u := userWith(t, e.world, 100, 300)
-	if _, err := w.Client().Refresh(ctx, u.NSID, ReasonLogin); err != nil {
+	if _, err := w.Client().Refresh(ctx, u.NSID, runs.ReasonLogin); err != nil {
 		t.Fatal(err)
 	}
 	first := waitDone(t, w.Client(), u.NSID, 2*time.Minute)
@@ -89,7 +90,7 @@ func TestIncrementalThenFullPull(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.sim.ResetCalls()
-		p, err := c.Refresh(ctx, u.NSID, ReasonManual)
+		p, err := c.Refresh(ctx, u.NSID, runs.ReasonManual)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,7 +98,7 @@ func TestIncrementalThenFullPull(t *testing.T) {
 			t.Fatalf("%s: refresh joined the old run", tt.name)
 		}
 		got := waitDone(t, c, u.NSID, 2*time.Minute)
-		if got.State != StateComplete {
+		if got.State != runs.StateComplete {
 			t.Errorf("%s: state %s, want complete", tt.name, got.State)
 		}
 		if n := storedFaves(t, e.store, u.NSID); n != tt.wantFaves {
@@ -125,11 +126,11 @@ func TestPermanentErrorsCountAsFailed(t *testing.T) {
 
 	gone := userWith(t, e.world, 20, 300)
 	e.world.DeleteUser(gone.NSID)
-	if _, err := w.Client().Refresh(ctx, gone.NSID, ReasonView); err != nil {
+	if _, err := w.Client().Refresh(ctx, gone.NSID, runs.ReasonView); err != nil {
 		t.Fatal(err)
 	}
 	got := waitDone(t, w.Client(), gone.NSID, time.Minute)
-	if got.State != StateCompleteWithErrors || got.Made != 1 || got.Failed != 1 {
+	if got.State != runs.StateCompleteWithErrors || got.Made != 1 || got.Failed != 1 {
 		t.Errorf("progress of a user deleted on Flickr = %+v, want complete_with_errors 1/1 failed", got)
 	}
 	if calls := e.sim.Calls()["flickr.favorites.getPublicList"]; calls != 1 {
@@ -138,7 +139,7 @@ func TestPermanentErrorsCountAsFailed(t *testing.T) {
 
 	// The photostream of someone deleted on Flickr fails the same way.
 	u := userWith(t, e.world, 20, 300, gone.NSID)
-	run, _, err := w.Client().st.startRun(ctx, u.NSID, newID(), string(ReasonView), time.Now(), 0)
+	run, _, err := w.Client().st.Start(ctx, u.NSID, newID(), string(runs.ReasonView), time.Now(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +147,7 @@ func TestPermanentErrorsCountAsFailed(t *testing.T) {
 		t.Fatal(err)
 	}
 	got = waitDone(t, w.Client(), u.NSID, time.Minute)
-	if got.State != StateCompleteWithErrors || got.Made != 1 || got.Failed != 1 {
+	if got.State != runs.StateCompleteWithErrors || got.Made != 1 || got.Failed != 1 {
 		t.Errorf("progress of a photostream pull of a deleted user = %+v, want complete_with_errors 1/1 failed", got)
 	}
 	if calls := e.sim.Calls()["flickr.people.getPublicPhotos"]; calls != 1 {
@@ -159,7 +160,7 @@ func TestFaveAddedPullsOwnerOnce(t *testing.T) {
 	w := e.start(Options{})
 	ctx := context.Background()
 	u := userWith(t, e.world, 100, 300)
-	if _, err := w.Client().Refresh(ctx, u.NSID, ReasonLogin); err != nil {
+	if _, err := w.Client().Refresh(ctx, u.NSID, runs.ReasonLogin); err != nil {
 		t.Fatal(err)
 	}
 	first := waitDone(t, w.Client(), u.NSID, 2*time.Minute)
@@ -225,7 +226,7 @@ func TestSchedulersDoNotDuplicate(t *testing.T) {
 	e.start(sched)
 	w := e.start(Options{Roles: RolePull})
 	for _, nsid := range users {
-		if p := waitDone(t, w.Client(), nsid, 2*time.Minute); p.State != StateComplete {
+		if p := waitDone(t, w.Client(), nsid, 2*time.Minute); p.State != runs.StateComplete {
 			t.Errorf("scheduled run of %s = %+v, want complete", nsid, p)
 		}
 	}
@@ -244,7 +245,7 @@ func TestFavePromotesQueuedPull(t *testing.T) {
 	b := userWith(t, e.world, 50, 300, a.NSID)
 	owner := userWith(t, e.world, 20, 300, a.NSID, b.NSID)
 	// a's run queued the owner as a background neighbor; no puller runs yet.
-	run, _, err := c.st.startRun(ctx, a.NSID, newID(), string(ReasonSchedule), time.Now(), 0)
+	run, _, err := c.st.Start(ctx, a.NSID, newID(), string(runs.ReasonSchedule), time.Now(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +256,7 @@ func TestFavePromotesQueuedPull(t *testing.T) {
 	if err := c.FaveAdded(ctx, b.NSID, graph.Photo{ID: "1", Owner: owner.NSID}); err != nil {
 		t.Fatal(err)
 	}
-	id := task.PullTaskID(neighborJob(owner.NSID))
+	id := task.PullTaskID(runs.NeighborJob(owner.NSID))
 	if _, err := c.insp.GetTaskInfo(task.QueuePull, id); err == nil {
 		t.Errorf("pull still on the %s queue after a fave", task.QueuePull)
 	}
@@ -270,7 +271,7 @@ func TestFavePromotesQueuedPull(t *testing.T) {
 	// One pull then ends both runs.
 	e.start(Options{})
 	for _, nsid := range []string{a.NSID, b.NSID} {
-		if got := waitDone(t, c, nsid, time.Minute); got.State != StateComplete || got.Done != 1 {
+		if got := waitDone(t, c, nsid, time.Minute); got.State != runs.StateComplete || got.Done != 1 {
 			t.Errorf("run of %s = %+v, want complete with the one shared pull", nsid, got)
 		}
 	}
@@ -292,14 +293,14 @@ func TestRefreshJoinsFaveRunAndAddsUserPull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := c.Refresh(ctx, u.NSID, ReasonLogin)
+	got, err := c.Refresh(ctx, u.NSID, runs.ReasonLogin)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.RunID != fave.RunID || got.Made != 2 {
 		t.Errorf("refresh during a fave run = %+v, want run %s with 2 pulls made (owner, user)", got, fave.RunID)
 	}
-	ti, err := c.insp.GetTaskInfo(task.QueueInteractive, task.PullTaskID(userJob(u.NSID)))
+	ti, err := c.insp.GetTaskInfo(task.QueueInteractive, task.PullTaskID(runs.UserJob(u.NSID)))
 	if err != nil || ti.Type != task.TypePullUser {
 		t.Errorf("user pull on the interactive queue: %v, %v", ti, err)
 	}
@@ -311,13 +312,13 @@ func TestReaperRestartsLostStarts(t *testing.T) {
 		job    func(nsid string) string
 		stored func(t *testing.T, e *env, owner flickrtest.User)
 	}{
-		{"favorites", neighborJob, func(t *testing.T, e *env, owner flickrtest.User) {
+		{"favorites", runs.NeighborJob, func(t *testing.T, e *env, owner flickrtest.User) {
 			t.Helper()
 			if n, want := storedFaves(t, e.store, owner.NSID), min(owner.Faves, 1000); n != want {
 				t.Errorf("stored faves of the owner = %d, want %d", n, want)
 			}
 		}},
-		{"photostream", photosJob, func(t *testing.T, e *env, owner flickrtest.User) {
+		{"photostream", runs.PhotosJob, func(t *testing.T, e *env, owner flickrtest.User) {
 			t.Helper()
 			for _, p := range e.world.PhotosOf(owner.NSID) {
 				if _, err := e.store.Photo(context.Background(), p.ID); err != nil {
@@ -337,16 +338,16 @@ func TestReaperRestartsLostStarts(t *testing.T) {
 				t.Fatalf("owner %s has %d photos: want 1..100", owner.NSID, owner.Uploads)
 			}
 			// A start cut short: the pull is counted in the run, but Redis failed before it was enqueued.
-			run, _, err := c.st.startRun(ctx, u.NSID, newID(), string(ReasonFave), time.Now(), 0)
+			run, _, err := c.st.Start(ctx, u.NSID, newID(), string(runs.ReasonFave), time.Now(), 0)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := c.st.addJob(ctx, run, tt.job(owner.NSID)); err != nil {
+			if _, err := c.st.AddJob(ctx, run, tt.job(owner.NSID)); err != nil {
 				t.Fatal(err)
 			}
 			e.start(Options{ReapEvery: 100 * time.Millisecond})
 			got := waitDone(t, c, u.NSID, time.Minute)
-			if got.RunID != run || got.State != StateComplete || got.Done != 1 {
+			if got.RunID != run || got.State != runs.StateComplete || got.Done != 1 {
 				t.Errorf("progress = %+v, want run %s complete with the lost pull done", got, run)
 			}
 			tt.stored(t, e, owner)
@@ -354,7 +355,7 @@ func TestReaperRestartsLostStarts(t *testing.T) {
 	}
 }
 
-// TestViewPullsInTheAnonymousLane: a refresh asked for by browsing (ReasonView) pulls the
+// TestViewPullsInTheAnonymousLane: a refresh asked for by browsing (runs.ReasonView) pulls the
 // member on the interactive queue but in the visitors' lane of the Flickr budget; a login's
 // pull is in the members' lane.
 func TestViewPullsInTheAnonymousLane(t *testing.T) {
@@ -363,18 +364,18 @@ func TestViewPullsInTheAnonymousLane(t *testing.T) {
 	c := e.client()
 	var used []string
 	for _, tc := range []struct {
-		reason Reason
+		reason runs.Reason
 		lane   string
 	}{
-		{ReasonView, task.LaneAnonymous},
-		{ReasonLogin, task.LaneInteractive},
+		{runs.ReasonView, task.LaneAnonymous},
+		{runs.ReasonLogin, task.LaneInteractive},
 	} {
 		u := userWith(t, e.world, 20, 300, used...)
 		used = append(used, u.NSID)
 		if _, err := c.Refresh(ctx, u.NSID, tc.reason); err != nil {
 			t.Fatal(err)
 		}
-		ti, err := c.insp.GetTaskInfo(task.QueueInteractive, task.PullTaskID(userJob(u.NSID)))
+		ti, err := c.insp.GetTaskInfo(task.QueueInteractive, task.PullTaskID(runs.UserJob(u.NSID)))
 		if err != nil {
 			t.Fatalf("%s: user pull not on the interactive queue: %v", tc.reason, err)
 		}

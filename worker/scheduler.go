@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
 
+	"github.com/photorec/photorec/runs"
 	"github.com/photorec/photorec/worker/task"
 )
 
@@ -65,7 +65,7 @@ func (w *Worker) handleRefreshDue(ctx context.Context, _ *asynq.Task) error {
 	}
 	var errs []error
 	for _, nsid := range due {
-		if _, err := w.client.Refresh(ctx, nsid, ReasonSchedule); err != nil {
+		if _, err := w.client.Refresh(ctx, nsid, runs.ReasonSchedule); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -99,7 +99,7 @@ func (w *Worker) reapArchived(ctx context.Context, q string) {
 	}
 	for _, ti := range tasks {
 		if p, ok := pullOf(asynq.NewTask(ti.Type, ti.Payload)); ok {
-			if err := w.client.endJob(ctx, p.Job, p.PullID, outcomeFailed); err != nil {
+			if err := w.client.endJob(ctx, p.Job, p.PullID, runs.OutcomeFailed); err != nil {
 				w.log.Warn("reap archived task", "task_id", ti.ID, "job", p.Job, "err", err)
 				continue
 			}
@@ -111,29 +111,29 @@ func (w *Worker) reapArchived(ctx context.Context, q string) {
 }
 
 func (w *Worker) reapRuns(ctx context.Context) {
-	runs, err := w.client.st.running(ctx)
+	running, err := w.client.st.Running(ctx)
 	if err != nil {
 		w.log.Warn("list running runs", "err", err)
 		return
 	}
 	suspects := map[string]bool{}
-	for _, run := range runs {
-		p, err := w.client.st.runProgress(ctx, run)
+	for _, run := range running {
+		p, err := w.client.st.RunProgress(ctx, run)
 		if err != nil {
-			_ = w.client.st.dropRunning(ctx, run) // expired
+			_ = w.client.st.DropRunning(ctx, run) // expired
 			continue
 		}
-		if p.State != StateRunning {
+		if p.State != runs.StateRunning {
 			continue
 		}
-		jobs, err := w.client.st.unfinished(ctx, run)
+		jobs, err := w.client.st.Unfinished(ctx, run)
 		if err != nil {
 			continue
 		}
 		if w.now().Sub(p.StartedAt) >= w.pipe.MaxRunAge {
 			w.log.Warn("run too old, ending it", "run_id", run, "user_nsid", p.User, "unfinished", len(jobs))
 			for _, job := range jobs {
-				if err := w.client.finish(ctx, run, job, outcomeFailed); err != nil {
+				if err := w.client.finish(ctx, run, job, runs.OutcomeFailed); err != nil {
 					w.log.Warn("end old run", "run_id", run, "err", err)
 				}
 			}
@@ -149,7 +149,7 @@ func (w *Worker) reapRuns(ctx context.Context) {
 // restartLost starts a job whose start was cut short (made, unfinished, unlocked) when it was
 // seen so on the previous pass too (a job between release and count looks the same for a moment).
 func (w *Worker) restartLost(ctx context.Context, run, user, job string, suspects map[string]bool) {
-	lost, err := w.client.st.lost(ctx, run, job)
+	lost, err := w.client.st.Lost(ctx, run, job)
 	if err != nil || !lost {
 		return
 	}
@@ -159,11 +159,12 @@ func (w *Worker) restartLost(ctx context.Context, run, user, job string, suspect
 		return
 	}
 	w.log.Warn("restarting lost pull", "run_id", run, "job", job)
-	if nsid, ok := strings.CutPrefix(job, userJobPrefix); ok && nsid == user {
-		err = w.client.startUserPull(ctx, run, nsid, ReasonSchedule)
-	} else if nsid, ok := strings.CutPrefix(job, neighborJobPrefix); ok {
+	switch kind, nsid := runs.ParseJob(job); {
+	case kind == runs.JobUser && nsid == user:
+		err = w.client.startUserPull(ctx, run, nsid, runs.ReasonSchedule)
+	case kind == runs.JobNeighbor:
 		err = w.client.startNeighborPull(ctx, run, nsid, task.QueuePull, task.LaneBackground)
-	} else if nsid, ok := strings.CutPrefix(job, photosJobPrefix); ok {
+	case kind == runs.JobPhotos:
 		err = w.client.startPhotosPull(ctx, run, nsid, task.QueuePull, task.LaneBackground)
 	}
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/photorec/photorec/runs"
 	"github.com/photorec/photorec/worker/task"
 )
 
@@ -232,7 +233,7 @@ func (w *Worker) handleError(ctx context.Context, t *asynq.Task, err error) {
 	}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if err := w.client.endJob(cctx, p.Job, p.PullID, outcomeFailed); err != nil {
+	if err := w.client.endJob(cctx, p.Job, p.PullID, runs.OutcomeFailed); err != nil {
 		w.log.Error("count failed job", "job", p.Job, "err", err)
 	}
 }

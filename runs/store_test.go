@@ -1,4 +1,4 @@
-package worker
+package runs
 
 import (
 	"context"
@@ -12,12 +12,12 @@ import (
 	"github.com/photorec/photorec/internal/testsvc"
 )
 
-func newState(t *testing.T) state {
+func newState(t *testing.T) *Store {
 	t.Helper()
 	rs := testsvc.Redis(t)
 	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr})
 	t.Cleanup(func() { _ = rdb.Close() })
-	return state{rdb: rdb, p: "test:", ttl: time.Hour}
+	return NewStore(rdb, "test:", time.Hour)
 }
 
 func TestProgressCountsEachJobOnce(t *testing.T) {
@@ -32,33 +32,33 @@ func TestProgressCountsEachJobOnce(t *testing.T) {
 		want  Progress
 	}{
 		{"no jobs yet", nil, Progress{State: StateRunning}},
-		{"one done", []step{{"a", ""}, {"a", outcomeDone}}, Progress{State: StateComplete, Made: 1, Done: 1, Changed: 1}},
-		{"redelivered done counts once", []step{{"a", ""}, {"b", ""}, {"a", outcomeDone}, {"a", outcomeDone}},
+		{"one done", []step{{"a", ""}, {"a", OutcomeDone}}, Progress{State: StateComplete, Made: 1, Done: 1, Changed: 1}},
+		{"redelivered done counts once", []step{{"a", ""}, {"b", ""}, {"a", OutcomeDone}, {"a", OutcomeDone}},
 			Progress{State: StateRunning, Made: 2, Done: 1, Changed: 1}},
-		{"done then failed keeps done", []step{{"a", ""}, {"b", ""}, {"a", outcomeDone}, {"a", outcomeFailed}, {"b", outcomeFailed}},
+		{"done then failed keeps done", []step{{"a", ""}, {"b", ""}, {"a", OutcomeDone}, {"a", OutcomeFailed}, {"b", OutcomeFailed}},
 			Progress{State: StateCompleteWithErrors, Made: 2, Done: 1, Failed: 1, Changed: 1}},
-		{"job added twice is made once", []step{{"a", ""}, {"a", ""}, {"a", outcomeDone}}, Progress{State: StateComplete, Made: 1, Done: 1, Changed: 1}},
-		{"unknown job is ignored", []step{{"a", ""}, {"zzz", outcomeDone}}, Progress{State: StateRunning, Made: 1}},
+		{"job added twice is made once", []step{{"a", ""}, {"a", ""}, {"a", OutcomeDone}}, Progress{State: StateComplete, Made: 1, Done: 1, Changed: 1}},
+		{"unknown job is ignored", []step{{"a", ""}, {"zzz", OutcomeDone}}, Progress{State: StateRunning, Made: 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			st := newState(t)
-			run, created, err := st.startRun(ctx, "u@N01", "r1", "login", now, time.Minute)
+			run, created, err := st.Start(ctx, "u@N01", "r1", "login", now, time.Minute)
 			if err != nil || !created {
 				t.Fatalf("startRun = %q, %v, %v", run, created, err)
 			}
 			for _, s := range tt.steps {
 				if s.outcome == "" {
-					if _, err := st.addJob(ctx, run, s.job); err != nil && !errors.Is(err, errRunEnded) {
+					if _, err := st.AddJob(ctx, run, s.job); err != nil && !errors.Is(err, ErrRunEnded) {
 						t.Fatal(err)
 					}
 					continue
 				}
-				if _, err := st.finishJob(ctx, run, s.job, s.outcome, now.Add(time.Second)); err != nil {
+				if _, err := st.FinishJob(ctx, run, s.job, s.outcome, now.Add(time.Second)); err != nil {
 					t.Fatal(err)
 				}
 			}
-			got, err := st.progress(ctx, "u@N01")
+			got, err := st.Progress(ctx, "u@N01")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -77,7 +77,7 @@ func TestStartRunJoinsAndCoolsDown(t *testing.T) {
 	ctx := context.Background()
 	st := newState(t)
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	run, created, err := st.startRun(ctx, "u@N01", "r1", "login", now, time.Minute)
+	run, created, err := st.Start(ctx, "u@N01", "r1", "login", now, time.Minute)
 	if err != nil || !created {
 		t.Fatalf("first startRun = %q, %v, %v", run, created, err)
 	}
@@ -96,14 +96,14 @@ func TestStartRunJoinsAndCoolsDown(t *testing.T) {
 	}
 	for _, tt := range tests {
 		if tt.finishFirst {
-			if _, err := st.addJob(ctx, "r1", "a"); err != nil {
+			if _, err := st.AddJob(ctx, "r1", "a"); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := st.finishJob(ctx, "r1", "a", outcomeDone, now); err != nil {
+			if _, err := st.FinishJob(ctx, "r1", "a", OutcomeDone, now); err != nil {
 				t.Fatal(err)
 			}
 		}
-		id, created, err := st.startRun(ctx, "u@N01", tt.id, "view", tt.at, tt.cooldown)
+		id, created, err := st.Start(ctx, "u@N01", tt.id, "view", tt.at, tt.cooldown)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,10 +111,10 @@ func TestStartRunJoinsAndCoolsDown(t *testing.T) {
 			t.Errorf("%s: startRun = %q created=%v, want %q created=%v", tt.name, id, created, tt.wantID, tt.wantCreated)
 		}
 	}
-	if _, err := st.addJob(ctx, "r1", "late"); !errors.Is(err, errRunEnded) {
-		t.Errorf("addJob to an ended run: err = %v, want errRunEnded", err)
+	if _, err := st.AddJob(ctx, "r1", "late"); !errors.Is(err, ErrRunEnded) {
+		t.Errorf("addJob to an ended run: err = %v, want ErrRunEnded", err)
 	}
-	running, err := st.running(ctx)
+	running, err := st.Running(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,10 +127,10 @@ func TestReleaseOnlyByTheHolder(t *testing.T) {
 	ctx := context.Background()
 	st := newState(t)
 	const job = "neighbor:n@N01"
-	if ok, err := st.lock(ctx, job, "p1", time.Hour); err != nil || !ok {
+	if ok, err := st.Lock(ctx, job, "p1", time.Hour); err != nil || !ok {
 		t.Fatalf("lock = %v, %v", ok, err)
 	}
-	if ok, err := st.lock(ctx, job, "p2", time.Hour); err != nil || ok {
+	if ok, err := st.Lock(ctx, job, "p2", time.Hour); err != nil || ok {
 		t.Fatalf("second lock = %v, %v; want false", ok, err)
 	}
 	tests := []struct {
@@ -144,11 +144,11 @@ func TestReleaseOnlyByTheHolder(t *testing.T) {
 		{"a late end with no lock held still counts", "p9", true, true},
 	}
 	for _, tt := range tests {
-		ok, err := st.release(ctx, job, tt.pullID, time.Hour)
+		ok, err := st.Release(ctx, job, tt.pullID, time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}
-		fresh, err := st.isFresh(ctx, job)
+		fresh, err := st.IsFresh(ctx, job)
 		if err != nil {
 			t.Fatal(err)
 		}

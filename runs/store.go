@@ -1,4 +1,4 @@
-package worker
+package runs
 
 import (
 	"context"
@@ -10,13 +10,28 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Run states of Progress.State.
+// Run states of Progress.State: the one list.
 const (
 	StateNone               = "none"
 	StateRunning            = "running"
 	StateComplete           = "complete"
 	StateCompleteWithErrors = "complete_with_errors"
 )
+
+// Reason says why a refresh run started (logged, and it picks the queue and rate-limit lane).
+type Reason string
+
+// Reasons: the one list. Login, view and fave are interactive: a person is waiting.
+const (
+	ReasonLogin    Reason = "login"    // the member just logged in
+	ReasonView     Reason = "view"     // someone browsed a member never pulled, or not lately
+	ReasonFave     Reason = "fave"     // the member faved a photo: its owner is pulled
+	ReasonSchedule Reason = "schedule" // the scheduler: the member's data is due
+	ReasonManual   Reason = "manual"   // the member pressed refresh
+)
+
+// Interactive reports whether a person waits on a run started for r.
+func (r Reason) Interactive() bool { return r == ReasonLogin || r == ReasonView || r == ReasonFave }
 
 // Progress is the state of a user's latest refresh run. Made counts the pulls the run asked for
 // (the user's own pull plus one per fan-out pull whose data is not fresh: a neighbor's or a
@@ -36,16 +51,16 @@ type Progress struct {
 	Changed int64 `json:"changed"`
 }
 
-// errRunEnded: a job was added to a run that has already ended.
-var errRunEnded = errors.New("worker: run has ended")
+// ErrRunEnded: a job was added to a run that has already ended.
+var ErrRunEnded = errors.New("runs: run has ended")
 
 // Job outcomes.
 const (
-	outcomeDone   = "done"
-	outcomeFailed = "failed"
+	OutcomeDone   = "done"
+	OutcomeFailed = "failed"
 )
 
-// state keeps run progress in Redis. Keys (prefix p):
+// Store keeps runs and jobs in Redis. Keys (prefix p):
 //
 //	p run:<id>              hash: user, reason, state, started_at, finished_at (unix ms)
 //	p run:<id>:{made,done,failed}  sets of job ids
@@ -54,24 +69,31 @@ const (
 //	p job:<job>:waiters     runs waiting for the job's pull
 //	p job:<job>:fresh       present while the job's data is fresh (favorites and photostreams of others)
 //	p job:<job>:lock        pull id of the job's pull in flight (queued until ingested)
-//	p runs:running          ids of running runs (for the reaper)
+//	p runs:running          ids of running runs (for the reaper and for Recover)
 //
-// Keys are built inside scripts, so progress needs a single Redis node (not Redis Cluster).
-type state struct {
+// Some scripts build keys from the prefix, so a Store needs a single Redis node (not Redis
+// Cluster). Safe for concurrent use.
+type Store struct {
 	rdb redis.UniversalClient
 	p   string
 	ttl time.Duration
 }
 
-func (s state) runKey(id string) string        { return s.p + "run:" + id }
-func (s state) setKey(id, which string) string { return s.p + "run:" + id + ":" + which }
-func (s state) userRunKey(nsid string) string  { return s.p + "user:" + nsid + ":run" }
-func (s state) changedKey(nsid string) string  { return s.p + "user:" + nsid + ":changed" }
-func (s state) waitersKey(job string) string   { return s.p + "job:" + job + ":waiters" }
-func (s state) freshKey(job string) string     { return s.p + "job:" + job + ":fresh" }
-func (s state) lockKey(job string) string      { return s.p + "job:" + job + ":lock" }
-func (s state) runningKey() string             { return s.p + "runs:running" }
-func (s state) ttlSeconds() int64              { return int64(s.ttl / time.Second) }
+// NewStore returns a Store on rdb; keys start with prefix (e.g. "photorec:"), and a run stays
+// readable for ttl after its last change.
+func NewStore(rdb redis.UniversalClient, prefix string, ttl time.Duration) *Store {
+	return &Store{rdb: rdb, p: prefix, ttl: ttl}
+}
+
+func (s *Store) runKey(id string) string        { return s.p + "run:" + id }
+func (s *Store) setKey(id, which string) string { return s.p + "run:" + id + ":" + which }
+func (s *Store) userRunKey(nsid string) string  { return s.p + "user:" + nsid + ":run" }
+func (s *Store) changedKey(nsid string) string  { return s.p + "user:" + nsid + ":changed" }
+func (s *Store) waitersKey(job string) string   { return s.p + "job:" + job + ":waiters" }
+func (s *Store) freshKey(job string) string     { return s.p + "job:" + job + ":fresh" }
+func (s *Store) lockKey(job string) string      { return s.p + "job:" + job + ":lock" }
+func (s *Store) runningKey() string             { return s.p + "runs:running" }
+func (s *Store) ttlSeconds() int64              { return int64(s.ttl / time.Second) }
 
 func unixMS(t time.Time) int64 { return t.UnixMilli() }
 
@@ -86,6 +108,12 @@ func fromMS(v string) time.Time {
 
 // startRunScript returns {id, created}: the running run of the user, or its last run when that
 // ended less than the cooldown ago, else a new run.
+//
+// KEYS[1]: p user:<nsid>:run
+// ARGV[1]: the key prefix p (the run's keys are built from it)
+// ARGV[2]: the new run's id      ARGV[3]: now, unix ms
+// ARGV[4]: cooldown ms (0: join only a running run)
+// ARGV[5]: the user's nsid       ARGV[6]: the reason      ARGV[7]: key TTL, seconds
 var startRunScript = redis.NewScript(`
 local p = ARGV[1]
 local cur = redis.call('GET', KEYS[1])
@@ -103,13 +131,13 @@ redis.call('SADD', p .. 'runs:running', ARGV[2])
 return {ARGV[2], 1}
 `)
 
-// startRun returns the run a refresh of nsid should join (created reports a new one).
+// Start returns the run a refresh of nsid should join (created reports a new one).
 // cooldown 0 joins only a running run.
-func (s state) startRun(ctx context.Context, nsid, newID, reason string, now time.Time, cooldown time.Duration) (id string, created bool, err error) {
+func (s *Store) Start(ctx context.Context, nsid, newID, reason string, now time.Time, cooldown time.Duration) (id string, created bool, err error) {
 	res, err := startRunScript.Run(ctx, s.rdb, []string{s.userRunKey(nsid)},
 		s.p, newID, unixMS(now), cooldown.Milliseconds(), nsid, reason, s.ttlSeconds()).Slice()
 	if err != nil {
-		return "", false, fmt.Errorf("worker: start run of %s: %w", nsid, err)
+		return "", false, fmt.Errorf("runs: start run of %s: %w", nsid, err)
 	}
 	id, _ = res[0].(string)
 	n, _ := res[1].(int64)
@@ -117,6 +145,9 @@ func (s state) startRun(ctx context.Context, nsid, newID, reason string, now tim
 }
 
 // addJobScript: -1 when the run is not running, else SADD's reply (1 new, 0 already made).
+//
+// KEYS[1]: p run:<id> (the run's hash)    KEYS[2]: p run:<id>:made
+// ARGV[1]: the job id                     ARGV[2]: key TTL, seconds
 var addJobScript = redis.NewScript(`
 if redis.call('HGET', KEYS[1], 'state') ~= 'running' then return -1 end
 local n = redis.call('SADD', KEYS[2], ARGV[1])
@@ -124,20 +155,26 @@ redis.call('EXPIRE', KEYS[2], ARGV[2])
 return n
 `)
 
-// addJob counts job as made by run; added is false when it already was.
-func (s state) addJob(ctx context.Context, run, job string) (added bool, err error) {
+// AddJob counts job as made by run; added is false when it already was.
+func (s *Store) AddJob(ctx context.Context, run, job string) (added bool, err error) {
 	n, err := addJobScript.Run(ctx, s.rdb, []string{s.runKey(run), s.setKey(run, "made")}, job, s.ttlSeconds()).Int()
 	if err != nil {
-		return false, fmt.Errorf("worker: add job %s to run %s: %w", job, run, err)
+		return false, fmt.Errorf("runs: add job %s to run %s: %w", job, run, err)
 	}
 	if n < 0 {
-		return false, errRunEnded
+		return false, ErrRunEnded
 	}
 	return n == 1, nil
 }
 
 // finishJobScript records the outcome of one job of one run, once; ends the run when every made
 // job is finished. Returns 0 (nothing to do), 1 (recorded) or 2 (recorded and the run ended).
+//
+// KEYS[1]: p run:<id> (the run's hash; its sets and the user's changed counter are built from
+// ARGV[1] and ARGV[2])
+// ARGV[1]: the key prefix p     ARGV[2]: the run id     ARGV[3]: the job id
+// ARGV[4]: the outcome, "done" or "failed"              ARGV[5]: now, unix ms
+// ARGV[6]: key TTL, seconds
 var finishJobScript = redis.NewScript(`
 local p, run, job, outcome = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local h = p .. 'run:' .. run
@@ -162,39 +199,39 @@ redis.call('SREM', p .. 'runs:running', run)
 return 2
 `)
 
-// finishJob records outcome for job in run. ended reports that this call ended the run.
-func (s state) finishJob(ctx context.Context, run, job, outcome string, now time.Time) (ended bool, err error) {
+// FinishJob records outcome for job in run. ended reports that this call ended the run.
+func (s *Store) FinishJob(ctx context.Context, run, job, outcome string, now time.Time) (ended bool, err error) {
 	n, err := finishJobScript.Run(ctx, s.rdb, []string{s.runKey(run)}, s.p, run, job, outcome, unixMS(now), s.ttlSeconds()).Int()
 	if err != nil {
-		return false, fmt.Errorf("worker: finish job %s of run %s: %w", job, run, err)
+		return false, fmt.Errorf("runs: finish job %s of run %s: %w", job, run, err)
 	}
 	return n == 2, nil
 }
 
-// progress reads one run.
-func (s state) progress(ctx context.Context, nsid string) (Progress, error) {
+// Progress reads one run.
+func (s *Store) Progress(ctx context.Context, nsid string) (Progress, error) {
 	id, err := s.rdb.Get(ctx, s.userRunKey(nsid)).Result()
 	if errors.Is(err, redis.Nil) {
 		return Progress{User: nsid, State: StateNone}, nil
 	}
 	if err != nil {
-		return Progress{}, fmt.Errorf("worker: progress of %s: %w", nsid, err)
+		return Progress{}, fmt.Errorf("runs: progress of %s: %w", nsid, err)
 	}
-	return s.runProgress(ctx, id)
+	return s.RunProgress(ctx, id)
 }
 
-func (s state) runProgress(ctx context.Context, id string) (Progress, error) {
+func (s *Store) RunProgress(ctx context.Context, id string) (Progress, error) {
 	pipe := s.rdb.Pipeline()
 	h := pipe.HGetAll(ctx, s.runKey(id))
 	made := pipe.SCard(ctx, s.setKey(id, "made"))
 	done := pipe.SCard(ctx, s.setKey(id, "done"))
 	failed := pipe.SCard(ctx, s.setKey(id, "failed"))
 	if _, err := pipe.Exec(ctx); err != nil {
-		return Progress{}, fmt.Errorf("worker: progress of run %s: %w", id, err)
+		return Progress{}, fmt.Errorf("runs: progress of run %s: %w", id, err)
 	}
 	m := h.Val()
 	if len(m) == 0 {
-		return Progress{}, fmt.Errorf("worker: progress of run %s: run expired", id)
+		return Progress{}, fmt.Errorf("runs: progress of run %s: run expired", id)
 	}
 	p := Progress{
 		RunID:      id,
@@ -208,48 +245,48 @@ func (s state) runProgress(ctx context.Context, id string) (Progress, error) {
 	}
 	c, err := s.rdb.Get(ctx, s.changedKey(p.User)).Int64()
 	if err != nil && !errors.Is(err, redis.Nil) {
-		return Progress{}, fmt.Errorf("worker: changed of %s: %w", p.User, err)
+		return Progress{}, fmt.Errorf("runs: changed of %s: %w", p.User, err)
 	}
 	p.Changed = c
 	return p, nil
 }
 
-// wait registers run as waiting for job's pull.
-func (s state) wait(ctx context.Context, run, job string) error {
+// Wait registers run as waiting for job's pull.
+func (s *Store) Wait(ctx context.Context, run, job string) error {
 	pipe := s.rdb.TxPipeline()
 	pipe.SAdd(ctx, s.waitersKey(job), run)
 	pipe.Expire(ctx, s.waitersKey(job), s.ttl)
 	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("worker: wait for %s: %w", job, err)
+		return fmt.Errorf("runs: wait for %s: %w", job, err)
 	}
 	return nil
 }
 
-func (s state) unwait(ctx context.Context, run, job string) error {
+func (s *Store) Unwait(ctx context.Context, run, job string) error {
 	if err := s.rdb.SRem(ctx, s.waitersKey(job), run).Err(); err != nil {
-		return fmt.Errorf("worker: unwait %s: %w", job, err)
+		return fmt.Errorf("runs: unwait %s: %w", job, err)
 	}
 	return nil
 }
 
-func (s state) waiters(ctx context.Context, job string) ([]string, error) {
+func (s *Store) Waiters(ctx context.Context, job string) ([]string, error) {
 	runs, err := s.rdb.SMembers(ctx, s.waitersKey(job)).Result()
 	if err != nil {
-		return nil, fmt.Errorf("worker: waiters of %s: %w", job, err)
+		return nil, fmt.Errorf("runs: waiters of %s: %w", job, err)
 	}
 	return runs, nil
 }
 
-func (s state) isFresh(ctx context.Context, job string) (bool, error) {
+func (s *Store) IsFresh(ctx context.Context, job string) (bool, error) {
 	n, err := s.rdb.Exists(ctx, s.freshKey(job)).Result()
 	if err != nil {
-		return false, fmt.Errorf("worker: freshness of %s: %w", job, err)
+		return false, fmt.Errorf("runs: freshness of %s: %w", job, err)
 	}
 	return n == 1, nil
 }
 
-// freshJobs returns which of jobs are fresh (one round trip).
-func (s state) freshJobs(ctx context.Context, jobs []string) (map[string]bool, error) {
+// FreshJobs returns which of jobs are fresh (one round trip).
+func (s *Store) FreshJobs(ctx context.Context, jobs []string) (map[string]bool, error) {
 	if len(jobs) == 0 {
 		return nil, nil
 	}
@@ -259,7 +296,7 @@ func (s state) freshJobs(ctx context.Context, jobs []string) (map[string]bool, e
 		cmds[i] = pipe.Exists(ctx, s.freshKey(job))
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, fmt.Errorf("worker: freshness of %d jobs: %w", len(jobs), err)
+		return nil, fmt.Errorf("runs: freshness of %d jobs: %w", len(jobs), err)
 	}
 	out := make(map[string]bool, len(jobs))
 	for i, c := range cmds {
@@ -268,60 +305,63 @@ func (s state) freshJobs(ctx context.Context, jobs []string) (map[string]bool, e
 	return out, nil
 }
 
-// lost reports that job is made in run but unfinished and nobody holds its lock: its start was
+// Lost reports that job is made in run but unfinished and nobody holds its lock: its start was
 // cut short.
-func (s state) lost(ctx context.Context, run, job string) (bool, error) {
+func (s *Store) Lost(ctx context.Context, run, job string) (bool, error) {
 	pipe := s.rdb.Pipeline()
 	done := pipe.SIsMember(ctx, s.setKey(run, "done"), job)
 	failed := pipe.SIsMember(ctx, s.setKey(run, "failed"), job)
 	locked := pipe.Exists(ctx, s.lockKey(job))
 	if _, err := pipe.Exec(ctx); err != nil {
-		return false, fmt.Errorf("worker: state of %s in %s: %w", job, run, err)
+		return false, fmt.Errorf("runs: state of %s in %s: %w", job, run, err)
 	}
 	return !done.Val() && !failed.Val() && locked.Val() == 0, nil
 }
 
-// running lists running run ids.
-func (s state) running(ctx context.Context) ([]string, error) {
+// Running lists running run ids.
+func (s *Store) Running(ctx context.Context) ([]string, error) {
 	ids, err := s.rdb.SMembers(ctx, s.runningKey()).Result()
 	if err != nil {
-		return nil, fmt.Errorf("worker: running runs: %w", err)
+		return nil, fmt.Errorf("runs: running runs: %w", err)
 	}
 	return ids, nil
 }
 
-// unfinished lists the jobs of run neither done nor failed.
-func (s state) unfinished(ctx context.Context, run string) ([]string, error) {
+// Unfinished lists the jobs of run neither done nor failed.
+func (s *Store) Unfinished(ctx context.Context, run string) ([]string, error) {
 	jobs, err := s.rdb.SDiff(ctx, s.setKey(run, "made"), s.setKey(run, "done"), s.setKey(run, "failed")).Result()
 	if err != nil {
-		return nil, fmt.Errorf("worker: unfinished jobs of %s: %w", run, err)
+		return nil, fmt.Errorf("runs: unfinished jobs of %s: %w", run, err)
 	}
 	return jobs, nil
 }
 
-// dropRunning removes an expired or ended run from the running set.
-func (s state) dropRunning(ctx context.Context, run string) error {
+// DropRunning removes an expired or ended run from the running set.
+func (s *Store) DropRunning(ctx context.Context, run string) error {
 	return s.rdb.SRem(ctx, s.runningKey(), run).Err()
 }
 
-// lock takes job's in-flight lock for pullID; false when another pull holds it.
-func (s state) lock(ctx context.Context, job, pullID string, ttl time.Duration) (bool, error) {
+// Lock takes job's in-flight lock for pullID; false when another pull holds it.
+func (s *Store) Lock(ctx context.Context, job, pullID string, ttl time.Duration) (bool, error) {
 	ok, err := s.rdb.SetNX(ctx, s.lockKey(job), pullID, ttl).Result()
 	if err != nil {
-		return false, fmt.Errorf("worker: lock %s: %w", job, err)
+		return false, fmt.Errorf("runs: lock %s: %w", job, err)
 	}
 	return ok, nil
 }
 
-func (s state) unlock(ctx context.Context, job string) error {
+func (s *Store) Unlock(ctx context.Context, job string) error {
 	if err := s.rdb.Del(ctx, s.lockKey(job)).Err(); err != nil {
-		return fmt.Errorf("worker: unlock %s: %w", job, err)
+		return fmt.Errorf("runs: unlock %s: %w", job, err)
 	}
 	return nil
 }
 
-// releaseScript: KEYS lock, fresh; ARGV pull id, fresh TTL in ms (0: don't mark). Releases the
-// lock when pull id holds it or nobody does, marking the job fresh first; 1 when released.
+// releaseScript releases a job's lock when the pull id holds it or nobody does, marking the job
+// fresh first; 1 when released, 0 when another pull holds the lock.
+//
+// KEYS[1]: p job:<job>:lock     KEYS[2]: p job:<job>:fresh
+// ARGV[1]: the pull id          ARGV[2]: fresh TTL ms (0: don't mark it fresh)
 var releaseScript = redis.NewScript(`
 local cur = redis.call('GET', KEYS[1])
 if cur and cur ~= ARGV[1] then return 0 end
@@ -330,11 +370,11 @@ redis.call('DEL', KEYS[1])
 return 1
 `)
 
-// release ends the pull pullID of job (see releaseScript); fresh > 0 marks the job fresh that long.
-func (s state) release(ctx context.Context, job, pullID string, fresh time.Duration) (bool, error) {
+// Release ends the pull pullID of job (see releaseScript); fresh > 0 marks the job fresh that long.
+func (s *Store) Release(ctx context.Context, job, pullID string, fresh time.Duration) (bool, error) {
 	n, err := releaseScript.Run(ctx, s.rdb, []string{s.lockKey(job), s.freshKey(job)}, pullID, fresh.Milliseconds()).Int()
 	if err != nil {
-		return false, fmt.Errorf("worker: release %s: %w", job, err)
+		return false, fmt.Errorf("runs: release %s: %w", job, err)
 	}
 	return n == 1, nil
 }
