@@ -50,8 +50,8 @@ on SIGINT or SIGTERM.`)
 }
 
 // resetDemo deletes what the demo keeps in data_dir besides its keys: the embedded graph (which
-// fails, deleting nothing, while a process has it open) and the simulated Flickr's directory
-// (its journal and remembered address).
+// fails, deleting nothing, while a process has it open), the simulated Flickr's directory (its
+// journal and remembered address) and the journal of unfinished runs.
 func resetDemo(cfg config.Config, log *slog.Logger) error {
 	n, err := embedded.Remove(graphDir(cfg))
 	if err != nil {
@@ -61,7 +61,10 @@ func resetDemo(cfg config.Config, log *slog.Logger) error {
 	if err := os.RemoveAll(filepath.Dir(journal)); err != nil {
 		return fmt.Errorf("remove the simulator journal: %w", err)
 	}
-	log.Info("demo reset: graph and simulator journal deleted", "dir", cfg.DataDir, "graph_files", n)
+	if err := os.Remove(runJournalPath(cfg)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("remove the run journal: %w", err)
+	}
+	log.Info("demo reset: graph, simulator journal and run journal deleted", "dir", cfg.DataDir, "graph_files", n)
 	return nil
 }
 

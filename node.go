@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"github.com/photorec/photorec/flickr"
 	"github.com/photorec/photorec/graph"
 	"github.com/photorec/photorec/internal/embedredis"
+	"github.com/photorec/photorec/runs"
 	"github.com/photorec/photorec/server"
 	"github.com/photorec/photorec/worker"
 )
@@ -92,6 +94,10 @@ func flickrOptions(cfg config.Config, rdb redis.UniversalClient, m *worker.Metri
 	}
 }
 
+// runJournalPath is the journal of unfinished refresh runs (runs.FileJournal) kept by the
+// process that owns the embedded graph.
+func runJournalPath(cfg config.Config) string { return filepath.Join(cfg.DataDir, "runs.db") }
+
 // anonymousPerHour is the share of the Flickr budget for visitors who are not logged in: the
 // limiter's anonymous lane and the server's per-client limits both derive from it.
 func anonymousPerHour(cfg config.Config) int { return max(1, cfg.Flickr.CallsPerHour/5) }
@@ -126,13 +132,16 @@ func newRegistry() *prometheus.Registry {
 
 // node is what one process runs: some of graph, queue, workers and the web server.
 type node struct {
-	cfg      config.Config
-	log      *slog.Logger
-	st       stack
-	rdb      redis.UniversalClient
-	reg      *prometheus.Registry
-	metrics  *worker.Metrics
-	store    graph.Store
+	cfg     config.Config
+	log     *slog.Logger
+	st      stack
+	rdb     redis.UniversalClient
+	reg     *prometheus.Registry
+	metrics *worker.Metrics
+	store   graph.Store
+	// journal records unfinished refresh runs in data_dir when this process owns the embedded
+	// graph; nil otherwise (Redis must then persist).
+	journal  runs.Journal
 	flickr   *flickr.Client
 	workers  *worker.Worker
 	client   *worker.Client
@@ -159,6 +168,14 @@ func (n *node) openGraph(ctx context.Context) error {
 	}
 	n.store = s
 	n.st.push("graph", func(context.Context) error { return s.Close() })
+	if n.cfg.Graph.Backend == config.BackendEmbedded {
+		j, err := runs.OpenFileJournal(runJournalPath(n.cfg))
+		if err != nil {
+			return err
+		}
+		n.journal = j
+		n.st.push("run journal", func(context.Context) error { return j.Close() })
+	}
 	return nil
 }
 
@@ -177,6 +194,7 @@ func (n *node) startWorkers(ctx context.Context, roles worker.Role) error {
 		Redis:       n.rdb,
 		Roles:       roles,
 		Pipeline:    pipeline(n.cfg),
+		Journal:     n.journal,
 		Concurrency: n.cfg.Worker.Concurrency,
 		Logger:      n.log,
 		Metrics:     n.metrics,
@@ -218,6 +236,7 @@ func (n *node) newClient() error {
 		Redis:    n.rdb,
 		Graph:    n.store,
 		Pipeline: pipeline(n.cfg),
+		Journal:  n.journal,
 		Logger:   n.log,
 		Metrics:  n.metrics,
 	})

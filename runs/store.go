@@ -54,6 +54,9 @@ type Progress struct {
 // ErrRunEnded: a job was added to a run that has already ended.
 var ErrRunEnded = errors.New("runs: run has ended")
 
+// ErrUnknownRun: Redis holds no such run (it expired, or Redis lost it).
+var ErrUnknownRun = errors.New("runs: unknown run")
+
 // Job outcomes.
 const (
 	OutcomeDone   = "done"
@@ -74,15 +77,42 @@ const (
 // Some scripts build keys from the prefix, so a Store needs a single Redis node (not Redis
 // Cluster). Safe for concurrent use.
 type Store struct {
-	rdb redis.UniversalClient
-	p   string
-	ttl time.Duration
+	rdb     redis.UniversalClient
+	p       string
+	ttl     time.Duration
+	journal Journal
 }
 
-// NewStore returns a Store on rdb; keys start with prefix (e.g. "photorec:"), and a run stays
-// readable for ttl after its last change.
-func NewStore(rdb redis.UniversalClient, prefix string, ttl time.Duration) *Store {
-	return &Store{rdb: rdb, p: prefix, ttl: ttl}
+// StoreOptions configures NewStore.
+type StoreOptions struct {
+	// Prefix starts every key, e.g. "photorec:".
+	Prefix string
+	// TTL is how long a run stays readable after its last change (required, > 0).
+	TTL time.Duration
+	// Journal, when set, also records each run that starts (Start) and forgets it when it ends
+	// (FinishJob, Restore): the record that outlives a Redis that loses its data.
+	Journal Journal
+}
+
+// NewStore returns a Store on rdb.
+func NewStore(rdb redis.UniversalClient, o StoreOptions) *Store {
+	return &Store{rdb: rdb, p: o.Prefix, ttl: o.TTL, journal: o.Journal}
+}
+
+// Journaled lists the runs the journal holds (none without a journal).
+func (s *Store) Journaled(ctx context.Context) ([]Run, error) {
+	if s.journal == nil {
+		return nil, nil
+	}
+	return s.journal.Unfinished(ctx)
+}
+
+// Forget drops run id from the journal (it ended, or another run of its user replaced it).
+func (s *Store) Forget(ctx context.Context, id string) error {
+	if s.journal == nil {
+		return nil
+	}
+	return s.journal.Ended(ctx, id)
 }
 
 func (s *Store) runKey(id string) string        { return s.p + "run:" + id }
@@ -141,6 +171,11 @@ func (s *Store) Start(ctx context.Context, nsid, newID, reason string, now time.
 	}
 	id, _ = res[0].(string)
 	n, _ := res[1].(int64)
+	if n == 1 && s.journal != nil {
+		if err := s.journal.Started(ctx, Run{ID: id, User: nsid, Reason: Reason(reason), StartedAt: time.UnixMilli(unixMS(now)).UTC()}); err != nil {
+			return "", false, err
+		}
+	}
 	return id, n == 1, nil
 }
 
@@ -205,6 +240,11 @@ func (s *Store) FinishJob(ctx context.Context, run, job, outcome string, now tim
 	if err != nil {
 		return false, fmt.Errorf("runs: finish job %s of run %s: %w", job, run, err)
 	}
+	if n == 2 {
+		if err := s.Forget(ctx, run); err != nil {
+			return true, err
+		}
+	}
 	return n == 2, nil
 }
 
@@ -231,7 +271,7 @@ func (s *Store) RunProgress(ctx context.Context, id string) (Progress, error) {
 	}
 	m := h.Val()
 	if len(m) == 0 {
-		return Progress{}, fmt.Errorf("runs: progress of run %s: run expired", id)
+		return Progress{}, fmt.Errorf("runs: progress of run %s: %w", id, ErrUnknownRun)
 	}
 	p := Progress{
 		RunID:      id,
@@ -377,4 +417,73 @@ func (s *Store) Release(ctx context.Context, job, pullID string, fresh time.Dura
 		return false, fmt.Errorf("runs: release %s: %w", job, err)
 	}
 	return n == 1, nil
+}
+
+// LockHolder returns the pull id holding job's lock; ok is false when nobody holds it.
+func (s *Store) LockHolder(ctx context.Context, job string) (pullID string, ok bool, err error) {
+	v, err := s.rdb.Get(ctx, s.lockKey(job)).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("runs: lock of %s: %w", job, err)
+	}
+	return v, true, nil
+}
+
+// restoreScript puts back a run Redis no longer knows, as its journal recorded it: running (to
+// be resumed), or ended with its user's pull failed. It does nothing when Redis knows the run,
+// and only ends it when its user has another run now (that run pulls the user).
+// Returns 0 (Redis knew the run), 1 (restored running), 2 (restored ended).
+//
+// KEYS[1]: p run:<id> (the run's hash)    KEYS[2]: p run:<id>:made
+// KEYS[3]: p run:<id>:failed              KEYS[4]: p user:<nsid>:run
+// KEYS[5]: p runs:running
+// ARGV[1]: the run id      ARGV[2]: the user's nsid      ARGV[3]: the reason
+// ARGV[4]: started_at, unix ms                           ARGV[5]: now, unix ms
+// ARGV[6]: "running" or "ended"                          ARGV[7]: the user's job id
+// ARGV[8]: key TTL, seconds
+var restoreScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local cur = redis.call('GET', KEYS[4])
+local mode = ARGV[6]
+if cur and cur ~= ARGV[1] then mode = 'ended' end
+redis.call('HSET', KEYS[1], 'user', ARGV[2], 'reason', ARGV[3], 'started_at', ARGV[4])
+redis.call('EXPIRE', KEYS[1], ARGV[8])
+if not cur then redis.call('SET', KEYS[4], ARGV[1], 'EX', ARGV[8]) end
+if mode == 'running' then
+  redis.call('HSET', KEYS[1], 'state', 'running')
+  redis.call('SADD', KEYS[5], ARGV[1])
+  return 1
+end
+redis.call('SADD', KEYS[2], ARGV[7])
+redis.call('SADD', KEYS[3], ARGV[7])
+redis.call('EXPIRE', KEYS[2], ARGV[8])
+redis.call('EXPIRE', KEYS[3], ARGV[8])
+redis.call('HSET', KEYS[1], 'state', 'complete_with_errors', 'finished_at', ARGV[5])
+return 2
+`)
+
+// Restore puts run back in Redis when Redis lost it (see restoreScript): resume true restores
+// it running, for the caller to start its user's pull again; false ends it at now with its
+// user's pull failed, so that its progress shows the failure. restored is false when Redis knew
+// the run, and resumed is false when the run was ended (asked to, or its user has another run
+// now); an ended run leaves the journal.
+func (s *Store) Restore(ctx context.Context, run Run, resume bool, now time.Time) (restored, resumed bool, err error) {
+	mode := "ended"
+	if resume {
+		mode = "running"
+	}
+	keys := []string{s.runKey(run.ID), s.setKey(run.ID, "made"), s.setKey(run.ID, "failed"), s.userRunKey(run.User), s.runningKey()}
+	n, err := restoreScript.Run(ctx, s.rdb, keys, run.ID, run.User, string(run.Reason), unixMS(run.StartedAt), unixMS(now), mode,
+		UserJob(run.User), s.ttlSeconds()).Int()
+	if err != nil {
+		return false, false, fmt.Errorf("runs: restore run %s: %w", run.ID, err)
+	}
+	if n == 2 {
+		if err := s.Forget(ctx, run.ID); err != nil {
+			return true, false, err
+		}
+	}
+	return n > 0, n == 1, nil
 }

@@ -17,7 +17,7 @@ func newState(t *testing.T) *Store {
 	rs := testsvc.Redis(t)
 	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr})
 	t.Cleanup(func() { _ = rdb.Close() })
-	return NewStore(rdb, "test:", time.Hour)
+	return NewStore(rdb, StoreOptions{Prefix: "test:", TTL: time.Hour})
 }
 
 func TestProgressCountsEachJobOnce(t *testing.T) {

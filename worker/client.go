@@ -28,6 +28,10 @@ type ClientOptions struct {
 	Pipeline Pipeline
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
+	// Journal, when set, records every run this client starts until it ends, so that a worker's
+	// recovery can resume or end it after Redis lost it (the demo's in-process queue, a Redis
+	// restarted without its data). Nil trusts Redis to persist.
+	Journal runs.Journal
 	// Metrics, when set, records run durations of runs this client ends.
 	Metrics *Metrics
 	// Now defaults to time.Now.
@@ -63,7 +67,7 @@ func NewClient(opts ClientOptions) (*Client, error) {
 		opts.Metrics, _ = NewMetrics(nil)
 	}
 	return &Client{
-		st:    runs.NewStore(opts.Redis, pipe.KeyPrefix, pipe.RunTTL),
+		st:    runs.NewStore(opts.Redis, runs.StoreOptions{Prefix: pipe.KeyPrefix, TTL: pipe.RunTTL, Journal: opts.Journal}),
 		q:     asynq.NewClientFromRedisClient(opts.Redis),
 		insp:  asynq.NewInspectorFromRedisClient(opts.Redis),
 		graph: opts.Graph,

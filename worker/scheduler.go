@@ -25,6 +25,7 @@ func (w *Worker) schedule(ctx context.Context) {
 	defer tick.Stop()
 	reap := time.NewTicker(w.opts.ReapEvery)
 	defer reap.Stop()
+	w.recoverRuns(ctx)
 	w.enqueueDue(ctx)
 	w.reap(ctx)
 	for {
@@ -90,6 +91,7 @@ func (w *Worker) reap(ctx context.Context) {
 		}
 	}
 	w.reapRuns(ctx)
+	w.recoverJournal(ctx)
 }
 
 func (w *Worker) reapArchived(ctx context.Context, q string) {
@@ -159,15 +161,20 @@ func (w *Worker) restartLost(ctx context.Context, run, user, job string, suspect
 		return
 	}
 	w.log.Warn("restarting lost pull", "run_id", run, "job", job)
-	switch kind, nsid := runs.ParseJob(job); {
-	case kind == runs.JobUser && nsid == user:
-		err = w.client.startUserPull(ctx, run, nsid, runs.ReasonSchedule)
-	case kind == runs.JobNeighbor:
-		err = w.client.startNeighborPull(ctx, run, nsid, task.QueuePull, task.LaneBackground)
-	case kind == runs.JobPhotos:
-		err = w.client.startPhotosPull(ctx, run, nsid, task.QueuePull, task.LaneBackground)
-	}
-	if err != nil {
+	if err := w.restartJob(ctx, run, user, job); err != nil {
 		w.log.Warn("restart lost pull", "run_id", run, "job", job, "err", err)
 	}
+}
+
+// restartJob starts job of run again (startJob does nothing for a job already under way).
+func (w *Worker) restartJob(ctx context.Context, run, user, job string) error {
+	switch kind, nsid := runs.ParseJob(job); {
+	case kind == runs.JobUser && nsid == user:
+		return w.client.startUserPull(ctx, run, nsid, runs.ReasonSchedule)
+	case kind == runs.JobNeighbor:
+		return w.client.startNeighborPull(ctx, run, nsid, task.QueuePull, task.LaneBackground)
+	case kind == runs.JobPhotos:
+		return w.client.startPhotosPull(ctx, run, nsid, task.QueuePull, task.LaneBackground)
+	}
+	return nil
 }

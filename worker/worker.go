@@ -63,6 +63,10 @@ type Options struct {
 	// ShutdownTimeout bounds the wait for running tasks on shutdown; default 8 s. Tasks still
 	// running then go back to their queue.
 	ShutdownTimeout time.Duration
+	// Journal records the runs this worker's client starts until they end (ClientOptions.Journal);
+	// the scheduler role resumes or ends every run it holds that Redis lost, on start. Pass the
+	// same Journal as to the process's other Client; nil trusts Redis to persist.
+	Journal runs.Journal
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 	// Metrics defaults to unregistered metrics; pass the value given to flickr.Options.Metrics.
@@ -142,7 +146,7 @@ func New(opts Options) (*Worker, error) {
 	if opts.Graph != nil {
 		ps = opts.Graph
 	}
-	c, err := NewClient(ClientOptions{Redis: opts.Redis, Graph: ps, Pipeline: opts.Pipeline, Logger: opts.Logger, Metrics: opts.Metrics, Now: opts.Now})
+	c, err := NewClient(ClientOptions{Redis: opts.Redis, Graph: ps, Pipeline: opts.Pipeline, Journal: opts.Journal, Logger: opts.Logger, Metrics: opts.Metrics, Now: opts.Now})
 	if err != nil {
 		return nil, err
 	}
