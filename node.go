@@ -211,6 +211,8 @@ func (n *node) startWorkers(ctx context.Context, roles worker.Role) error {
 		return err
 	}
 	n.workers = w
+	// Unfinished runs are resumed or ended before anyone asks for them.
+	w.Recover(ctx)
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
 	go func() {

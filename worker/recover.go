@@ -25,6 +25,19 @@ import (
 // Runs Redis knows that ended leave the journal. Failures are logged; the reaper goes on (and
 // repeats the journal part every pass, see recoverJournal).
 func (w *Worker) recoverRuns(ctx context.Context) {
+	w.recovered.Do(func() { w.recoverOnce(ctx) })
+}
+
+// Recover runs the start-up recovery of runs (recoverRuns) now, for a process that must not
+// answer for runs before it is done (main calls it before serving HTTP); the scheduler role then
+// skips it. A Worker without the scheduler role recovers nothing.
+func (w *Worker) Recover(ctx context.Context) {
+	if w.roles&RoleScheduler != 0 {
+		w.recoverRuns(ctx)
+	}
+}
+
+func (w *Worker) recoverOnce(ctx context.Context) {
 	st := w.client.st
 	w.recoverJournal(ctx)
 	running, err := st.Running(ctx)

@@ -89,7 +89,8 @@ type Worker struct {
 	m      *Metrics
 	now    func() time.Time
 
-	suspects map[string]bool // run+job seen lost by the last reaper pass (scheduler goroutine only)
+	suspects  map[string]bool // run+job seen lost by the last reaper pass (scheduler goroutine only)
+	recovered sync.Once       // the start-up recovery of runs (recoverRuns)
 }
 
 // New returns a Worker; Run starts it. It fails when a role lacks what it needs.
