@@ -3,12 +3,15 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"testing"
 	"time"
 
 	"github.com/photorec/photorec/flickr/flickrtest"
+	"github.com/photorec/photorec/internal/testsvc"
 	"github.com/photorec/photorec/runs"
 )
 
@@ -76,5 +79,114 @@ func TestDemoRunSurvivesRestart(t *testing.T) {
 	})
 	if after.RunID != before.RunID || after.State != runs.StateComplete || after.Done != after.Made {
 		t.Errorf("after the restart: %+v, want run %s resumed and complete (before: %+v)", after, before.RunID, before)
+	}
+}
+
+// runServe runs `photorec serve` (the environment holds its settings) until the returned stop
+// is called, once it answers /healthz at app.
+func runServe(t *testing.T, app string) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, io.Discard, io.Discard) }()
+	stopped := false
+	stop = func() {
+		t.Helper()
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve did not shut down cleanly: %v", err)
+		}
+	}
+	t.Cleanup(stop)
+	deadline := time.Now().Add(time.Minute)
+	for {
+		if res, err := http.Get(app + "/healthz"); err == nil {
+			res.Body.Close()
+			return stop
+		}
+		select {
+		case err := <-done:
+			stopped = true
+			t.Fatalf("serve stopped before it was ready: %v", err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("serve not ready after a minute")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestServeRunSurvivesRestart: `photorec serve` on one node (embedded graph, external Redis)
+// stopped mid-run and started again completes the same run: from Redis when it kept its data,
+// from the journal in the data dir when Redis restarted without it (issue 14.5).
+func TestServeRunSurvivesRestart(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		restartRedis bool
+	}{
+		{"serve restarts", false},
+		{"serve and Redis restart, Redis without its data", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			world := flickrtest.TinyWorld(11)
+			sim := flickrtest.Start(t, world, flickrtest.Options{})
+			rs := testsvc.Redis(t) // no persistence: a restart loses every key
+			port, err := testsvc.FreePort()
+			if err != nil {
+				t.Fatal(err)
+			}
+			app := fmt.Sprintf("http://127.0.0.1:%d", port)
+			for k, v := range map[string]string{
+				"PHOTOREC_LISTEN_ADDR":           fmt.Sprintf("127.0.0.1:%d", port),
+				"PHOTOREC_DATA_DIR":              t.TempDir(),
+				"PHOTOREC_REDIS_URL":             "redis://" + rs.Addr + "/0",
+				"PHOTOREC_FLICKR_API_KEY":        flickrtest.DefaultConsumerKey,
+				"PHOTOREC_FLICKR_API_SECRET":     flickrtest.DefaultConsumerSecret,
+				"PHOTOREC_FLICKR_API_BASE":       sim.URL + "/services/rest/",
+				"PHOTOREC_FLICKR_OAUTH_BASE":     sim.URL + "/services/oauth/",
+				"PHOTOREC_FLICKR_CALLS_PER_HOUR": "36000", // 10 calls/s: a run lasts long enough to cut
+				"PHOTOREC_FLICKR_BURST":          "10",
+				"PHOTOREC_SECURITY_SESSION_KEY":  "c2Vzc2lvbi1rZXktMzItYnl0ZXMtbG9uZy0wMTIzNDU=",
+				"PHOTOREC_SECURITY_TOKEN_KEY":    "dG9rZW4ta2V5LTMyLWJ5dGVzLWxvbmctLTAxMjM0NTY=",
+				"PHOTOREC_LOG_LEVEL":             "error",
+			} {
+				t.Setenv(k, v)
+			}
+			member, most := "", -1
+			for _, u := range world.Users() {
+				if !u.Deleted && u.Faves > most {
+					member, most = u.NSID, u.Faves
+				}
+			}
+
+			stop := runServe(t, app)
+			if status, body := getBody(context.Background(), t, app+"/api/v1/users/lookup?q="+url.QueryEscape(member)); status != http.StatusOK {
+				t.Fatalf("lookup: %d %s", status, body)
+			}
+			before := pollProgress(t, app, member, time.Minute, func(p demoProgress) bool { return p.Done >= 3 })
+			if before.State != runs.StateRunning {
+				t.Fatalf("the run ended before the restart: %+v; slow the limit down", before)
+			}
+			stop()
+			if tc.restartRedis {
+				rs.Restart()
+			}
+
+			runServe(t, app)
+			after := pollProgress(t, app, member, 3*time.Minute, func(p demoProgress) bool {
+				if p.State == runs.StateNone {
+					t.Fatalf("right after the restart the run is gone: %+v", p)
+				}
+				return p.State != runs.StateRunning
+			})
+			if after.RunID != before.RunID || after.State != runs.StateComplete || after.Done != after.Made {
+				t.Errorf("after the restart: %+v, want run %s resumed and complete (before: %+v)", after, before.RunID, before)
+			}
+		})
 	}
 }
