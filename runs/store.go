@@ -162,7 +162,9 @@ return {ARGV[2], 1}
 `)
 
 // Start returns the run a refresh of nsid should join (created reports a new one).
-// cooldown 0 joins only a running run.
+// cooldown 0 joins only a running run. A new run is also recorded in the journal, if any; when
+// that fails, the error is returned and the run stays in Redis without jobs until a later
+// refresh of the user joins it and starts its pull.
 func (s *Store) Start(ctx context.Context, nsid, newID, reason string, now time.Time, cooldown time.Duration) (id string, created bool, err error) {
 	res, err := startRunScript.Run(ctx, s.rdb, []string{s.userRunKey(nsid)},
 		s.p, newID, unixMS(now), cooldown.Milliseconds(), nsid, reason, s.ttlSeconds()).Slice()
@@ -234,7 +236,8 @@ redis.call('SREM', p .. 'runs:running', run)
 return 2
 `)
 
-// FinishJob records outcome for job in run. ended reports that this call ended the run.
+// FinishJob records outcome for job in run. ended reports that this call ended the run; the run
+// then leaves the journal, if any.
 func (s *Store) FinishJob(ctx context.Context, run, job, outcome string, now time.Time) (ended bool, err error) {
 	n, err := finishJobScript.Run(ctx, s.rdb, []string{s.runKey(run)}, s.p, run, job, outcome, unixMS(now), s.ttlSeconds()).Int()
 	if err != nil {
