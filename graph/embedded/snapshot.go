@@ -11,10 +11,11 @@ import (
 	"path/filepath"
 )
 
-// snapMagic opens every snapshot this version writes; snapMagicV2 ones (no photo sizes) are
-// still read.
+// snapMagic opens every snapshot this version writes; snapMagicV3 ones (one finished pull per
+// user) and snapMagicV2 ones (no photo sizes either) are still read.
 const (
-	snapMagic   = "PHOTOREC-SNAPSHOT-3\n"
+	snapMagic   = "PHOTOREC-SNAPSHOT-4\n"
+	snapMagicV3 = "PHOTOREC-SNAPSHOT-3\n"
 	snapMagicV2 = "PHOTOREC-SNAPSHOT-2\n"
 )
 
@@ -95,7 +96,10 @@ func writeSnapshot(dir string, st *state) (int64, error) {
 			e.bool1(x.registered)
 			e.bool1(x.token != nil)
 			e.bytes(x.token)
-			e.str(x.lastFinished)
+			e.uvar(uint64(len(x.finished)))
+			for _, id := range x.finished {
+				e.str(id)
+			}
 			e.uvar(uint64(len(x.pulls)))
 			for _, p := range x.pulls {
 				e.str(p.id)
@@ -158,10 +162,18 @@ func readSnapshot(path string) (*state, error) {
 	if len(raw) < len(snapMagic)+4 {
 		return nil, fmt.Errorf("embedded: snapshot %s: bad header: %w", path, errCorrupt)
 	}
-	sized := string(raw[:len(snapMagic)]) == snapMagic
-	if !sized && string(raw[:len(snapMagicV2)]) != snapMagicV2 {
+	var version int
+	switch string(raw[:len(snapMagic)]) {
+	case snapMagic:
+		version = 4
+	case snapMagicV3:
+		version = 3
+	case snapMagicV2:
+		version = 2
+	default:
 		return nil, fmt.Errorf("embedded: snapshot %s: bad header: %w", path, errCorrupt)
 	}
+	sized := version >= 3
 	body := raw[:len(raw)-4]
 	if crc32.ChecksumIEEE(body) != binary.LittleEndian.Uint32(raw[len(raw)-4:]) {
 		return nil, fmt.Errorf("embedded: snapshot %s: checksum mismatch: %w", path, errCorrupt)
@@ -227,7 +239,14 @@ func readSnapshot(path string) (*state, error) {
 			if hasToken {
 				x.token = append(make([]byte, 0, len(tok)), tok...)
 			}
-			x.lastFinished = d.str()
+			if version >= 4 {
+				nfinished := d.count()
+				for j := 0; j < nfinished && d.err == nil; j++ {
+					x.finished = append(x.finished, d.str())
+				}
+			} else if id := d.str(); id != "" {
+				x.finished = []string{id}
+			}
 			npulls := d.count()
 			for j := 0; j < npulls && d.err == nil; j++ {
 				x.pulls = append(x.pulls, pullSeen{id: d.str(), seen: d.u32s()})

@@ -52,7 +52,7 @@ type userExtra struct {
 	lastVisit       int64
 	registered      bool
 	token           []byte     // nil when none
-	lastFinished    string     // PullID of the last finished pull: FinishPull is idempotent
+	finished        []string   // IDs of the last pulls finished, oldest first, at most maxFinished
 	pulls           []pullSeen // pulls in progress, oldest first, at most maxOpenPulls
 	dropped         []string   // IDs of the last pulls dropped from pulls, at most maxOpenPulls
 }
@@ -66,6 +66,10 @@ type pullSeen struct {
 // maxOpenPulls bounds the pulls in progress kept per user: a pull abandoned by a crashed worker
 // is dropped once newer ones start. Finishing a dropped pull removes nothing: its view is lost.
 const maxOpenPulls = 4
+
+// maxFinished bounds the finished pull IDs kept per user: a FinishPull redelivered after up to
+// maxFinished-1 other pulls of the user finished is still recognised and changes nothing.
+const maxFinished = 8
 
 // notePull records that pull carried photos seen.
 func (x *userExtra) notePull(pull []byte, seen []uint32) {
@@ -328,7 +332,7 @@ func delSorted(set []uint32, v uint32) []uint32 {
 // finishPull closes a pull; for a full pull it removes every fave of u the pull did not see.
 func (s *state) finishPull(u uint32, pullID string, full bool, at int64) {
 	x := s.extra(u)
-	if x.lastFinished == pullID && pullID != "" {
+	if pullID != "" && slices.Contains(x.finished, pullID) {
 		return
 	}
 	seen := x.takePull(pullID)
@@ -353,7 +357,12 @@ func (s *state) finishPull(u uint32, pullID string, full bool, at int64) {
 		x.lastFullPull = at
 	}
 	x.lastPull = at
-	x.lastFinished = pullID
+	if pullID != "" {
+		if len(x.finished) == maxFinished {
+			x.finished = slices.Delete(x.finished, 0, 1)
+		}
+		x.finished = append(x.finished, pullID)
+	}
 }
 
 func nanos(t time.Time) int64 {
