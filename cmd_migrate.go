@@ -27,7 +27,7 @@ migrate; it says so and succeeds.`)
 		return err
 	}
 	log := newLogger(cfg.Log, stderr)
-	s, err := openNeo4j(ctx, cfg, log)
+	s, err := openNeo4j(ctx, cfg, log, true)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}

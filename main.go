@@ -248,7 +248,7 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (graph.
 		}
 		return s, nil
 	case config.BackendNeo4j:
-		s, err := openNeo4j(ctx, cfg, log)
+		s, err := openNeo4j(ctx, cfg, log, false)
 		if err != nil {
 			return nil, err
 		}
@@ -257,7 +257,8 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (graph.
 	return nil, fmt.Errorf("unknown graph.backend %q", cfg.Graph.Backend)
 }
 
-func openNeo4j(ctx context.Context, cfg config.Config, log *slog.Logger) (*neo4j.Store, error) {
+// openNeo4j opens the Neo4j graph; migrating opens it whatever migrations it has recorded.
+func openNeo4j(ctx context.Context, cfg config.Config, log *slog.Logger, migrating bool) (*neo4j.Store, error) {
 	s, err := neo4j.Open(ctx, neo4j.Options{
 		URI:      cfg.Neo4j.URI,
 		Username: cfg.Neo4j.Username,
@@ -266,6 +267,8 @@ func openNeo4j(ctx context.Context, cfg config.Config, log *slog.Logger) (*neo4j
 		Params:   flexploreParams(cfg.Recommend),
 		Default:  graph.Algorithm(cfg.Recommend.Algorithm),
 		Logger:   log,
+
+		SkipSchemaCheck: migrating,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open neo4j at %s: %w", cfg.Redacted().Neo4j.URI, err)

@@ -19,6 +19,8 @@ var (
 	commonFavesText string
 	//go:embed store/delete_all.cypher
 	deleteAllText string
+	//go:embed store/delete_migrations.cypher
+	deleteMigrationsText string
 	//go:embed store/delete_token.cypher
 	deleteTokenText string
 	//go:embed store/dismiss_photo.cypher
@@ -27,6 +29,10 @@ var (
 	dismissUserText string
 	//go:embed store/due_for_refresh.cypher
 	dueForRefreshText string
+	//go:embed store/ensure_migration_constraint.cypher
+	ensureMigrationConstraintText string
+	//go:embed store/finish_pull.cypher
+	finishPullText string
 	//go:embed store/get_photo.cypher
 	getPhotoText string
 	//go:embed store/get_token.cypher
@@ -39,8 +45,6 @@ var (
 	neighborsText string
 	//go:embed store/ping.cypher
 	pingText string
-	//go:embed store/prune_faves.cypher
-	pruneFavesText string
 	//go:embed store/prune_follows.cypher
 	pruneFollowsText string
 	//go:embed store/pull_state.cypher
@@ -61,8 +65,6 @@ var (
 	recommendUsersText string
 	//go:embed store/record_migration.cypher
 	recordMigrationText string
-	//go:embed store/record_pull.cypher
-	recordPullText string
 	//go:embed store/register.cypher
 	registerText string
 	//go:embed store/remove_fave.cypher
@@ -87,17 +89,19 @@ var (
 	AppliedMigrations         = mustParse("store/applied_migrations.cypher", appliedMigrationsText)
 	CommonFaves               = mustParse("store/common_faves.cypher", commonFavesText)
 	DeleteAll                 = mustParse("store/delete_all.cypher", deleteAllText)
+	DeleteMigrations          = mustParse("store/delete_migrations.cypher", deleteMigrationsText)
 	DeleteToken               = mustParse("store/delete_token.cypher", deleteTokenText)
 	DismissPhoto              = mustParse("store/dismiss_photo.cypher", dismissPhotoText)
 	DismissUser               = mustParse("store/dismiss_user.cypher", dismissUserText)
 	DueForRefresh             = mustParse("store/due_for_refresh.cypher", dueForRefreshText)
+	EnsureMigrationConstraint = mustParse("store/ensure_migration_constraint.cypher", ensureMigrationConstraintText)
+	FinishPull                = mustParse("store/finish_pull.cypher", finishPullText)
 	GetPhoto                  = mustParse("store/get_photo.cypher", getPhotoText)
 	GetToken                  = mustParse("store/get_token.cypher", getTokenText)
 	GetUser                   = mustParse("store/get_user.cypher", getUserText)
 	MarkVisit                 = mustParse("store/mark_visit.cypher", markVisitText)
 	Neighbors                 = mustParse("store/neighbors.cypher", neighborsText)
 	Ping                      = mustParse("store/ping.cypher", pingText)
-	PruneFaves                = mustParse("store/prune_faves.cypher", pruneFavesText)
 	PruneFollows              = mustParse("store/prune_follows.cypher", pruneFollowsText)
 	PullState                 = mustParse("store/pull_state.cypher", pullStateText)
 	PutToken                  = mustParse("store/put_token.cypher", putTokenText)
@@ -108,7 +112,6 @@ var (
 	RecommendPhotosRp3beta    = mustParse("store/recommend_photos_rp3beta.cypher", recommendPhotosRp3betaText)
 	RecommendUsers            = mustParse("store/recommend_users.cypher", recommendUsersText)
 	RecordMigration           = mustParse("store/record_migration.cypher", recordMigrationText)
-	RecordPull                = mustParse("store/record_pull.cypher", recordPullText)
 	Register                  = mustParse("store/register.cypher", registerText)
 	RemoveFave                = mustParse("store/remove_fave.cypher", removeFaveText)
 	Stats                     = mustParse("store/stats.cypher", statsText)
@@ -127,17 +130,19 @@ func Store() []Statement {
 		AppliedMigrations,
 		CommonFaves,
 		DeleteAll,
+		DeleteMigrations,
 		DeleteToken,
 		DismissPhoto,
 		DismissUser,
 		DueForRefresh,
+		EnsureMigrationConstraint,
+		FinishPull,
 		GetPhoto,
 		GetToken,
 		GetUser,
 		MarkVisit,
 		Neighbors,
 		Ping,
-		PruneFaves,
 		PruneFollows,
 		PullState,
 		PutToken,
@@ -148,7 +153,6 @@ func Store() []Statement {
 		RecommendPhotosRp3beta,
 		RecommendUsers,
 		RecordMigration,
-		RecordPull,
 		Register,
 		RemoveFave,
 		Stats,

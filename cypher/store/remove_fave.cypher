@@ -1,7 +1,14 @@
 // name: remove_fave
-// purpose: Delete one FAVED edge (an unfave made in the app). A missing edge is not an error.
+// purpose: Delete one FAVED edge (an unfave made in the app) and take 1 off the photo's faves
+//   count. The user node is write-locked first (as finish_pull does), so an unfave and a pull's
+//   finish never delete the same edge twice. A missing edge or user is not an error.
 // mode: write
 // params: $user, $photo_id
 // returns: none
-MATCH (:User {nsid: $user})-[f:FAVED]->(:Photo {id: $photo_id})
+MATCH (u:User {nsid: $user})
+SET u.lock = true
+WITH u
+OPTIONAL MATCH (u)-[f:FAVED]->(p:Photo {id: $photo_id})
+SET p.faves = p.faves - 1
 DELETE f
+REMOVE u.lock

@@ -1,6 +1,8 @@
 package neo4j
 
 import (
+	"cmp"
+	"slices"
 	"time"
 
 	"github.com/photorec/photorec/graph"
@@ -41,9 +43,21 @@ func upsertUsersParams(users []graph.User) map[string]any {
 	return map[string]any{"rows": userRows(users)}
 }
 
+// byPhotoID returns the indexes of n items in ascending photo ID order (stable): batches lock the
+// photos they touch in one global order, so two concurrent batches cannot deadlock on them.
+func byPhotoID(n int, id func(i int) string) []int {
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(id(a), id(b)) })
+	return order
+}
+
 func addFavesParams(b graph.FavesBatch) map[string]any {
 	rows := make([]any, len(b.Faves))
-	for i, f := range b.Faves {
+	for i, k := range byPhotoID(len(b.Faves), func(i int) string { return b.Faves[i].Photo.ID }) {
+		f := b.Faves[k]
 		p := f.Photo
 		rows[i] = map[string]any{
 			"photo_id":  p.ID,
@@ -64,7 +78,8 @@ func addFavesParams(b graph.FavesBatch) map[string]any {
 
 func addPhotosParams(b graph.PhotosBatch) map[string]any {
 	rows := make([]any, len(b.Photos))
-	for i, p := range b.Photos {
+	for i, k := range byPhotoID(len(b.Photos), func(i int) string { return b.Photos[i].ID }) {
+		p := b.Photos[k]
 		rows[i] = map[string]any{
 			"photo_id":  p.ID,
 			"title":     p.Title,
@@ -84,12 +99,8 @@ func removeFaveParams(user, photoID string) map[string]any {
 	return map[string]any{"user": user, "photo_id": photoID}
 }
 
-func pruneFavesParams(p graph.PullDone) map[string]any {
-	return map[string]any{"user": p.User, "pull_id": p.PullID}
-}
-
-func recordPullParams(p graph.PullDone) map[string]any {
-	return map[string]any{"user": p.User, "at": nanos(p.At), "full": p.Kind == graph.PullFull}
+func finishPullParams(p graph.PullDone) map[string]any {
+	return map[string]any{"user": p.User, "pull_id": p.PullID, "at": nanos(p.At), "full": p.Kind == graph.PullFull}
 }
 
 func nsidParams(nsid string) map[string]any { return map[string]any{"nsid": nsid} }

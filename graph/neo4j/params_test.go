@@ -45,8 +45,8 @@ func TestParamsMatchHeaders(t *testing.T) {
 		{cypher.AddFaves, addFavesParams(batch)},
 		{cypher.AddPhotos, addPhotosParams(graph.PhotosBatch{Owner: "o", At: t0, Photos: []graph.Photo{{ID: "7", Owner: "o", Width: 1024, Height: 683}}})},
 		{cypher.RemoveFave, removeFaveParams("u", "9")},
-		{cypher.PruneFaves, pruneFavesParams(done)},
-		{cypher.RecordPull, recordPullParams(done)},
+		{cypher.FinishPull, finishPullParams(done)},
+		{cypher.EnsureMigrationConstraint, nil},
 		{cypher.PullState, nsidParams("u")},
 		{cypher.Register, nsidParams("u")},
 		{cypher.DueForRefresh, dueForRefreshParams(t0, 10)},
@@ -77,6 +77,7 @@ func TestParamsMatchHeaders(t *testing.T) {
 		{cypher.AppliedMigrations, nil},
 		{cypher.RecordMigration, recordMigrationParams(1, "0001_x", t0)},
 		{cypher.DeleteAll, nil},
+		{cypher.DeleteMigrations, nil},
 	}
 	covered := map[string]bool{}
 	rowRE := regexp.MustCompile(`\brow\.([a-z_]+)`)
@@ -204,7 +205,7 @@ func camel(snake string) string {
 }
 
 // TestEveryStatementUsed checks that the backend's code (not its tests) refers to every
-// statement of cypher.Store(), except delete_all, which only the tests use.
+// statement of cypher.Store(), except delete_all and delete_migrations, which only the tests use.
 func TestEveryStatementUsed(t *testing.T) {
 	used := map[string]bool{}
 	for _, f := range packageFiles(t, false) {
@@ -218,7 +219,7 @@ func TestEveryStatementUsed(t *testing.T) {
 		})
 	}
 	for _, st := range cypher.Store() {
-		if want := st.Name != "delete_all"; used[camel(st.Name)] != want {
+		if want := st.Name != "delete_all" && st.Name != "delete_migrations"; used[camel(st.Name)] != want {
 			t.Errorf("statement %s (cypher.%s): used by the backend = %v, want %v", st.Name, camel(st.Name), !want, want)
 		}
 	}
@@ -322,5 +323,35 @@ func TestOnlyStatementText(t *testing.T) {
 	}
 	if runs != 1 {
 		t.Errorf("found %d calls of Run, want exactly the one in run", runs)
+	}
+}
+
+// TestBatchRowsSortedByPhotoID checks that add_faves and add_photos get their rows in ascending
+// photo ID order (stable for repeats): concurrent batches lock shared photos in one order.
+func TestBatchRowsSortedByPhotoID(t *testing.T) {
+	ids := func(params map[string]any) []string {
+		var out []string
+		for _, r := range params["rows"].([]any) {
+			out = append(out, r.(map[string]any)["photo_id"].(string))
+		}
+		return out
+	}
+	faves := graph.FavesBatch{User: "u", PullID: "p", At: t0}
+	photos := graph.PhotosBatch{Owner: "o", At: t0}
+	for _, id := range []string{"9", "30", "1", "9", "200"} {
+		faves.Faves = append(faves.Faves, graph.Fave{Photo: graph.Photo{ID: id, Owner: "o"}})
+		photos.Photos = append(photos.Photos, graph.Photo{ID: id, Owner: "o"})
+	}
+	faves.Faves[3].FavedAt = t0 // the second "9" keeps its place after the first
+	want := []string{"1", "200", "30", "9", "9"}
+	if diff := cmp.Diff(want, ids(addFavesParams(faves))); diff != "" {
+		t.Errorf("add_faves rows (-want +got):\n%s", diff)
+	}
+	rows := addFavesParams(faves)["rows"].([]any)
+	if rows[3].(map[string]any)["faved_at"] != nil || rows[4].(map[string]any)["faved_at"] == nil {
+		t.Errorf("repeated photo rows out of batch order: %v", rows[3:])
+	}
+	if diff := cmp.Diff(want, ids(addPhotosParams(photos))); diff != "" {
+		t.Errorf("add_photos rows (-want +got):\n%s", diff)
 	}
 }

@@ -22,6 +22,9 @@ type Options struct {
 	Params   graph.FlexploreParams // the zero value means graph.DefaultFlexplore()
 	Default  graph.Algorithm       // used when RecOptions.Algorithm is ""; "" means graph.Flexplore
 	Logger   *slog.Logger          // nil discards
+	// SkipSchemaCheck opens a database whose recorded migrations differ from this binary's;
+	// only `photorec migrate` sets it (Open otherwise refuses with ErrSchema).
+	SkipSchemaCheck bool
 }
 
 // Store is the Neo4j graph.Store. It is safe for concurrent use; Close it when done.
@@ -72,7 +75,26 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	if !opts.SkipSchemaCheck {
+		if err := s.checkSchema(ctx); err != nil {
+			_ = drv.Close(context.WithoutCancel(ctx))
+			return nil, fmt.Errorf("neo4j: open %s: %w", opts.URI, err)
+		}
+	}
 	return s, nil
+}
+
+// checkSchema reads the recorded migrations and compares them with the binary's.
+func (s *Store) checkSchema(ctx context.Context) error {
+	ms, err := cypher.Migrations()
+	if err != nil {
+		return err
+	}
+	applied, err := s.appliedMigrations(ctx)
+	if err != nil {
+		return fmt.Errorf("applied migrations: %w", err)
+	}
+	return checkSchema(applied, len(ms))
 }
 
 // Close releases the driver's connections. The Store must not be used afterwards.

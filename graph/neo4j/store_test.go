@@ -23,6 +23,8 @@ func openTestStore(tb testing.TB) *Store {
 		Username: os.Getenv("TEST_NEO4J_USER"),
 		Password: os.Getenv("TEST_NEO4J_PASSWORD"),
 		Database: os.Getenv("TEST_NEO4J_DATABASE"),
+
+		SkipSchemaCheck: true, // migrated just below
 	})
 	if err != nil {
 		tb.Fatal(err)

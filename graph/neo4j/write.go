@@ -85,8 +85,9 @@ func (s *Store) RemoveFave(ctx context.Context, user, photoID string) error {
 	return nil
 }
 
-// FinishPull records the end of a pull (a zero p.At means now); a full pull first removes the user's FAVED edges that
-// no batch of p.PullID added. Both happen in one transaction; repeating it changes nothing.
+// FinishPull records the end of a pull (a zero p.At means now) in one statement: a full pull
+// first removes the user's FAVED edges that no batch of p.PullID carried. A pull finished
+// before (one of the user's last 8) changes nothing, so a redelivered finish is a no-op.
 func (s *Store) FinishPull(ctx context.Context, p graph.PullDone) error {
 	if err := graph.CheckPullDone(p); err != nil {
 		return err
@@ -95,18 +96,11 @@ func (s *Store) FinishPull(ctx context.Context, p graph.PullDone) error {
 		p.At = time.Now()
 	}
 	removed, err := write(ctx, s, func(t tx) (int64, error) {
-		var removed int64
-		if p.Kind == graph.PullFull {
-			recs, err := run(ctx, t, cypher.PruneFaves, pruneFavesParams(p))
-			if err != nil {
-				return 0, err
-			}
-			for _, r := range recs {
-				removed += integer(row{r}.get("removed"))
-			}
+		recs, err := run(ctx, t, cypher.FinishPull, finishPullParams(p))
+		if err != nil || len(recs) == 0 {
+			return 0, err
 		}
-		_, err := run(ctx, t, cypher.RecordPull, recordPullParams(p))
-		return removed, err
+		return integer(row{recs[0]}.get("removed")), nil
 	})
 	if err != nil {
 		return fmt.Errorf("neo4j: finish pull %s of %s: %w", p.PullID, p.User, err)
