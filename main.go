@@ -268,6 +268,7 @@ func openNeo4j(ctx context.Context, cfg config.Config, log *slog.Logger, migrati
 		Default:  graph.Algorithm(cfg.Recommend.Algorithm),
 		Logger:   log,
 
+		ReadTimeout:     cfg.Neo4j.ReadTimeout,
 		SkipSchemaCheck: migrating,
 	})
 	if err != nil {

@@ -51,6 +51,8 @@ type Neo4j struct {
 	Username string // neo4j.username
 	Password string // neo4j.password (secret)
 	Database string // neo4j.database; "" means the server's default database
+	// ReadTimeout is neo4j.read_timeout: every read's transaction timeout and context deadline.
+	ReadTimeout time.Duration
 }
 
 // Redis is the queue's Redis.

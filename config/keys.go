@@ -65,6 +65,8 @@ var table = []Key{
 		field: func(c *Config) any { return &c.Neo4j.Password }},
 	{Name: "neo4j.database", Default: "neo4j", Doc: `Neo4j database; "" means the server's default`,
 		field: func(c *Config) any { return &c.Neo4j.Database }},
+	{Name: "neo4j.read_timeout", Default: 5 * time.Second, Doc: "longest a read may run: its transaction timeout on the server and its context deadline (1s..5m); a memory error is not retried",
+		field: func(c *Config) any { return &c.Neo4j.ReadTimeout }},
 	{Name: "redis.url", Default: "", Doc: `Redis for the task queue (redis://, rediss://, unix://); "" runs an in-process queue`,
 		field: func(c *Config) any { return &c.Redis.URL }},
 	{Name: "flickr.api_key", Default: "", Doc: "Flickr API key",

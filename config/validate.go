@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // KeyBytes is the decoded length of security.session_key and security.token_key.
@@ -82,6 +83,9 @@ func (c Config) Validate() error {
 		bad("recommend.dismiss_weight", fmt.Sprintf("must not be negative, got %g", c.Recommend.DismissWeight))
 	}
 	atLeast("recommend.cache_pages", c.Recommend.CachePages, 1)
+	if c.Neo4j.ReadTimeout < time.Second || c.Neo4j.ReadTimeout > 5*time.Minute {
+		bad("neo4j.read_timeout", fmt.Sprintf("must be between 1s and 5m, got %s", c.Neo4j.ReadTimeout))
+	}
 	if c.Recommend.CacheStale < 0 {
 		bad("recommend.cache_stale", fmt.Sprintf("must not be negative, got %s", c.Recommend.CacheStale))
 	}

@@ -31,6 +31,7 @@ func TestMapErr(t *testing.T) {
 		{"not found", notFound("user", "u", graph.ErrNotFound), false, true},
 		{"argument", &graph.ArgumentError{Field: "nsid", Reason: "empty"}, false, true},
 		{"canceled", context.Canceled, false, true},
+		{"read timeout", &driver.Neo4jError{Code: "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration"}, true, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -48,6 +49,33 @@ func TestMapErr(t *testing.T) {
 	}
 	if !errors.Is(mapErr(notFound("user", "u", graph.ErrNotFound)), graph.ErrNotFound) {
 		t.Errorf("graph.ErrNotFound lost")
+	}
+}
+
+// TestNoRetryOfMemoryErrors checks that a memory error leaves a managed transaction as an error
+// the driver cannot find a *driver.Neo4jError in (it retries those that are transient), that
+// still means unavailable; other errors pass unchanged.
+func TestNoRetryOfMemoryErrors(t *testing.T) {
+	for _, code := range []string{
+		"Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+		"Neo.TransientError.General.TransactionMemoryLimit",
+		"Neo.TransientError.General.OutOfMemoryError",
+	} {
+		err := noRetry(fmt.Errorf("neo4j: x: %w", &driver.Neo4jError{Code: code, Msg: "limit"}))
+		var n4j *driver.Neo4jError
+		if errors.As(err, &n4j) {
+			t.Errorf("%s: noRetry kept a *Neo4jError the driver would retry: %v", code, err)
+		}
+		if !errors.Is(mapErr(err), ErrUnavailable) {
+			t.Errorf("%s: mapErr(noRetry) = %v, want ErrUnavailable", code, mapErr(err))
+		}
+	}
+	deadlock := &driver.Neo4jError{Code: "Neo.TransientError.Transaction.DeadlockDetected"}
+	if got := noRetry(deadlock); got != error(deadlock) {
+		t.Errorf("noRetry(deadlock) = %v, want it unchanged (retried)", got)
+	}
+	if noRetry(nil) != nil {
+		t.Errorf("noRetry(nil) != nil")
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"time"
 
 	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -22,10 +23,16 @@ type Options struct {
 	Params   graph.FlexploreParams // the zero value means graph.DefaultFlexplore()
 	Default  graph.Algorithm       // used when RecOptions.Algorithm is ""; "" means graph.Flexplore
 	Logger   *slog.Logger          // nil discards
+	// ReadTimeout bounds every read: the transaction timeout Neo4j enforces (driver.WithTxTimeout)
+	// and the context deadline of the call, retries included. 0 means DefaultReadTimeout.
+	ReadTimeout time.Duration
 	// SkipSchemaCheck opens a database whose recorded migrations differ from this binary's;
 	// only `photorec migrate` sets it (Open otherwise refuses with ErrSchema).
 	SkipSchemaCheck bool
 }
+
+// DefaultReadTimeout is Options.ReadTimeout's default (config neo4j.read_timeout).
+const DefaultReadTimeout = 5 * time.Second
 
 // Store is the Neo4j graph.Store. It is safe for concurrent use; Close it when done.
 type Store struct {
@@ -35,6 +42,7 @@ type Store struct {
 	params    graph.FlexploreParams
 	def       graph.Algorithm
 	log       *slog.Logger
+	readLimit time.Duration
 }
 
 var _ graph.Store = (*Store)(nil)
@@ -65,6 +73,10 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		params:    opts.Params,
 		def:       opts.Default,
 		log:       opts.Logger,
+		readLimit: opts.ReadTimeout,
+	}
+	if s.readLimit <= 0 {
+		s.readLimit = DefaultReadTimeout
 	}
 	if s.params == (graph.FlexploreParams{}) {
 		s.params = graph.DefaultFlexplore()
@@ -134,14 +146,19 @@ func (s *Store) session(ctx context.Context, mode driver.AccessMode) driver.Sess
 	})
 }
 
-// read runs work in a managed read transaction routed to a reader (retried by the driver on
-// transient errors, so work must not have side effects outside the transaction).
+// read runs work in a managed read transaction routed to a reader, within s.readLimit: the
+// server terminates the transaction after it (driver.WithTxTimeout) and the call's context ends
+// then, retries included. The driver retries transient errors, so work must not have side
+// effects outside the transaction; a memory error is not retried (noRetry).
 func read[T any](ctx context.Context, s *Store, work func(tx) (T, error)) (T, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.readLimit)
+	defer cancel()
 	sess := s.session(ctx, driver.AccessModeRead)
 	defer sess.Close(context.WithoutCancel(ctx))
 	out, err := driver.ExecuteRead(ctx, sess, func(t driver.ManagedTransaction) (T, error) {
-		return work(managed{t, cypher.Read})
-	})
+		out, err := work(managed{t, cypher.Read})
+		return out, noRetry(err)
+	}, driver.WithTxTimeout(s.readLimit))
 	return out, mapErr(err)
 }
 
