@@ -28,6 +28,7 @@ const (
 //	// mode: read | write
 //	// params: $a, $b | none
 //	// returns: col, col | none
+//	// rows: <formula> <= <budget>      (optional; every read has it, see README.md)
 type Statement struct {
 	File    string   // path inside this package, e.g. "store/add_faves.cypher"
 	Name    string   // the header's name: the file's base name without ".cypher"
@@ -35,11 +36,19 @@ type Statement struct {
 	Mode    Mode     // Read or Write
 	Params  []string // the parameters it takes, without "$", in header order; nil for none
 	Returns []string // the columns of each returned record, in order; nil for none
-	Text    string   // the whole file, header included: what is sent to Neo4j
+	// Rows is the formula of the most rows the statement expands (README.md names its terms),
+	// and Budget the most it may be on the synthetic graphs; "" and 0 when the header has no rows.
+	Rows   string
+	Budget int
+	Text   string // the whole file, header included: what is sent to Neo4j
 }
 
-// headerKeys are the header fields, in the order a file must give them.
-var headerKeys = []string{"name", "purpose", "mode", "params", "returns"}
+// headerKeys are the header fields, in the order a file must give them; the last, rows, is
+// optional.
+var headerKeys = []string{"name", "purpose", "mode", "params", "returns", "rows"}
+
+// requiredKeys is how many of headerKeys every file has.
+const requiredKeys = 5
 
 // Parse reads the header of the statement text found at file. It returns an error naming file
 // when the header is incomplete, out of order or malformed, when name is not the file's base
@@ -95,9 +104,16 @@ func Parse(file, text string) (Statement, error) {
 				return bad("returns: %v", err)
 			}
 			st.Returns = list
+		case "rows":
+			formula, budget, ok := strings.Cut(value, "<=")
+			n, err := strconv.Atoi(strings.TrimSpace(budget))
+			if !ok || err != nil || n <= 0 || strings.TrimSpace(formula) == "" {
+				return bad("rows %q is not \"<formula> <= <budget>\" with a positive budget", value)
+			}
+			st.Rows, st.Budget = strings.TrimSpace(formula), n
 		}
 	}
-	if next < len(headerKeys) {
+	if next < requiredKeys {
 		return bad("header field %q missing", headerKeys[next])
 	}
 	if want := strings.TrimSuffix(path.Base(file), ".cypher"); st.Name != want {

@@ -121,6 +121,10 @@ func TestParseRejects(t *testing.T) {
 	if diff := cmp.Diff(want, st); diff != "" {
 		t.Errorf("Parse(good) (-want +got):\n%s", diff)
 	}
+	withRows, err := Parse("store/x.cypher", "// name: x\n// purpose: p\n// mode: read\n// params: none\n// returns: c\n// rows: 1 + d(me) <= 20\nRETURN 1 AS c\n")
+	if err != nil || withRows.Rows != "1 + d(me)" || withRows.Budget != 20 {
+		t.Errorf("Parse(rows) = %q, %d, %v; want \"1 + d(me)\", 20, nil", withRows.Rows, withRows.Budget, err)
+	}
 	tests := []struct {
 		name, text, wantErr string
 	}{
@@ -136,6 +140,8 @@ func TestParseRejects(t *testing.T) {
 		{"empty field", "// name: x\n// purpose:\n// mode: read\n// params: none\n// returns: c\nRETURN 1 AS c\n", "empty"},
 		{"stray continuation", "// name: x\n//   more\n// purpose: p\n// mode: read\n// params: none\n// returns: c\nRETURN 1 AS c\n", "continuation"},
 		{"bad column", "// name: x\n// purpose: p\n// mode: read\n// params: none\n// returns: c d\nRETURN 1 AS c\n", "not a name"},
+		{"rows without budget", "// name: x\n// purpose: p\n// mode: read\n// params: none\n// returns: c\n// rows: 1\nRETURN 1 AS c\n", "is not \"<formula> <= <budget>\""},
+		{"rows budget 0", "// name: x\n// purpose: p\n// mode: read\n// params: none\n// returns: c\n// rows: 1 <= 0\nRETURN 1 AS c\n", "positive budget"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

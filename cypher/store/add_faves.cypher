@@ -10,8 +10,9 @@
 //   $pull_id ('' for a fave made in the app) joins the user's open_pulls (the last 4; an older one
 //   moves to dropped_pulls, whose finish removes nothing) and each FAVED edge's pulls list (kept
 //   to the user's open pulls), so a pull's finish deletes only the faves none of its batches
-//   carried. A new FAVED edge adds 1 to the photo's faves count (the direct dependency makes
-//   Cypher lock the photo before reading it). A null faved_at keeps the stored one. Each row is
+//   carried. A new FAVED edge adds 1 to the photo's faves count and sets its pop_key (see
+//   migration 0006; both read the count before either is written, and the direct dependency
+//   makes Cypher lock the photo before reading it). A null faved_at keeps the stored one. Each row is
 //   {photo_id, owner, title, farm, server, secret, thumb_url, image_url, width, height,
 //   faved_at}; times are Unix nanoseconds.
 // mode: write
@@ -57,7 +58,8 @@ FOREACH (_ IN CASE WHEN p.added_at IS NULL THEN [1] ELSE [] END |
   )
 )
 MERGE (u)-[f:FAVED]->(p)
-  ON CREATE SET p.faves = coalesce(p.faves, 0) + 1
+  ON CREATE SET p.pop_key = right('0000000000' + toString(9999999999 - (coalesce(p.faves, 0) + 1)), 10) + ':' + p.id,
+                p.faves = coalesce(p.faves, 0) + 1
 SET f.faved_at = coalesce(row.faved_at, f.faved_at),
     f.pulls = CASE $pull_id
       WHEN '' THEN f.pulls

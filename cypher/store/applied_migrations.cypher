@@ -3,6 +3,7 @@
 // mode: read
 // params: none
 // returns: version
+// rows: mig <= 1000
 MATCH (m:Migration)
 RETURN m.version AS version
 ORDER BY version

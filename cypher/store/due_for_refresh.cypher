@@ -4,6 +4,7 @@
 // mode: read
 // params: $older_than, $limit
 // returns: nsid
+// rows: reg <= 1000000
 MATCH (u:User)
 WHERE u.registered = true
   AND (u.last_pull_at IS NULL OR u.last_pull_at < $older_than)

@@ -5,7 +5,7 @@
 //   redelivered finish removes nothing and moves no time. Otherwise a full pull ($full) deletes
 //   the user's FAVED edges whose pulls list lacks $pull_id (favorites that disappeared on Flickr;
 //   a fave any batch of this pull carried stays), unless the pull was dropped from open_pulls
-//   (its view is lost: nothing is removed), taking 1 off each photo's faves count in photo ID
+//   (its view is lost: nothing is removed), taking 1 off each photo's faves count (and its pop_key) in photo ID
 //   order; then last_pull_at (and for a full pull last_full_pull_at) is $at, the pull leaves
 //   open_pulls and joins finished_pulls. Times are Unix nanoseconds.
 // mode: write
@@ -20,7 +20,8 @@ OPTIONAL MATCH (u)-[f:FAVED]->(p)
   WHERE $full AND NOT repeated AND NOT dropped AND NOT $pull_id IN coalesce(f.pulls, [])
 WITH u, repeated, f, p
 ORDER BY p.id
-SET p.faves = p.faves - 1
+SET p.pop_key = right('0000000000' + toString(9999999999 - (coalesce(p.faves, 1) - 1)), 10) + ':' + p.id,
+    p.faves = coalesce(p.faves, 1) - 1
 DELETE f
 WITH u, repeated, count(f) AS removed
 SET u.last_pull_at = CASE WHEN repeated THEN u.last_pull_at ELSE $at END,

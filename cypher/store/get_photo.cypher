@@ -4,8 +4,9 @@
 // mode: read
 // params: $id
 // returns: photo, owner
+// rows: 2 <= 2
 MATCH (o:User)-[:TOOK]->(p:Photo {id: $id})
-RETURN p {.id, .title, .farm, .server, .secret, .thumb_url, .image_url, .added_at} AS photo,
+RETURN p {.id, .title, .farm, .server, .secret, .thumb_url, .image_url, .width, .height, .added_at} AS photo,
        o.nsid AS owner
 ORDER BY owner
 LIMIT 1

@@ -3,5 +3,6 @@
 // mode: read
 // params: $nsid
 // returns: sealed
+// rows: 1 <= 1
 MATCH (c:Credential {nsid: $nsid})
 RETURN c.sealed AS sealed

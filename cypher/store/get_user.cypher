@@ -3,5 +3,6 @@
 // mode: read
 // params: $nsid
 // returns: user
+// rows: 1 <= 1
 MATCH (u:User {nsid: $nsid})
 RETURN u {.nsid, .username, .realname, .icon_url} AS user

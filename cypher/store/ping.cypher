@@ -3,4 +3,5 @@
 // mode: read
 // params: none
 // returns: ok
+// rows: 1 <= 1
 RETURN 1 AS ok

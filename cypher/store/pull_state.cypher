@@ -4,8 +4,9 @@
 // mode: read
 // params: $nsid
 // returns: last_pull_at, last_full_pull_at, newest_fave_at, registered
+// rows: 1 + d(me) <= 10000
 MATCH (u:User {nsid: $nsid})
-OPTIONAL MATCH (u)-[f:FAVED]->(:Photo)
+OPTIONAL MATCH (u)-[f:FAVED]->()
 RETURN u.last_pull_at AS last_pull_at,
        u.last_full_pull_at AS last_full_pull_at,
        max(f.faved_at) AS newest_fave_at,

@@ -1,5 +1,7 @@
 // name: recommend_photos_blend
-// purpose: One page of Blend photo recommendations for $nsid (graph/algorithms.go): a photo's
+// purpose: NOT BOUNDED for the request path (its rows formula is the whole three-hop walk);
+//   the formula omits its per-neighbor counts, n(me) walks of up to d(me) rows more; it is
+//   replaced by stored rankings (issue 13.1). One page of Blend photo recommendations for $nsid (graph/algorithms.go): a photo's
 //   score is $weight * flex / max flex + (1 - $weight) * rp3 / max rp3, a term whose max is 0
 //   being 0. flex is its Flexplore score (the neighbor weights of recommend_photos_flexplore,
 //   $scale, $prior, $dismiss_weight), rp3 its RP3beta score (recommend_photos_rp3beta, $beta);
@@ -11,6 +13,7 @@
 // mode: read
 // params: $nsid, $scale, $prior, $dismiss_weight, $beta, $weight, $after_score, $after_id, $limit, $why
 // returns: photo, owner, score, why
+// rows: 1 + 2*d(me) + n(me) + 2*co(me) + dis(me) + 2*nf(me) + 2*cf(me) <= 100000000
 MATCH (me:User {nsid: $nsid})
 CALL (me) {
   MATCH (me)-[:FAVED]->(:Photo)<-[:TOOK]-(n:User)
@@ -58,7 +61,7 @@ WHERE score > 0.0
 WITH p, o, contributors, score
 ORDER BY score DESC, p.id
 LIMIT $limit
-RETURN p {.id, .title, .farm, .server, .secret, .thumb_url, .image_url, .added_at} AS photo,
+RETURN p {.id, .title, .farm, .server, .secret, .thumb_url, .image_url, .width, .height, .added_at} AS photo,
        o {.nsid, .username, .realname, .icon_url} AS owner,
        score,
        COLLECT {

@@ -1,5 +1,7 @@
 // name: recommend_photos_itemknn
-// purpose: One page of ItemKNN photo recommendations for $nsid (graph/algorithms.go): the sum of
+// purpose: NOT BOUNDED for the request path (its rows formula is the whole three-hop walk);
+//   the formula omits its per-neighbor counts, n(me) walks of up to d(me) rows more; it is
+//   replaced by stored rankings (issue 13.1). One page of ItemKNN photo recommendations for $nsid (graph/algorithms.go): the sum of
 //   the co-fave cosines of a photo p with $nsid's faves q, |favers(q) and favers(p)| /
 //   sqrt(deg(q) * deg(p)), computed as walks $nsid -> q -> v -> p over FAVED edges (v not $nsid)
 //   weighing 1/sqrt(deg(q)), summed per photo and divided by sqrt(deg(p)), where deg counts a
@@ -11,6 +13,7 @@
 // mode: read
 // params: $nsid, $scale, $prior, $dismiss_weight, $after_score, $after_id, $limit, $why
 // returns: photo, owner, score, why
+// rows: 1 + 2*d(me) + n(me) + 2*co(me) + dis(me) + 2*nf(me) + 2*cf(me) <= 100000000
 MATCH (me:User {nsid: $nsid})
 CALL (me) {
   MATCH (me)-[:FAVED]->(:Photo)<-[:TOOK]-(n:User)
@@ -51,7 +54,7 @@ WHERE score > 0.0
 WITH p, o, contributors, score
 ORDER BY score DESC, p.id
 LIMIT $limit
-RETURN p {.id, .title, .farm, .server, .secret, .thumb_url, .image_url, .added_at} AS photo,
+RETURN p {.id, .title, .farm, .server, .secret, .thumb_url, .image_url, .width, .height, .added_at} AS photo,
        o {.nsid, .username, .realname, .icon_url} AS owner,
        score,
        COLLECT {

@@ -1,5 +1,7 @@
 // name: recommend_photos_rp3beta
-// purpose: One page of RP3beta photo recommendations for $nsid (graph/algorithms.go): walks
+// purpose: NOT BOUNDED for the request path (its rows formula is the whole three-hop walk);
+//   the formula omits its per-neighbor counts, n(me) walks of up to d(me) rows more; it is
+//   replaced by stored rankings (issue 13.1). One page of RP3beta photo recommendations for $nsid (graph/algorithms.go): walks
 //   $nsid -> q -> v -> p over FAVED edges (v not $nsid), each weighing 1/(deg(q) * |F(v)|), summed
 //   per photo and divided by deg(p)^$beta, where deg counts a photo's favers. A user's walk weight
 //   is summed in photo-ID order and a photo's in NSID order, so a score is the same on every page.
@@ -9,6 +11,7 @@
 // mode: read
 // params: $nsid, $scale, $prior, $dismiss_weight, $beta, $after_score, $after_id, $limit, $why
 // returns: photo, owner, score, why
+// rows: 1 + 2*d(me) + n(me) + 2*co(me) + dis(me) + 2*nf(me) + 2*cf(me) <= 100000000
 MATCH (me:User {nsid: $nsid})
 CALL (me) {
   MATCH (me)-[:FAVED]->(:Photo)<-[:TOOK]-(n:User)
@@ -49,7 +52,7 @@ WHERE score > 0.0
 WITH p, o, contributors, score
 ORDER BY score DESC, p.id
 LIMIT $limit
-RETURN p {.id, .title, .farm, .server, .secret, .thumb_url, .image_url, .added_at} AS photo,
+RETURN p {.id, .title, .farm, .server, .secret, .thumb_url, .image_url, .width, .height, .added_at} AS photo,
        o {.nsid, .username, .realname, .icon_url} AS owner,
        score,
        COLLECT {

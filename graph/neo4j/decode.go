@@ -62,6 +62,8 @@ func decodePhoto(v any, owner string) graph.Photo {
 		Secret:   str(m["secret"]),
 		ThumbURL: str(m["thumb_url"]),
 		ImageURL: str(m["image_url"]),
+		Width:    int(integer(m["width"])),
+		Height:   int(integer(m["height"])),
 		AddedAt:  timeOf(m["added_at"]),
 	}
 }

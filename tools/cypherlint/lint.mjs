@@ -7,6 +7,7 @@
 //   // mode: read | write
 //   // params: $a, $b | none
 //   // returns: col, col | none
+//   // rows: <formula> <= <budget>     (optional: the most rows a read expands, see cypher/README.md)
 //
 // A file fails when: the header is missing a field, repeats one or has an unknown one; the mode
 // is not read/write; the name is not the file's; the file holds more than one statement; the
@@ -33,6 +34,7 @@ import {
 const here = path.dirname(fileURLToPath(import.meta.url));
 const vocabulary = JSON.parse(fs.readFileSync(path.join(here, 'schema.json'), 'utf8'));
 const FIELDS = ['name', 'purpose', 'mode', 'params', 'returns'];
+const OPTIONAL = ['rows'];
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 // parseHeader returns {fields, problems} for the leading // comment lines of text.
@@ -54,7 +56,7 @@ export function parseHeader(text, { allowExpect = false } = {}) {
       continue;
     }
     const [, key, raw] = m;
-    if (!FIELDS.includes(key) && !(allowExpect && key === 'expect')) {
+    if (!FIELDS.includes(key) && !OPTIONAL.includes(key) && !(allowExpect && key === 'expect')) {
       problems.push(`unknown header field "${key}"`);
       continue;
     }
@@ -64,6 +66,9 @@ export function parseHeader(text, { allowExpect = false } = {}) {
   }
   for (const f of FIELDS) {
     if (!fields[f]) problems.push(`header field "${f}" missing or empty`);
+  }
+  if (fields.rows !== undefined && !/^\S.*<=\s*[1-9][0-9]*$/.test(fields.rows)) {
+    problems.push(`rows "${fields.rows}" is not "<formula> <= <budget>"`);
   }
   if (fields.mode && !['read', 'write'].includes(fields.mode)) {
     problems.push(`mode "${fields.mode}" is not read or write`);

@@ -4,6 +4,7 @@
 // mode: read
 // params: $nsid, $limit
 // returns: id, faved_at
+// rows: 1 + d(me) <= 10000
 MATCH (:User {nsid: $nsid})-[f:FAVED]->(p:Photo)
 RETURN p.id AS id, f.faved_at AS faved_at
 ORDER BY faved_at DESC
