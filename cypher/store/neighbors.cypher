@@ -8,7 +8,7 @@
 // mode: read
 // params: $nsid, $order, $limit, $scale, $prior, $dismiss_weight
 // returns: user, taken, common, total, score, pulled_at
-// rows: 1 + 2*d(me) + 3*n(me) + co(me) + dis(me) <= 3000000
+// rows: 1 + 2*d(me) + 3*n(me) + co(me) + dis(me) <= 1000000
 MATCH (me:User {nsid: $nsid})
 CALL (me) {
   MATCH (me)-[:FAVED]->()<-[:TOOK]-(n:User)

@@ -12,7 +12,7 @@
 // mode: read
 // params: $nsid, $scale, $prior, $dismiss_weight, $after_score, $after_id, $limit, $why
 // returns: photo, owner, score, why
-// rows: 1 + 2*d(me) + 3*n(me) + co(me) + dis(me) + 2*nf(me) <= 6000000
+// rows: 1 + 2*d(me) + 3*n(me) + co(me) + dis(me) + 2*nf(me) <= 3000000
 MATCH (me:User {nsid: $nsid})
 CALL (me) {
   MATCH (me)-[:FAVED]->()<-[:TOOK]-(n:User)

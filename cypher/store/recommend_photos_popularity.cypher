@@ -8,7 +8,7 @@
 // mode: read
 // params: $nsid, $after_score, $after_id, $limit
 // returns: photo, owner, score
-// rows: 2 + 2*limit + 2*ex(me) <= 40000
+// rows: 2 + 2*limit + 2*ex(me) <= 20000
 MATCH (me:User {nsid: $nsid})
 WITH me,
      CASE WHEN $after_id IS NULL THEN ''

@@ -8,7 +8,7 @@
 // mode: read
 // params: $nsid, $scale, $prior, $dismiss_weight, $after_score, $after_id, $limit
 // returns: user, score, common, total
-// rows: 1 + 2*d(me) + 4*n(me) + co(me) + dis(me) <= 3000000
+// rows: 1 + 2*d(me) + 4*n(me) + co(me) + dis(me) <= 1000000
 MATCH (me:User {nsid: $nsid})
 CALL (me) {
   MATCH (me)-[:FAVED]->()<-[:TOOK]-(n:User)
