@@ -268,6 +268,9 @@ func openNeo4j(ctx context.Context, cfg config.Config, log *slog.Logger, migrati
 		Default:  graph.Algorithm(cfg.Recommend.Algorithm),
 		Logger:   log,
 
+		Ranking:         rankParams(cfg.Recommend),
+		RankingSize:     cfg.Neo4j.RankingSize,
+		RankingStale:    cfg.Neo4j.RankingStale,
 		ReadTimeout:     cfg.Neo4j.ReadTimeout,
 		SkipSchemaCheck: migrating,
 	})

@@ -53,6 +53,10 @@ type Neo4j struct {
 	Database string // neo4j.database; "" means the server's default database
 	// ReadTimeout is neo4j.read_timeout: every read's transaction timeout and context deadline.
 	ReadTimeout time.Duration
+	// RankingSize is neo4j.ranking_size: the photos a stored ranking keeps.
+	RankingSize int
+	// RankingStale is neo4j.ranking_stale: the age past which a read queues a recomputation.
+	RankingStale time.Duration
 }
 
 // Redis is the queue's Redis.

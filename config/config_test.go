@@ -18,7 +18,7 @@ var wantDefaults = config.Config{
 	ListenAddr: "127.0.0.1:8080",
 	Log:        config.Log{Level: "info", Format: "text"},
 	Graph:      config.Graph{Backend: "embedded"},
-	Neo4j:      config.Neo4j{URI: "neo4j://localhost:7687", Username: "neo4j", Database: "neo4j", ReadTimeout: 5 * time.Second},
+	Neo4j:      config.Neo4j{URI: "neo4j://localhost:7687", Username: "neo4j", Database: "neo4j", ReadTimeout: 5 * time.Second, RankingSize: 500, RankingStale: 5 * time.Minute},
 	Flickr: config.Flickr{
 		APIBase:      "https://api.flickr.com/services/rest/",
 		OAuthBase:    "https://www.flickr.com/services/oauth/",

@@ -86,6 +86,12 @@ func (c Config) Validate() error {
 	if c.Neo4j.ReadTimeout < time.Second || c.Neo4j.ReadTimeout > 5*time.Minute {
 		bad("neo4j.read_timeout", fmt.Sprintf("must be between 1s and 5m, got %s", c.Neo4j.ReadTimeout))
 	}
+	if c.Neo4j.RankingSize < 1 || c.Neo4j.RankingSize > 2000 {
+		bad("neo4j.ranking_size", fmt.Sprintf("must be between 1 and 2000, got %d", c.Neo4j.RankingSize))
+	}
+	if c.Neo4j.RankingStale < time.Second || c.Neo4j.RankingStale > 24*time.Hour {
+		bad("neo4j.ranking_stale", fmt.Sprintf("must be between 1s and 24h, got %s", c.Neo4j.RankingStale))
+	}
 	if c.Recommend.CacheStale < 0 {
 		bad("recommend.cache_stale", fmt.Sprintf("must not be negative, got %s", c.Recommend.CacheStale))
 	}

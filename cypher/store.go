@@ -33,6 +33,24 @@ var (
 	ensureMigrationConstraintText string
 	//go:embed store/finish_pull.cypher
 	finishPullText string
+	//go:embed store/rank_member.cypher
+	rankMemberText string
+	//go:embed store/rank_faves.cypher
+	rankFavesText string
+	//go:embed store/rank_favers.cypher
+	rankFaversText string
+	//go:embed store/rank_took.cypher
+	rankTookText string
+	//go:embed store/rank_users.cypher
+	rankUsersText string
+	//go:embed store/store_ranking.cypher
+	storeRankingText string
+	//go:embed store/ranking_state.cypher
+	rankingStateText string
+	//go:embed store/ranking_page.cypher
+	rankingPageText string
+	//go:embed store/page_photos.cypher
+	pagePhotosText string
 	//go:embed store/get_photo.cypher
 	getPhotoText string
 	//go:embed store/get_token.cypher
@@ -55,12 +73,6 @@ var (
 	recommendPhotosFlexploreText string
 	//go:embed store/recommend_photos_popularity.cypher
 	recommendPhotosPopularityText string
-	//go:embed store/recommend_photos_blend.cypher
-	recommendPhotosBlendText string
-	//go:embed store/recommend_photos_itemknn.cypher
-	recommendPhotosItemknnText string
-	//go:embed store/recommend_photos_rp3beta.cypher
-	recommendPhotosRp3betaText string
 	//go:embed store/recommend_users.cypher
 	recommendUsersText string
 	//go:embed store/record_migration.cypher
@@ -94,6 +106,15 @@ var (
 	DismissPhoto              = mustParse("store/dismiss_photo.cypher", dismissPhotoText)
 	DismissUser               = mustParse("store/dismiss_user.cypher", dismissUserText)
 	DueForRefresh             = mustParse("store/due_for_refresh.cypher", dueForRefreshText)
+	RankMember                = mustParse("store/rank_member.cypher", rankMemberText)
+	RankFaves                 = mustParse("store/rank_faves.cypher", rankFavesText)
+	RankFavers                = mustParse("store/rank_favers.cypher", rankFaversText)
+	RankTook                  = mustParse("store/rank_took.cypher", rankTookText)
+	RankUsers                 = mustParse("store/rank_users.cypher", rankUsersText)
+	StoreRanking              = mustParse("store/store_ranking.cypher", storeRankingText)
+	RankingState              = mustParse("store/ranking_state.cypher", rankingStateText)
+	RankingPage               = mustParse("store/ranking_page.cypher", rankingPageText)
+	PagePhotos                = mustParse("store/page_photos.cypher", pagePhotosText)
 	EnsureMigrationConstraint = mustParse("store/ensure_migration_constraint.cypher", ensureMigrationConstraintText)
 	FinishPull                = mustParse("store/finish_pull.cypher", finishPullText)
 	GetPhoto                  = mustParse("store/get_photo.cypher", getPhotoText)
@@ -107,9 +128,6 @@ var (
 	PutToken                  = mustParse("store/put_token.cypher", putTokenText)
 	RecommendPhotosFlexplore  = mustParse("store/recommend_photos_flexplore.cypher", recommendPhotosFlexploreText)
 	RecommendPhotosPopularity = mustParse("store/recommend_photos_popularity.cypher", recommendPhotosPopularityText)
-	RecommendPhotosBlend      = mustParse("store/recommend_photos_blend.cypher", recommendPhotosBlendText)
-	RecommendPhotosItemknn    = mustParse("store/recommend_photos_itemknn.cypher", recommendPhotosItemknnText)
-	RecommendPhotosRp3beta    = mustParse("store/recommend_photos_rp3beta.cypher", recommendPhotosRp3betaText)
 	RecommendUsers            = mustParse("store/recommend_users.cypher", recommendUsersText)
 	RecordMigration           = mustParse("store/record_migration.cypher", recordMigrationText)
 	Register                  = mustParse("store/register.cypher", registerText)
@@ -135,6 +153,15 @@ func Store() []Statement {
 		DismissPhoto,
 		DismissUser,
 		DueForRefresh,
+		RankMember,
+		RankFaves,
+		RankFavers,
+		RankTook,
+		RankUsers,
+		StoreRanking,
+		RankingState,
+		RankingPage,
+		PagePhotos,
 		EnsureMigrationConstraint,
 		FinishPull,
 		GetPhoto,
@@ -146,11 +173,8 @@ func Store() []Statement {
 		PruneFollows,
 		PullState,
 		PutToken,
-		RecommendPhotosBlend,
 		RecommendPhotosFlexplore,
-		RecommendPhotosItemknn,
 		RecommendPhotosPopularity,
-		RecommendPhotosRp3beta,
 		RecommendUsers,
 		RecordMigration,
 		Register,

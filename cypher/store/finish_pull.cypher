@@ -7,10 +7,11 @@
 //   a fave any batch of this pull carried stays), unless the pull was dropped from open_pulls
 //   (its view is lost: nothing is removed), taking 1 off each photo's faves count (and its pop_key) in photo ID
 //   order; then last_pull_at (and for a full pull last_full_pull_at) is $at, the pull leaves
-//   open_pulls and joins finished_pulls. Times are Unix nanoseconds.
+//   open_pulls and joins finished_pulls. Times are Unix nanoseconds. registered: whether the
+//   user is registered (its stored rankings are then recomputed).
 // mode: write
 // params: $user, $pull_id, $full, $at
-// returns: removed
+// returns: removed, registered
 MERGE (u:User {nsid: $user})
 SET u.lock = true
 WITH u,
@@ -32,4 +33,4 @@ SET u.last_pull_at = CASE WHEN repeated THEN u.last_pull_at ELSE $at END,
       ELSE (coalesce(u.finished_pulls, []) + $pull_id)[-8..]
     END
 REMOVE u.lock
-RETURN removed
+RETURN removed, coalesce(u.registered, false) AS registered

@@ -39,6 +39,7 @@ func synthState(tb testing.TB, faves int) *state {
 // userTerms are the per-member terms of the rows formulas (cypher/README.md).
 type userTerms struct {
 	d, n, co, dis, nf, ex, cf int
+	dp, du, c, cnf, nt, ct    int
 }
 
 // terms computes userTerms for every user of st in one pass over the FAVED edges.
@@ -60,6 +61,7 @@ func terms(st *state) []userTerms {
 			mark[o] = u + 1
 			tm.n++
 			tm.nf += len(st.Faves(o))
+			tm.nt += len(st.Took(o))
 		}
 		for _, q := range faves {
 			for _, v := range st.Favers(q) {
@@ -72,6 +74,11 @@ func terms(st *state) []userTerms {
 		for _, q := range st.DismissedPhotos(u) {
 			tm.dis += st.Degree(q)
 		}
+		tm.dp, tm.du, tm.c = len(st.DismissedPhotos(u)), len(st.DismissedUsers(u)), len(st.Contacts(u))
+		for _, c := range st.Contacts(u) {
+			tm.cnf += len(st.Faves(c))
+			tm.ct += len(st.Took(c))
+		}
 		tm.ex = tm.d + len(st.DismissedPhotos(u)) + len(st.Took(u))
 		for _, x := range st.DismissedUsers(u) {
 			tm.ex += len(st.Took(x))
@@ -79,6 +86,9 @@ func terms(st *state) []userTerms {
 	}
 	return out
 }
+
+// maxRankingSize is the largest stored ranking config allows (neo4j.ranking_size).
+const maxRankingSize = 2000
 
 // evalRows evaluates a rows formula: terms joined by "+", each "k", "k*name" or "name", with the
 // names of cypher/README.md. limit is graph.MaxLimit+1 (a page asks for one more row).
@@ -110,6 +120,20 @@ func evalRows(formula string, tm userTerms, reg, mig int) (int, error) {
 			v = tm.ex
 		case "cf(me)":
 			v = tm.cf
+		case "dp(me)":
+			v = tm.dp
+		case "du(me)":
+			v = tm.du
+		case "c(me)":
+			v = tm.c
+		case "cnf(me)":
+			v = tm.cnf
+		case "nt(me)":
+			v = tm.nt
+		case "ct(me)":
+			v = tm.ct
+		case "ranked":
+			v = maxRankingSize
 		case "limit":
 			v = graph.MaxLimit + 1
 		case "reg":

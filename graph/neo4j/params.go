@@ -170,21 +170,6 @@ func (s *Store) flexplorePhotosParams(nsid string, opts graph.RecOptions, cur *g
 	return m
 }
 
-// walkPhotosParams are the parameters of the ItemKNN, RP3Beta and Blend statements: Flexplore's
-// (for why, and Blend's Flexplore term) plus $beta (graph.RP3BetaBeta) and $weight
-// (graph.BlendWeight) where the statement takes them.
-func (s *Store) walkPhotosParams(algo graph.Algorithm, nsid string, opts graph.RecOptions, cur *graph.Cursor) map[string]any {
-	m := s.flexplorePhotosParams(nsid, opts, cur)
-	switch algo {
-	case graph.RP3Beta:
-		m["beta"] = graph.LegacyWalk.Beta
-	case graph.Blend:
-		m["beta"] = graph.LegacyWalk.Beta
-		m["weight"] = graph.BlendWeight
-	}
-	return m
-}
-
 func popularityPhotosParams(nsid string, opts graph.RecOptions, cur *graph.Cursor) map[string]any {
 	return pageParams(map[string]any{"nsid": nsid}, cur, opts.Limit)
 }

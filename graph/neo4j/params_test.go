@@ -64,9 +64,6 @@ func TestParamsMatchHeaders(t *testing.T) {
 		{cypher.RecommendPhotosFlexplore, s.flexplorePhotosParams("u", rec, nil)},
 		{cypher.RecommendPhotosFlexplore, s.flexplorePhotosParams("u", rec, cur)},
 		{cypher.RecommendPhotosPopularity, popularityPhotosParams("u", rec, cur)},
-		{cypher.RecommendPhotosItemknn, s.walkPhotosParams(graph.ItemKNN, "u", rec, nil)},
-		{cypher.RecommendPhotosRp3beta, s.walkPhotosParams(graph.RP3Beta, "u", rec, cur)},
-		{cypher.RecommendPhotosBlend, s.walkPhotosParams(graph.Blend, "u", rec, cur)},
 		{cypher.RecommendUsers, s.usersParams("u", rec, nil)},
 		{cypher.PutToken, putTokenParams("u", []byte("x"))},
 		{cypher.GetToken, nsidParams("u")},
@@ -78,6 +75,16 @@ func TestParamsMatchHeaders(t *testing.T) {
 		{cypher.RecordMigration, recordMigrationParams(1, "0001_x", t0)},
 		{cypher.DeleteAll, nil},
 		{cypher.DeleteMigrations, nil},
+		{cypher.RankMember, nsidParams("u")},
+		{cypher.RankFaves, map[string]any{"users": anys([]string{"u"})}},
+		{cypher.RankFavers, map[string]any{"photos": anys([]string{"9"})}},
+		{cypher.RankTook, map[string]any{"users": anys([]string{"u"})}},
+		{cypher.RankUsers, map[string]any{"users": anys([]string{"u"})}},
+		{cypher.RankingState, map[string]any{"key": rankingKey("u", graph.Hybrid)}},
+		{cypher.RankingPage, pageParams(map[string]any{"key": rankingKey("u", graph.Hybrid), "nsid": "u"}, cur, 10)},
+		{cypher.StoreRanking, map[string]any{"key": "u/hybrid", "nsid": "u", "algorithm": "hybrid", "at": nanos(t0),
+			"rows": []any{map[string]any{"photo_id": "9", "score": 1.0, "reasons": "[]"}}}},
+		{cypher.PagePhotos, map[string]any{"ids": anys([]string{"9"})}},
 	}
 	covered := map[string]bool{}
 	rowRE := regexp.MustCompile(`\brow\.([a-z_]+)`)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/photorec/photorec/cypher"
 	"github.com/photorec/photorec/graph"
+	"github.com/photorec/photorec/graph/rank"
 )
 
 // RecommendPhotos returns one page of nsid's photo ranking under opts.Algorithm (the Store's
@@ -19,22 +20,19 @@ func (s *Store) RecommendPhotos(ctx context.Context, nsid string, opts graph.Rec
 	if err != nil {
 		return graph.PhotoPage{}, err
 	}
-	if !cypherRanked(opts.Algorithm) {
-		return graph.PhotoPage{}, &graph.ArgumentError{Field: "algorithm", Reason: "not served by the neo4j backend yet"}
+	if storedAlgorithm(opts.Algorithm) {
+		page, ok, err := s.storedPage(ctx, nsid, opts, cur)
+		if err != nil {
+			return graph.PhotoPage{}, fmt.Errorf("neo4j: %s photos for %s: %w", opts.Algorithm, nsid, err)
+		}
+		if ok {
+			return page, nil
+		}
+		opts.Algorithm = graph.Flexplore // no stored ranking yet: Flexplore live meanwhile
 	}
-	var st cypher.Statement
-	var params map[string]any
-	switch opts.Algorithm {
-	case graph.Popularity:
+	st, params := cypher.RecommendPhotosFlexplore, s.flexplorePhotosParams(nsid, opts, cur)
+	if opts.Algorithm == graph.Popularity {
 		st, params = cypher.RecommendPhotosPopularity, popularityPhotosParams(nsid, opts, cur)
-	case graph.ItemKNN:
-		st, params = cypher.RecommendPhotosItemknn, s.walkPhotosParams(opts.Algorithm, nsid, opts, cur)
-	case graph.RP3Beta:
-		st, params = cypher.RecommendPhotosRp3beta, s.walkPhotosParams(opts.Algorithm, nsid, opts, cur)
-	case graph.Blend:
-		st, params = cypher.RecommendPhotosBlend, s.walkPhotosParams(opts.Algorithm, nsid, opts, cur)
-	default:
-		st, params = cypher.RecommendPhotosFlexplore, s.flexplorePhotosParams(nsid, opts, cur)
 	}
 	page, err := read(ctx, s, func(t tx) (graph.PhotoPage, error) {
 		if _, err := userIn(ctx, t, nsid); err != nil {
@@ -55,11 +53,7 @@ func (s *Store) RecommendPhotos(ctx context.Context, nsid string, opts graph.Rec
 				Reasons: neighborReasons(r.get("why")),
 			})
 		}
-		if len(page.Items) > opts.Limit {
-			page.Items = page.Items[:opts.Limit]
-			last := page.Items[opts.Limit-1]
-			page.NextCursor = graph.EncodeCursor(graph.Cursor{Kind: graph.PhotoCursor, Score: last.Score, ID: last.Photo.ID})
-		}
+		cutPage(&page, opts.Limit)
 		return page, nil
 	})
 	if err != nil {
@@ -110,15 +104,6 @@ func (s *Store) RecommendUsers(ctx context.Context, nsid string, opts graph.RecO
 	return page, nil
 }
 
-// cypherRanked reports whether a statement of package cypher ranks with algo.
-func cypherRanked(algo graph.Algorithm) bool {
-	switch algo {
-	case graph.Flexplore, graph.Popularity, graph.ItemKNN, graph.RP3Beta, graph.Blend:
-		return true
-	}
-	return false
-}
-
 // neighborReasons turns a statement's why column (neighbors who faved the photo, at most $why)
 // into the photo's reasons.
 func neighborReasons(v any) []graph.Reason {
@@ -129,7 +114,77 @@ func neighborReasons(v any) []graph.Reason {
 	return []graph.Reason{{Kind: graph.ReasonNeighbors, Count: len(why), Users: why}}
 }
 
-// SimilarPhotos is not served by the neo4j backend yet: every call is an *graph.ArgumentError.
+// SimilarPhotos ranks photos like photoID for viewer ("" for none) with package rank over a hood
+// loaded for the request: the seed's favers and all their faves, and the viewer's faves and
+// dismissals (rank_favers, rank_faves, rank_member: deg(seed) + the favers' faves rows, at most
+// 200 favers per read). Keyset paging as RecommendPhotos. graph.ErrNotFound if the photo, or a
+// non-empty viewer, is unknown.
 func (s *Store) SimilarPhotos(ctx context.Context, photoID, viewer string, opts graph.RecOptions) (graph.PhotoPage, error) {
-	return graph.PhotoPage{}, &graph.ArgumentError{Field: "photo_id", Reason: "more like this is not served by the neo4j backend yet"}
+	if err := graph.CheckID("photo_id", photoID); err != nil {
+		return graph.PhotoPage{}, err
+	}
+	if viewer != "" {
+		if err := graph.CheckID("nsid", viewer); err != nil {
+			return graph.PhotoPage{}, err
+		}
+	}
+	opts, cur, err := graph.NormalizeRecOptions(opts, graph.PhotoCursor, s.def)
+	if err != nil {
+		return graph.PhotoPage{}, err
+	}
+	seed, err := s.Photo(ctx, photoID)
+	if err != nil {
+		return graph.PhotoPage{}, err
+	}
+	if viewer != "" {
+		if _, err := s.User(ctx, viewer); err != nil {
+			return graph.PhotoPage{}, err
+		}
+	}
+	page, err := s.similar(ctx, seed, viewer, opts, cur)
+	if err != nil {
+		return graph.PhotoPage{}, fmt.Errorf("neo4j: photos like %s for %q: %w", photoID, viewer, err)
+	}
+	return page, nil
+}
+
+func (s *Store) similar(ctx context.Context, seed graph.Photo, viewer string, opts graph.RecOptions, cur *graph.Cursor) (graph.PhotoPage, error) {
+	h, sp, v, err := loadSimilar(ctx, neo4jAdjacency{s}, photoRef{id: seed.ID, owner: seed.Owner}, viewer)
+	if err != nil {
+		return graph.PhotoPage{}, err
+	}
+	res := s.ranker.Similar(h, sp, rank.Query{User: v, Limit: opts.Limit + 1, Cursor: cur, Why: opts.Why})
+	people, err := s.people(ctx, h, res.Items)
+	if err != nil {
+		return graph.PhotoPage{}, err
+	}
+	ids := make([]any, len(res.Items))
+	for i, it := range res.Items {
+		ids[i] = h.PhotoID(it.Photo)
+	}
+	type shown struct {
+		photo graph.Photo
+		owner graph.User
+	}
+	byID, err := read(ctx, s, func(t tx) (map[string]shown, error) {
+		recs, err := run(ctx, t, cypher.PagePhotos, map[string]any{"ids": ids})
+		out := map[string]shown{}
+		for _, rec := range recs {
+			r := row{rec}
+			o := decodeUser(r.get("owner"))
+			p := decodePhoto(r.get("photo"), o.NSID)
+			out[p.ID] = shown{p, o}
+		}
+		return out, err
+	})
+	if err != nil {
+		return graph.PhotoPage{}, err
+	}
+	var page graph.PhotoPage
+	for _, it := range res.Items {
+		sh := byID[h.PhotoID(it.Photo)]
+		page.Items = append(page.Items, graph.PhotoRec{Photo: sh.photo, Owner: sh.owner, Score: it.Score, Reasons: reasonsOf(h, people, it.Reasons)})
+	}
+	cutPage(&page, opts.Limit)
+	return page, nil
 }

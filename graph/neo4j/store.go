@@ -12,6 +12,7 @@ import (
 
 	"github.com/photorec/photorec/cypher"
 	"github.com/photorec/photorec/graph"
+	"github.com/photorec/photorec/graph/rank"
 )
 
 // Options configure Open. Zero values take the documented defaults.
@@ -26,6 +27,16 @@ type Options struct {
 	// ReadTimeout bounds every read: the transaction timeout Neo4j enforces (driver.WithTxTimeout)
 	// and the context deadline of the call, retries included. 0 means DefaultReadTimeout.
 	ReadTimeout time.Duration
+	// Ranking are the walk and hybrid constants of the stored rankings (its Flexplore part is
+	// Params); the zero value means graph.DefaultParams().
+	Ranking graph.Params
+	// RankingSize is how many items a stored ranking keeps (0: DefaultRankingSize); pages past
+	// them are empty. RankingStale is the age past which a read queues a recomputation (0:
+	// DefaultRankingStale). RankOnRead computes a missing ranking, and every first page's, in the
+	// request: for tests and small graphs, where reads must see the writes before them.
+	RankingSize  int
+	RankingStale time.Duration
+	RankOnRead   bool
 	// SkipSchemaCheck opens a database whose recorded migrations differ from this binary's;
 	// only `photorec migrate` sets it (Open otherwise refuses with ErrSchema).
 	SkipSchemaCheck bool
@@ -43,6 +54,12 @@ type Store struct {
 	def       graph.Algorithm
 	log       *slog.Logger
 	readLimit time.Duration
+
+	ranker     *rank.Ranker
+	rankSize   int
+	rankStale  time.Duration
+	rankOnRead bool
+	rankQ      *rankQueue
 }
 
 var _ graph.Store = (*Store)(nil)
@@ -78,9 +95,23 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if s.readLimit <= 0 {
 		s.readLimit = DefaultReadTimeout
 	}
+	rp := opts.Ranking
+	if rp == (graph.Params{}) {
+		rp = graph.DefaultParams()
+	}
+	rp.Flexplore = s.params
+	s.ranker = rank.New(rp)
+	s.rankSize, s.rankStale, s.rankOnRead = opts.RankingSize, opts.RankingStale, opts.RankOnRead
+	if s.rankSize <= 0 {
+		s.rankSize = DefaultRankingSize
+	}
+	if s.rankStale <= 0 {
+		s.rankStale = DefaultRankingStale
+	}
 	if s.params == (graph.FlexploreParams{}) {
 		s.params = graph.DefaultFlexplore()
 	}
+	s.rankQ = newRankQueue()
 	if s.def == "" {
 		s.def = graph.Flexplore
 	}
@@ -93,6 +124,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("neo4j: open %s: %w", opts.URI, err)
 		}
 	}
+	go s.rankLoop()
 	return s, nil
 }
 
@@ -109,8 +141,12 @@ func (s *Store) checkSchema(ctx context.Context) error {
 	return checkSchema(applied, len(ms))
 }
 
-// Close releases the driver's connections. The Store must not be used afterwards.
+// Close stops the ranking queue (a ranking being computed is abandoned when its reads end) and
+// releases the driver's connections. The Store must not be used afterwards.
 func (s *Store) Close() error {
+	if s.rankQ != nil {
+		s.rankQ.close()
+	}
 	if err := s.drv.Close(context.Background()); err != nil {
 		return fmt.Errorf("neo4j: close: %w", err)
 	}

@@ -24,6 +24,7 @@ func openTestStore(tb testing.TB) *Store {
 		Password: os.Getenv("TEST_NEO4J_PASSWORD"),
 		Database: os.Getenv("TEST_NEO4J_DATABASE"),
 
+		RankOnRead:      true, // reads see the writes before them, as the suite expects
 		SkipSchemaCheck: true, // migrated just below
 	})
 	if err != nil {

@@ -87,7 +87,9 @@ func (s *Store) RemoveFave(ctx context.Context, user, photoID string) error {
 
 // FinishPull records the end of a pull (a zero p.At means now) in one statement: a full pull
 // first removes the user's FAVED edges that no batch of p.PullID carried. A pull finished
-// before (one of the user's last 8) changes nothing, so a redelivered finish is a no-op.
+// before (one of the user's last 8) changes nothing, so a redelivered finish is a no-op. When
+// the user is registered, its stored ranking under the default algorithm is queued for
+// recomputing.
 func (s *Store) FinishPull(ctx context.Context, p graph.PullDone) error {
 	if err := graph.CheckPullDone(p); err != nil {
 		return err
@@ -95,16 +97,26 @@ func (s *Store) FinishPull(ctx context.Context, p graph.PullDone) error {
 	if p.At.IsZero() {
 		p.At = time.Now()
 	}
-	removed, err := write(ctx, s, func(t tx) (int64, error) {
+	type finished struct {
+		removed    int64
+		registered bool
+	}
+	f, err := write(ctx, s, func(t tx) (finished, error) {
 		recs, err := run(ctx, t, cypher.FinishPull, finishPullParams(p))
 		if err != nil || len(recs) == 0 {
-			return 0, err
+			return finished{}, err
 		}
-		return integer(row{recs[0]}.get("removed")), nil
+		r := row{recs[0]}
+		registered, _ := r.get("registered").(bool)
+		return finished{integer(r.get("removed")), registered}, nil
 	})
 	if err != nil {
 		return fmt.Errorf("neo4j: finish pull %s of %s: %w", p.PullID, p.User, err)
 	}
+	if f.registered && storedAlgorithm(s.def) {
+		s.rankQ.add(rankJob{p.User, s.def}) // a registered member's data landed: rank it again
+	}
+	removed := f.removed
 	if removed > 0 {
 		s.log.Debug("faves removed by full pull", "user_nsid", p.User, "pull_id", p.PullID, "removed", removed)
 	}
