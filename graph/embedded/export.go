@@ -32,7 +32,7 @@ type ExportInfo struct {
 // labels, relationship types and property names that graph/neo4j's Cypher uses (cypher/README.md).
 // Times are Unix nanoseconds, as in graph/neo4j; unknown values are empty fields (no property).
 //
-// Not exported: OAuth tokens (secrets; users log in again on the new backend), FAVED pull_id
+// Not exported: OAuth tokens (secrets; users log in again on the new backend), FAVED pulls
 // and pulls in progress (finish pulls before exporting; the next full pull rewrites them), and
 // Migration nodes (run `photorec migrate` after the import). Export holds the read lock, so the
 // files hold one consistent state; writes wait until it finishes. dir is created if missing;

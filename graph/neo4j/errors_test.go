@@ -71,7 +71,7 @@ func TestNoRetryOfMemoryErrors(t *testing.T) {
 		}
 	}
 	deadlock := &driver.Neo4jError{Code: "Neo.TransientError.Transaction.DeadlockDetected"}
-	if got := noRetry(deadlock); got != error(deadlock) {
+	if got := noRetry(deadlock); !errors.Is(got, deadlock) {
 		t.Errorf("noRetry(deadlock) = %v, want it unchanged (retried)", got)
 	}
 	if noRetry(nil) != nil {
