@@ -360,3 +360,24 @@ func TestMergeOnConstrainedKeys(t *testing.T) {
 		t.Errorf("found %d MERGE clauses; the scan is broken", merges)
 	}
 }
+
+// TestAnalystsDocQuotesEveryQuery keeps docs/analysts.md true to cypher/analyst: it lists every
+// query file and quotes each one as it is.
+func TestAnalystsDocQuotesEveryQuery(t *testing.T) {
+	doc, err := os.ReadFile("../docs/analysts.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, err := Analyst()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range as {
+		if !strings.Contains(string(doc), "`"+path.Base(st.File)+"`") {
+			t.Errorf("docs/analysts.md does not list %s", st.File)
+		}
+		if !strings.Contains(string(doc), "```cypher\n"+st.Text+"```") {
+			t.Errorf("docs/analysts.md does not quote %s as it is", st.File)
+		}
+	}
+}
