@@ -76,7 +76,7 @@ type Flickr struct {
 
 // Recommend holds the recommendation algorithm and the Flexplore constants.
 type Recommend struct {
-	Algorithm     string        // recommend.algorithm: one of AlgorithmsFor(Graph.Backend)
+	Algorithm     string        // recommend.algorithm: a name of graph.AlgorithmList
 	Scale         float64       // recommend.scale
 	Prior         float64       // recommend.prior
 	DismissWeight float64       // recommend.dismiss_weight
