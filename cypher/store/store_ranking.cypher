@@ -3,7 +3,8 @@
 //   node (key is nsid + '/' + algorithm; nsid, algorithm, computed_at in Unix nanoseconds, size)
 //   and one (:Ranking)-[:RANKS {score, reasons}]->(:Photo) per item of $rows, each {photo_id,
 //   score, reasons}, reasons being the JSON of the item's graph.Reason list with at most
-//   graph.MaxWhy people each. The node is write-locked first, so two computations of one ranking
+//   graph.MaxWhy people each, sorted by photo_id (the photos are locked in the order batches lock
+//   them). The node is write-locked first, so two computations of one ranking
 //   replace it one after the other. Idempotent.
 // mode: write
 // params: $key, $nsid, $algorithm, $at, $rows

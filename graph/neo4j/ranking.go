@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -135,7 +136,9 @@ func (s *Store) Rank(ctx context.Context, nsid string, algo graph.Algorithm) err
 		return fmt.Errorf("neo4j: rank %s for %s: %w", algo, nsid, err)
 	}
 	rows := make([]any, 0, len(res.Items))
-	for _, it := range res.Items {
+	items := slices.Clone(res.Items) // in photo ID order: the write locks photos as batches do
+	slices.SortFunc(items, func(a, b rank.Item) int { return strings.Compare(h.PhotoID(a.Photo), h.PhotoID(b.Photo)) })
+	for _, it := range items {
 		js, err := json.Marshal(reasonsOf(h, people, it.Reasons))
 		if err != nil {
 			return fmt.Errorf("neo4j: rank %s for %s: %w", algo, nsid, err)
