@@ -35,6 +35,8 @@ var (
 	finishPullText string
 	//go:embed store/rank_member.cypher
 	rankMemberText string
+	//go:embed store/rank_cofaver_faves.cypher
+	rankCofaverFavesText string
 	//go:embed store/rank_faves.cypher
 	rankFavesText string
 	//go:embed store/rank_favers.cypher
@@ -107,6 +109,7 @@ var (
 	DismissUser               = mustParse("store/dismiss_user.cypher", dismissUserText)
 	DueForRefresh             = mustParse("store/due_for_refresh.cypher", dueForRefreshText)
 	RankMember                = mustParse("store/rank_member.cypher", rankMemberText)
+	RankCofaverFaves          = mustParse("store/rank_cofaver_faves.cypher", rankCofaverFavesText)
 	RankFaves                 = mustParse("store/rank_faves.cypher", rankFavesText)
 	RankFavers                = mustParse("store/rank_favers.cypher", rankFaversText)
 	RankTook                  = mustParse("store/rank_took.cypher", rankTookText)
@@ -154,6 +157,7 @@ func Store() []Statement {
 		DismissUser,
 		DueForRefresh,
 		RankMember,
+		RankCofaverFaves,
 		RankFaves,
 		RankFavers,
 		RankTook,

@@ -3,6 +3,7 @@ package embedded
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -40,13 +41,19 @@ func synthState(tb testing.TB, faves int) *state {
 type userTerms struct {
 	d, n, co, dis, nf, ex, cf int
 	dp, du, c, cnf, nt, ct    int
+	sf                        int // faves of the strongestLoad co-favers with the most faves
 }
+
+// strongestLoad is how many co-favers a Hybrid or RP3Beta ranking loads at most: the default
+// graph.WalkParams.Users (600) and graph/neo4j's margin (600/8 + 8).
+const strongestLoad = 600 + 600/8 + 8
 
 // terms computes userTerms for every user of st in one pass over the FAVED edges.
 func terms(st *state) []userTerms {
 	out := make([]userTerms, len(st.users))
 	mark := make([]uint32, len(st.users))  // mark[o] == u+1: o already counted as u's neighbor
 	cmark := make([]uint32, len(st.users)) // cmark[v] == u+1: v already counted as u's co-faver
+	var ds []int
 	for i := range st.users {
 		u := uint32(i)
 		tm := &out[i]
@@ -63,13 +70,22 @@ func terms(st *state) []userTerms {
 			tm.nf += len(st.Faves(o))
 			tm.nt += len(st.Took(o))
 		}
+		ds = ds[:0]
 		for _, q := range faves {
 			for _, v := range st.Favers(q) {
 				if v != u && cmark[v] != u+1 {
 					cmark[v] = u + 1
 					tm.cf += len(st.Faves(v))
+					ds = append(ds, len(st.Faves(v)))
 				}
 			}
+		}
+		if len(ds) > strongestLoad {
+			slices.Sort(ds)
+			ds = ds[len(ds)-strongestLoad:]
+		}
+		for _, n := range ds {
+			tm.sf += n
 		}
 		for _, q := range st.DismissedPhotos(u) {
 			tm.dis += st.Degree(q)
@@ -91,8 +107,9 @@ func terms(st *state) []userTerms {
 const maxRankingSize = 2000
 
 // evalRows evaluates a rows formula: terms joined by "+", each "k", "k*name" or "name", with the
-// names of cypher/README.md. limit is graph.MaxLimit+1 (a page asks for one more row).
-func evalRows(formula string, tm userTerms, reg, mig int) (int, error) {
+// names of cypher/README.md. limit is graph.MaxLimit+1 (a page asks for one more row); topdeg is
+// the sum of the maxRankingSize largest photo degrees (the favers of a stored ranking's photos).
+func evalRows(formula string, tm userTerms, reg, mig, topdeg int) (int, error) {
 	total := 0
 	for _, term := range strings.Split(formula, "+") {
 		term = strings.TrimSpace(term)
@@ -134,6 +151,10 @@ func evalRows(formula string, tm userTerms, reg, mig int) (int, error) {
 			v = tm.ct
 		case "ranked":
 			v = maxRankingSize
+		case "sf(me)":
+			v = tm.sf
+		case "topdeg":
+			v = topdeg
 		case "limit":
 			v = graph.MaxLimit + 1
 		case "reg":
@@ -167,6 +188,12 @@ func checkRowBounds(t *testing.T, st *state) {
 		}
 	}
 	all := terms(st)
+	degs := slices.Clone(st.count)
+	slices.Sort(degs)
+	topdeg := 0
+	for _, d := range degs[max(0, len(degs)-maxRankingSize):] {
+		topdeg += int(d)
+	}
 	for _, s := range cypher.Store() {
 		if s.Mode != cypher.Read {
 			continue
@@ -177,7 +204,7 @@ func checkRowBounds(t *testing.T, st *state) {
 		}
 		worst, who := 0, ""
 		for i, tm := range all {
-			v, err := evalRows(s.Rows, tm, reg, len(ms))
+			v, err := evalRows(s.Rows, tm, reg, len(ms), topdeg)
 			if err != nil {
 				t.Fatalf("%s: rows %q: %v", s.Name, s.Rows, err)
 			}
@@ -193,7 +220,7 @@ func checkRowBounds(t *testing.T, st *state) {
 }
 
 func TestEvalRows(t *testing.T) {
-	tm := userTerms{d: 10, n: 3, co: 100, dis: 7, nf: 1000, ex: 20, cf: 5000}
+	tm := userTerms{d: 10, n: 3, co: 100, dis: 7, nf: 1000, ex: 20, cf: 5000, sf: 60}
 	for _, tt := range []struct {
 		formula string
 		want    int
@@ -203,15 +230,16 @@ func TestEvalRows(t *testing.T) {
 		{"2 + 2*limit + 2*ex(me)", 2 + 2*501 + 40},
 		{"cf(me) + 3*co(me)", 5300},
 		{"reg", 4},
+		{"topdeg + 2*sf(me)", 9 + 2*60},
 		{"mig", 5},
 	} {
-		got, err := evalRows(tt.formula, tm, 4, 5)
+		got, err := evalRows(tt.formula, tm, 4, 5, 9)
 		if err != nil || got != tt.want {
 			t.Errorf("evalRows(%q) = %d, %v; want %d", tt.formula, got, err, tt.want)
 		}
 	}
 	for _, bad := range []string{"x(me)", "2*", "a*d(me)"} {
-		if _, err := evalRows(bad, tm, 0, 0); err == nil {
+		if _, err := evalRows(bad, tm, 0, 0, 0); err == nil {
 			t.Errorf("evalRows(%q): no error", bad)
 		}
 	}

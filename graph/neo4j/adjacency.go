@@ -70,16 +70,28 @@ func (a neo4jAdjacency) faves(ctx context.Context, users []string) (map[string][
 	return a.lists(ctx, cypher.RankFaves, users, true)
 }
 
+func (a neo4jAdjacency) cofaverFaves(ctx context.Context, users []string) (map[string][]photoRef, error) {
+	return a.lists(ctx, cypher.RankCofaverFaves, users, true)
+}
+
 func (a neo4jAdjacency) took(ctx context.Context, users []string) (map[string][]photoRef, error) {
 	return a.lists(ctx, cypher.RankTook, users, false)
 }
 
-func (a neo4jAdjacency) favers(ctx context.Context, photos []string) ([]string, error) {
-	return read(ctx, a.s, func(t tx) ([]string, error) {
+func (a neo4jAdjacency) favers(ctx context.Context, photos []string) (map[string][]faver, error) {
+	return read(ctx, a.s, func(t tx) (map[string][]faver, error) {
 		recs, err := run(ctx, t, cypher.RankFavers, map[string]any{"photos": anys(photos)})
-		out := make([]string, 0, len(recs))
-		for _, r := range recs {
-			out = append(out, str(row{r}.get("nsid")))
+		out := make(map[string][]faver, len(recs))
+		for _, rec := range recs {
+			r := row{rec}
+			list, _ := r.get("favers").([]any)
+			fs := make([]faver, 0, len(list))
+			for _, item := range list {
+				if f, _ := item.([]any); len(f) == 2 {
+					fs = append(fs, faver{nsid: str(f[0]), faves: int(integer(f[1]))})
+				}
+			}
+			out[str(r.get("id"))] = fs
 		}
 		return out, err
 	})

@@ -1,25 +1,33 @@
 package neo4j
 
 import (
+	"cmp"
 	"context"
+	"math"
 	"slices"
 
+	"github.com/photorec/photorec/graph"
 	"github.com/photorec/photorec/graph/rank"
 )
 
-// A hood is the part of the graph one member's rankings read (rank.Graph over a loaded
-// neighborhood): the member's faves, dismissals and contacts; every FAVED edge of the member's
-// co-favers (users who fave a photo the member faved or dismissed), neighbors and contacts; the
-// photos of the neighbors and contacts; and for every photo its owner and its whole degree
-// (Photo.faves). Favers lists hold only the loaded users, which are all the users a ranking's
-// scores and reasons name; Degree is the whole number, as rank.Graph asks.
+// A hood is the part of the graph one member's ranking under one algorithm reads (rank.Graph
+// over a loaded neighborhood), as its plan says: the member's faves, dismissals and contacts;
+// the favers of the member's faved and dismissed photos, each with its fave count; the faves of
+// the co-favers the walk goes on through, and of the neighbors and contacts where the algorithm
+// reads them; the photos of the neighbors and contacts; and for every photo its owner and its
+// whole degree (Photo.faves). The favers of a photo are complete for the member's faves and
+// dismissed photos (and, after rankMember's second pass, for the ranked photos); elsewhere they
+// hold the loaded users, which are all the users a score reads. Degree and FaveCount are whole
+// numbers, as rank.Graph and rank.FaveCounter ask.
 type hood struct {
 	nsids    []string
 	uidx     map[string]uint32
+	count    []int // the user's whole fave count; -1 when not known (then len(faves))
 	ids      []string
 	pidx     map[string]uint32
 	owner    []uint32
 	degree   []int
+	complete []bool     // favers holds every faver of the photo
 	faves    [][]uint32 // sorted; nil for users not loaded
 	favers   [][]uint32
 	took     [][]uint32
@@ -28,7 +36,10 @@ type hood struct {
 	dusers   [][]uint32 // sorted
 }
 
-var _ rank.Graph = (*hood)(nil)
+var (
+	_ rank.Graph       = (*hood)(nil)
+	_ rank.FaveCounter = (*hood)(nil)
+)
 
 func newHood() *hood {
 	return &hood{uidx: map[string]uint32{}, pidx: map[string]uint32{}}
@@ -47,6 +58,14 @@ func (h *hood) DismissedUsers(u uint32) []uint32  { return h.dusers[u] }
 func (h *hood) PhotoID(p uint32) string           { return h.ids[p] }
 func (h *hood) NSID(u uint32) string              { return h.nsids[u] }
 
+// FaveCount is u's whole number of faves (rank.FaveCounter).
+func (h *hood) FaveCount(u uint32) int {
+	if h.count[u] >= 0 {
+		return h.count[u]
+	}
+	return len(h.faves[u])
+}
+
 // user returns nsid's index, adding the user.
 func (h *hood) user(nsid string) uint32 {
 	if u, ok := h.uidx[nsid]; ok {
@@ -55,6 +74,7 @@ func (h *hood) user(nsid string) uint32 {
 	u := uint32(len(h.nsids))
 	h.uidx[nsid] = u
 	h.nsids = append(h.nsids, nsid)
+	h.count = append(h.count, -1)
 	h.faves = append(h.faves, nil)
 	h.took = append(h.took, nil)
 	h.contacts = append(h.contacts, nil)
@@ -72,6 +92,7 @@ func (h *hood) photo(ref photoRef) uint32 {
 		h.ids = append(h.ids, ref.id)
 		h.owner = append(h.owner, rank.None)
 		h.degree = append(h.degree, 0)
+		h.complete = append(h.complete, false)
 		h.favers = append(h.favers, nil)
 	}
 	if ref.owner != "" && h.owner[p] == rank.None {
@@ -99,13 +120,40 @@ func (h *hood) users(nsids []string) []uint32 {
 	return slices.Compact(out)
 }
 
-// linkFavers fills every photo's Favers from the loaded users' Faves.
+// linkFavers fills the Favers of every photo whose favers are not complete from the loaded
+// users' Faves.
 func (h *hood) linkFavers() {
 	for u, fs := range h.faves {
 		for _, p := range fs {
-			h.favers[p] = append(h.favers[p], uint32(u))
+			if !h.complete[p] {
+				h.favers[p] = append(h.favers[p], uint32(u))
+			}
 		}
 	}
+}
+
+// setFavers records every faver of each photo of got (by ID) and their fave counts.
+func (h *hood) setFavers(got map[string][]faver) {
+	for id, fs := range got {
+		p, ok := h.pidx[id]
+		if !ok {
+			continue
+		}
+		list := make([]uint32, 0, len(fs))
+		for _, f := range fs {
+			u := h.user(f.nsid)
+			h.count[u] = f.faves
+			list = append(list, u)
+		}
+		slices.Sort(list)
+		h.favers[p], h.complete[p] = slices.Compact(list), true
+	}
+}
+
+// faver is one user who faves a photo, with the user's whole number of faves.
+type faver struct {
+	nsid  string
+	faves int
 }
 
 // photoRef is a photo as the loading statements return it: its ID, its owner's NSID ("" when it
@@ -129,8 +177,11 @@ type adjacency interface {
 	member(ctx context.Context, nsid string) (memberAdjacency, error)
 	// faves returns the photos each of users faved (users without faves may be absent).
 	faves(ctx context.Context, users []string) (map[string][]photoRef, error)
-	// favers returns the distinct users who fave any of the photos.
-	favers(ctx context.Context, photos []string) ([]string, error)
+	// cofaverFaves is faves for the co-favers of algorithms that walk through every one of them
+	// (ItemKNN, Blend): the same answer, read by its own statement with its own row budget.
+	cofaverFaves(ctx context.Context, users []string) (map[string][]photoRef, error)
+	// favers returns every faver of each of photos (photos nobody faves may be absent).
+	favers(ctx context.Context, photos []string) (map[string][]faver, error)
 	// took returns the photos each of users owns.
 	took(ctx context.Context, users []string) (map[string][]photoRef, error)
 }
@@ -139,8 +190,9 @@ type adjacency interface {
 // call asks for: each call is one read transaction within the read timeout.
 const loadChunk = 200
 
-// loadFaves loads the faves of every user of nsids not loaded yet, loadChunk at a time.
-func (h *hood) loadFaves(ctx context.Context, src adjacency, nsids []string) error {
+// loadFaves loads the faves of every user of nsids not loaded yet, loadChunk at a time, with
+// read (src.faves or src.cofaverFaves).
+func (h *hood) loadFaves(ctx context.Context, read func(context.Context, []string) (map[string][]photoRef, error), nsids []string) error {
 	var todo []string
 	for _, n := range nsids {
 		if u, ok := h.uidx[n]; !ok || h.faves[u] == nil {
@@ -150,7 +202,7 @@ func (h *hood) loadFaves(ctx context.Context, src adjacency, nsids []string) err
 	slices.Sort(todo)
 	todo = slices.Compact(todo)
 	for chunk := range slices.Chunk(todo, loadChunk) {
-		got, err := src.faves(ctx, chunk)
+		got, err := read(ctx, chunk)
 		if err != nil {
 			return err
 		}
@@ -162,8 +214,93 @@ func (h *hood) loadFaves(ctx context.Context, src adjacency, nsids []string) err
 	return nil
 }
 
-// loadMember loads the hood of nsid's photo rankings and returns nsid's index.
-func loadMember(ctx context.Context, src adjacency, nsid string) (*hood, uint32, error) {
+// loadFavers records every faver of the photos (IDs), loadChunk photos at a time.
+func (h *hood) loadFavers(ctx context.Context, src adjacency, ids []string) error {
+	for chunk := range slices.Chunk(ids, loadChunk) {
+		got, err := src.favers(ctx, chunk)
+		if err != nil {
+			return err
+		}
+		h.setFavers(got)
+	}
+	return nil
+}
+
+// plan says what a ranking under one algorithm reads (graph/rank: which lists each algorithm
+// walks), so a hood loads nothing more.
+type plan struct {
+	walk          bool    // the walk u -> q -> v -> p runs
+	keep          int     // the co-favers it goes on through: the keep strongest, 0 every one
+	alpha         float64 // the walk's Alpha, to find the strongest
+	neighborFaves bool    // Flexplore neighbor scores (Blend)
+	neighborTook  bool    // owner affinity (Owners, Hybrid)
+	contacts      bool    // follows terms (Follows, Hybrid): the contacts' faves and photos
+}
+
+// planFor returns the plan of algo under params (graph/algorithms.go, graph/rank).
+func planFor(algo graph.Algorithm, params graph.Params) plan {
+	switch algo {
+	case graph.Hybrid:
+		hp := params.Hybrid
+		return plan{walk: hp.Walk > 0, keep: params.Walk.Users, alpha: params.Walk.Alpha,
+			neighborTook: hp.Owner > 0, contacts: hp.FollowPhotos > 0 || hp.ContactFaves > 0}
+	case graph.RP3Beta:
+		return plan{walk: true, keep: params.Walk.Users, alpha: params.Walk.Alpha}
+	case graph.ItemKNN:
+		return plan{walk: true}
+	case graph.Blend:
+		return plan{walk: true, keep: graph.LegacyWalk.Users, alpha: graph.LegacyWalk.Alpha, neighborFaves: true}
+	case graph.Owners:
+		return plan{neighborTook: true}
+	case graph.Follows:
+		return plan{contacts: true}
+	}
+	return plan{walk: true, neighborFaves: true, neighborTook: true, contacts: true}
+}
+
+// strongestMargin is how many co-favers past keep a hood loads, so float rounding in its own
+// weights cannot leave out one the walk keeps.
+func strongestMargin(keep int) int { return keep/8 + 8 }
+
+// strongest returns the co-favers of me (every faver of me's faves but me) the walk goes on
+// through under pl: all of them, or the keep + strongestMargin of largest RP3 weight
+// w(v) = (sum over me's faves q that v faves of deg(q)^-alpha) * FaveCount(v)^-alpha, and any
+// tied with the last.
+func (h *hood) strongest(me uint32, pl plan) []string {
+	w := map[uint32]float64{}
+	for _, q := range h.faves[me] {
+		step := math.Pow(float64(h.degree[q]), -pl.alpha)
+		for _, v := range h.favers[q] {
+			if v != me {
+				w[v] += step
+			}
+		}
+	}
+	type cand struct {
+		v uint32
+		w float64
+	}
+	cs := make([]cand, 0, len(w))
+	for v, x := range w {
+		cs = append(cs, cand{v, x * math.Pow(float64(h.FaveCount(v)), -pl.alpha)})
+	}
+	if n := pl.keep + strongestMargin(pl.keep); pl.keep > 0 && len(cs) > n {
+		slices.SortFunc(cs, func(a, b cand) int { return cmp.Compare(b.w, a.w) })
+		last := cs[n-1].w
+		for n < len(cs) && cs[n].w >= last*(1-1e-9) {
+			n++
+		}
+		cs = cs[:n]
+	}
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = h.nsids[c.v]
+	}
+	return out
+}
+
+// loadMember loads the hood of nsid's photo ranking under pl and returns nsid's index.
+func loadMember(ctx context.Context, src adjacency, nsid string, pl plan) (*hood, uint32, error) {
 	h := newHood()
 	me := h.user(nsid)
 	m, err := src.member(ctx, nsid)
@@ -178,23 +315,30 @@ func loadMember(ctx context.Context, src adjacency, nsid string) (*hood, uint32,
 			h.contacts[h.user(f)] = []uint32{me}
 		}
 	}
-	if err := h.loadFaves(ctx, src, []string{nsid}); err != nil {
+	if err := h.loadFaves(ctx, src.faves, []string{nsid}); err != nil {
 		return nil, 0, err
 	}
-	// Co-favers: the users who fave what the member faved or dismissed.
+	// Every faver of what the member faved or dismissed, with their fave counts: the walk's first
+	// step and the neighbors' common and dismissed counts.
 	var seen []string
 	for _, ps := range [][]uint32{h.faves[me], h.dphotos[me]} {
 		for _, p := range ps {
 			seen = append(seen, h.ids[p])
 		}
 	}
-	var cofavers []string
-	for chunk := range slices.Chunk(seen, loadChunk) {
-		vs, err := src.favers(ctx, chunk)
-		if err != nil {
+	if pl.walk || pl.neighborFaves {
+		if err := h.loadFavers(ctx, src, seen); err != nil {
 			return nil, 0, err
 		}
-		cofavers = append(cofavers, vs...)
+	}
+	if pl.walk {
+		read := src.faves
+		if pl.keep == 0 {
+			read = src.cofaverFaves
+		}
+		if err := h.loadFaves(ctx, read, h.strongest(me, pl)); err != nil {
+			return nil, 0, err
+		}
 	}
 	// Neighbors: the owners of the member's faves.
 	var neighbors []string
@@ -205,11 +349,20 @@ func loadMember(ctx context.Context, src adjacency, nsid string) (*hood, uint32,
 	}
 	slices.Sort(neighbors)
 	neighbors = slices.Compact(neighbors)
-	load := append(append(append([]string{}, cofavers...), neighbors...), m.contacts...)
-	if err := h.loadFaves(ctx, src, load); err != nil {
+	var load, owners []string
+	if pl.neighborFaves {
+		load = append(load, neighbors...)
+	}
+	if pl.neighborTook {
+		owners = append(owners, neighbors...)
+	}
+	if pl.contacts {
+		load = append(load, m.contacts...)
+		owners = append(owners, m.contacts...)
+	}
+	if err := h.loadFaves(ctx, src.faves, load); err != nil {
 		return nil, 0, err
 	}
-	owners := append(append([]string{}, neighbors...), m.contacts...)
 	slices.Sort(owners)
 	owners = slices.Compact(owners)
 	for chunk := range slices.Chunk(owners, loadChunk) {
@@ -226,13 +379,49 @@ func loadMember(ctx context.Context, src adjacency, nsid string) (*hood, uint32,
 			h.took[u] = h.photos(refs)
 		}
 	}
+	h.seal()
+	return h, me, nil
+}
+
+// seal makes every user's Faves non-nil and links the Favers of the photos whose favers are not
+// complete.
+func (h *hood) seal() {
 	for u := range h.faves {
 		if h.faves[u] == nil {
 			h.faves[u] = []uint32{}
 		}
 	}
 	h.linkFavers()
-	return h, me, nil
+}
+
+// rankMember ranks nsid's photos under q.Algorithm over a hood loaded from src. When the walk
+// read only the strongest co-favers, the ranked photos' favers are then loaded whole and the
+// ranking run again, so that their reasons count every co-faver (the scores do not change: the
+// walk reads the favers of the member's faves only, which were whole already).
+func rankMember(ctx context.Context, src adjacency, r *rank.Ranker, nsid string, q rank.Query) (*hood, rank.Result, error) {
+	pl := planFor(q.Algorithm, r.Params())
+	h, me, err := loadMember(ctx, src, nsid, pl)
+	if err != nil {
+		return nil, rank.Result{}, err
+	}
+	q.User = me
+	res := r.Photos(h, q)
+	if !pl.walk || pl.keep == 0 || len(res.Items) == 0 {
+		return h, res, nil
+	}
+	ids := make([]string, len(res.Items))
+	for i, it := range res.Items {
+		ids[i] = h.ids[it.Photo]
+	}
+	if err := h.loadFavers(ctx, src, ids); err != nil {
+		return nil, rank.Result{}, err
+	}
+	for u := range h.faves {
+		if h.faves[u] == nil {
+			h.faves[u] = []uint32{}
+		}
+	}
+	return h, r.Photos(h, q), nil
 }
 
 // loadSimilar loads the hood of the "more like this" ranking of seed for viewer ("" for none):
@@ -254,18 +443,16 @@ func loadSimilar(ctx context.Context, src adjacency, seed photoRef, viewer strin
 		h.contacts[v] = h.users(m.contacts)
 		load = append(load, viewer)
 	}
-	favers, err := src.favers(ctx, []string{seed.id})
+	got, err := src.favers(ctx, []string{seed.id})
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	if err := h.loadFaves(ctx, src, append(load, favers...)); err != nil {
+	for _, f := range got[seed.id] {
+		load = append(load, f.nsid)
+	}
+	if err := h.loadFaves(ctx, src.faves, load); err != nil {
 		return nil, 0, 0, err
 	}
-	for u := range h.faves {
-		if h.faves[u] == nil {
-			h.faves[u] = []uint32{}
-		}
-	}
-	h.linkFavers()
+	h.seal()
 	return h, s, v, nil
 }

@@ -62,18 +62,21 @@ func (m *memAdjacency) faves(_ context.Context, users []string) (map[string][]ph
 	return out, nil
 }
 
-func (m *memAdjacency) favers(_ context.Context, photos []string) ([]string, error) {
+func (m *memAdjacency) favers(_ context.Context, photos []string) (map[string][]faver, error) {
 	m.calls++
-	var out []string
+	out := map[string][]faver{}
 	for u, fs := range m.faved {
 		for _, p := range photos {
 			if slices.Contains(fs, p) {
-				out = append(out, u)
-				break
+				out[p] = append(out[p], faver{nsid: u, faves: len(fs)})
 			}
 		}
 	}
 	return out, nil
+}
+
+func (m *memAdjacency) cofaverFaves(ctx context.Context, users []string) (map[string][]photoRef, error) {
+	return m.faves(ctx, users)
 }
 
 func (m *memAdjacency) took(_ context.Context, users []string) (map[string][]photoRef, error) {
@@ -212,21 +215,31 @@ func TestHoodRanksLikeWholeGraph(t *testing.T) {
 			if _, ok := whole.uidx[nsid]; !ok {
 				continue
 			}
-			h, me, err := loadMember(ctx, m, nsid)
-			if err != nil {
-				t.Fatal(err)
-			}
 			for _, algo := range graph.AlgorithmNames() {
+				if algo == graph.Popularity || algo == graph.Flexplore {
+					continue // live statements: not served from a hood
+				}
 				q := rank.Query{Algorithm: algo, Limit: 200, Why: graph.MaxWhy}
 				q.User = whole.uidx[nsid]
 				want := keyedItems(whole, r.Photos(whole, q).Items)
-				q.User = me
-				got := keyedItems(h, r.Photos(h, q).Items)
-				if algo == graph.Popularity {
-					continue // over the whole graph only: not served from a hood
+				h, res, err := rankMember(ctx, m, r, nsid, q)
+				if err != nil {
+					t.Fatal(err)
 				}
+				got := keyedItems(h, res.Items)
 				if diff := cmp.Diff(byPhoto(want), byPhoto(got), cmpopts.EquateApprox(1e-12, 0), cmpopts.EquateEmpty()); diff != "" {
 					t.Errorf("seed %d, %s for %s: hood vs whole graph (-want +got):\n%s", seed, algo, nsid, diff)
+				}
+				if pl := planFor(algo, params); pl.walk && pl.keep > 0 {
+					loaded := 0
+					for _, fs := range h.faves {
+						if len(fs) > 0 {
+							loaded++
+						}
+					}
+					if limit := 1 + pl.keep + strongestMargin(pl.keep) + 10; loaded > limit {
+						t.Errorf("seed %d, %s for %s: faves of %d users loaded, want at most %d (the strongest co-favers)", seed, algo, nsid, loaded, limit)
+					}
 				}
 			}
 		}

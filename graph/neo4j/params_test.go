@@ -77,6 +77,7 @@ func TestParamsMatchHeaders(t *testing.T) {
 		{cypher.DeleteMigrations, nil},
 		{cypher.RankMember, nsidParams("u")},
 		{cypher.RankFaves, map[string]any{"users": anys([]string{"u"})}},
+		{cypher.RankCofaverFaves, map[string]any{"users": anys([]string{"u"})}},
 		{cypher.RankFavers, map[string]any{"photos": anys([]string{"9"})}},
 		{cypher.RankTook, map[string]any{"users": anys([]string{"u"})}},
 		{cypher.RankUsers, map[string]any{"users": anys([]string{"u"})}},

@@ -126,11 +126,10 @@ func (s *Store) rankLoop() {
 // neighborhood and stores its first Options.RankingSize items, replacing the stored one. It is
 // what the background queue runs; calling it directly is safe and idempotent.
 func (s *Store) Rank(ctx context.Context, nsid string, algo graph.Algorithm) error {
-	h, me, err := loadMember(ctx, neo4jAdjacency{s}, nsid)
+	h, res, err := rankMember(ctx, neo4jAdjacency{s}, s.ranker, nsid, rank.Query{Algorithm: algo, Limit: s.rankSize, Why: graph.MaxWhy})
 	if err != nil {
 		return fmt.Errorf("neo4j: rank %s for %s: load: %w", algo, nsid, err)
 	}
-	res := s.ranker.Photos(h, rank.Query{User: me, Algorithm: algo, Limit: s.rankSize, Why: graph.MaxWhy})
 	people, err := s.people(ctx, h, res.Items)
 	if err != nil {
 		return fmt.Errorf("neo4j: rank %s for %s: %w", algo, nsid, err)

@@ -117,13 +117,20 @@ func (r *Ranker) walk(g Graph, sc *scratch, u uint32, kind walkKind, a, b *powTa
 	sc.reached = reached
 	// The co-favers the walk goes on through, each with its weight w(v).
 	sc.via, sc.viaW = sc.via[:0], sc.viaW[:0]
+	fc, _ := g.(FaveCounter)
 	for _, v := range reached {
 		if v == u {
 			continue
 		}
 		step := w[v]
 		if kind == walkRP3 {
-			step *= a.at(len(g.Faves(v)))
+			var n int
+			if fc != nil {
+				n = fc.FaveCount(v)
+			} else {
+				n = len(g.Faves(v))
+			}
+			step *= a.at(n)
 		}
 		sc.via, sc.viaW = append(sc.via, v), append(sc.viaW, step)
 	}

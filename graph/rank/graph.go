@@ -33,6 +33,14 @@ type Graph interface {
 	NSID(u uint32) string
 }
 
+// FaveCounter is implemented by a Graph that holds the Faves of only some of the users it knows
+// (a loaded neighborhood): FaveCount(u) is the number of photos u faved in the whole graph. The
+// walk asks it for its co-favers, of whom it reads the Faves of only the Walk.Users strongest;
+// without it, the number is len(Faves(u)).
+type FaveCounter interface {
+	FaveCount(u uint32) int
+}
+
 // powTable caches n^e for the small integers degrees and list lengths take.
 type powTable struct {
 	e float64
