@@ -49,6 +49,8 @@ var (
 	storeRankingText string
 	//go:embed store/ranking_state.cypher
 	rankingStateText string
+	//go:embed store/ranking_algorithms.cypher
+	rankingAlgorithmsText string
 	//go:embed store/ranking_page.cypher
 	rankingPageText string
 	//go:embed store/page_photos.cypher
@@ -116,6 +118,7 @@ var (
 	RankUsers                 = mustParse("store/rank_users.cypher", rankUsersText)
 	StoreRanking              = mustParse("store/store_ranking.cypher", storeRankingText)
 	RankingState              = mustParse("store/ranking_state.cypher", rankingStateText)
+	RankingAlgorithms         = mustParse("store/ranking_algorithms.cypher", rankingAlgorithmsText)
 	RankingPage               = mustParse("store/ranking_page.cypher", rankingPageText)
 	PagePhotos                = mustParse("store/page_photos.cypher", pagePhotosText)
 	EnsureMigrationConstraint = mustParse("store/ensure_migration_constraint.cypher", ensureMigrationConstraintText)
@@ -164,6 +167,7 @@ func Store() []Statement {
 		RankUsers,
 		StoreRanking,
 		RankingState,
+		RankingAlgorithms,
 		RankingPage,
 		PagePhotos,
 		EnsureMigrationConstraint,

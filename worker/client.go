@@ -299,7 +299,27 @@ func (c *Client) finish(ctx context.Context, run, job, outcome string) error {
 	c.m.refreshDone(p.State, d)
 	c.log.InfoContext(ctx, "refresh ended", "user_nsid", p.User, "run_id", run, "state", p.State,
 		"made", p.Made, "done", p.Done, "failed", p.Failed, "duration_ms", d.Milliseconds())
+	if err := c.enqueueRank(ctx, p.User, run); err != nil {
+		c.log.WarnContext(ctx, "ranking not queued", "user_nsid", p.User, "run_id", run, "err", err)
+	}
 	return nil
+}
+
+// rankTimeout bounds one graph:rank task: loading a member's neighbourhood and ranking it.
+const rankTimeout = 10 * time.Minute
+
+// enqueueRank queues graph:rank for user once per run (the run's id is the task's).
+func (c *Client) enqueueRank(ctx context.Context, user, run string) error {
+	t, err := task.NewRank(task.Rank{User: user, Run: run})
+	if err != nil {
+		return err
+	}
+	_, err = c.q.EnqueueContext(ctx, t, asynq.TaskID("rank:"+run), asynq.Queue(task.QueueIngest),
+		asynq.MaxRetry(c.pipe.MaxRetry), asynq.Timeout(rankTimeout))
+	if errors.Is(err, asynq.ErrTaskIDConflict) {
+		return nil
+	}
+	return err
 }
 
 // endJob ends the pull pullID of job: unless another pull of the job holds the job lock now (its

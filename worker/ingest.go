@@ -217,3 +217,27 @@ func graphError(err error) error {
 	}
 	return err
 }
+
+// Reranker is a graph that stores rankings computed off the request path (graph/neo4j):
+// Rerank recomputes a member's stored rankings. Graphs without it (the embedded engine, which
+// ranks from memory) ignore graph:rank.
+type Reranker interface {
+	Rerank(ctx context.Context, nsid string) error
+}
+
+// handleRank runs graph:rank: once a member's refresh run ended, their neighbors' and contacts'
+// data has landed, and a graph that stores rankings recomputes theirs.
+func (w *Worker) handleRank(ctx context.Context, t *asynq.Task) error {
+	r, err := task.ParseRank(t)
+	if err != nil {
+		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+	}
+	rr, ok := w.graph.(Reranker)
+	if !ok {
+		return nil
+	}
+	if err := rr.Rerank(ctx, r.User); err != nil {
+		return graphError(fmt.Errorf("worker: rank %s: %w", r.User, err))
+	}
+	return nil
+}

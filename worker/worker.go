@@ -176,6 +176,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		mux.Use(w.instrument)
 		mux.HandleFunc(task.TypeIngest, w.handleIngest)
 		mux.HandleFunc(task.TypeRefreshDue, w.handleRefreshDue)
+		mux.HandleFunc(task.TypeRank, w.handleRank)
 		srv := w.server(w.opts.IngestConcurrency, map[string]int{task.QueueIngest: 1})
 		if err := srv.Start(mux); err != nil {
 			return fmt.Errorf("worker: start ingest server: %w", err)

@@ -85,6 +85,7 @@ func TestParamsMatchHeaders(t *testing.T) {
 		{cypher.RankingPage, pageParams(map[string]any{"key": rankingKey("u", graph.Hybrid), "nsid": "u"}, cur, 10)},
 		{cypher.StoreRanking, map[string]any{"key": "u/hybrid", "nsid": "u", "algorithm": "hybrid", "at": nanos(t0),
 			"rows": []any{map[string]any{"photo_id": "9", "score": 1.0, "reasons": "[]"}}}},
+		{cypher.RankingAlgorithms, map[string]any{"keys": anys([]string{"u/hybrid"})}},
 		{cypher.PagePhotos, map[string]any{"ids": anys([]string{"9"})}},
 	}
 	covered := map[string]bool{}

@@ -3,6 +3,7 @@ package neo4j
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -149,6 +150,40 @@ func (s *Store) Rank(ctx context.Context, nsid string, algo graph.Algorithm) err
 		return fmt.Errorf("neo4j: store ranking %s for %s: %w", algo, nsid, err)
 	}
 	return nil
+}
+
+// Rerank recomputes nsid's stored rankings: the default algorithm's and every other one stored
+// for nsid (worker's graph:rank, once a refresh run of nsid ended). Errors are joined; each
+// ranking that succeeds is stored.
+func (s *Store) Rerank(ctx context.Context, nsid string) error {
+	if err := graph.CheckID("nsid", nsid); err != nil {
+		return err
+	}
+	var keys []any
+	for _, a := range graph.AlgorithmNames() {
+		if storedAlgorithm(a) {
+			keys = append(keys, rankingKey(nsid, a))
+		}
+	}
+	stored, err := read(ctx, s, func(t tx) ([]graph.Algorithm, error) {
+		recs, err := run(ctx, t, cypher.RankingAlgorithms, map[string]any{"keys": keys})
+		var out []graph.Algorithm
+		for _, r := range recs {
+			out = append(out, graph.Algorithm(str(row{r}.get("algorithm"))))
+		}
+		return out, err
+	})
+	if err != nil {
+		return fmt.Errorf("neo4j: rerank %s: %w", nsid, err)
+	}
+	if storedAlgorithm(s.def) && !slices.Contains(stored, s.def) {
+		stored = append(stored, s.def)
+	}
+	var errs []error
+	for _, a := range stored {
+		errs = append(errs, s.Rank(ctx, nsid, a))
+	}
+	return errors.Join(errs...)
 }
 
 // people returns the display fields of every person the items' reasons name.

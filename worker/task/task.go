@@ -21,6 +21,10 @@ const (
 	TypeIngest = "graph:ingest"
 	// TypeRefreshDue starts refresh runs for registered users whose data is stale.
 	TypeRefreshDue = "refresh:due"
+	// TypeRank recomputes a member's stored rankings once a refresh run of theirs ended: their
+	// neighbors' and contacts' data has landed. Only a graph that stores rankings (Neo4j) does
+	// anything with it.
+	TypeRank = "graph:rank"
 )
 
 // Queue names. Pull queues are served by every puller; QueueIngest only by processes that hold
@@ -137,6 +141,23 @@ func NewPull(p Pull, opts ...asynq.Option) (*asynq.Task, error) {
 // NewIngest returns a TypeIngest task.
 func NewIngest(in Ingest, opts ...asynq.Option) (*asynq.Task, error) {
 	return newTask(TypeIngest, in, opts)
+}
+
+// Rank is the payload of TypeRank.
+type Rank struct {
+	User string `json:"user"` // NSID whose rankings are recomputed
+	Run  string `json:"run"`  // the refresh run that ended (for logs)
+}
+
+// NewRank returns a TypeRank task.
+func NewRank(r Rank, opts ...asynq.Option) (*asynq.Task, error) {
+	return newTask(TypeRank, r, opts)
+}
+
+// ParseRank decodes the payload of a TypeRank task.
+func ParseRank(t *asynq.Task) (Rank, error) {
+	var r Rank
+	return r, parse(t, &r)
 }
 
 // NewRefreshDue returns a TypeRefreshDue task.

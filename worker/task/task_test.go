@@ -94,3 +94,24 @@ func TestTaskIDs(t *testing.T) {
 		}
 	}
 }
+
+func TestRankRoundTrip(t *testing.T) {
+	want := Rank{User: "1@N01", Run: "r1"}
+	tk, err := NewRank(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk.Type() != TypeRank {
+		t.Errorf("type = %q, want %q", tk.Type(), TypeRank)
+	}
+	got, err := ParseRank(tk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+	if _, err := ParseRank(asynq.NewTask(TypeRank, []byte("{"))); err == nil {
+		t.Errorf("ParseRank of bad JSON: no error")
+	}
+}
