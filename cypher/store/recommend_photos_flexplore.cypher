@@ -3,9 +3,9 @@
 //   what a member without a stored ranking gets. A neighbor's weight is NeighborScore(common,
 //   dismissed, total), common and dismissed from one pass over the favers of $nsid's faves and
 //   dismissed photos, total a degree lookup; a photo's score is the sum of the weights of the
-//   neighbors who faved it. Only the neighbor list is sorted (by NSID, before the expansion, so
-//   the sums run in NSID order wherever the planner keeps the provided order, and a score is the
-//   same on every page). Excluded: photos $nsid faved, its own photos, dismissed photos, photos
+//   neighbors who faved it, summed in ascending order of the weights (each photo's few weights are
+//   sorted, never the expanded rows), so a score is the same on every page whatever order the
+//   planner expands in. Excluded: photos $nsid faved, its own photos, dismissed photos, photos
 //   whose owner it dismissed, score 0. Keyset paging: rows after ($after_score, $after_id) in
 //   score desc, photo id asc order; $after_id null for page one. why holds at most $why
 //   contributions {user, score}, score desc then NSID.
@@ -37,15 +37,14 @@ WITH me, n, toFloat(common) - $dismiss_weight * toFloat(dismissed) AS num,
      toFloat(COUNT { (n)-[:FAVED]->() }) + $prior AS den
 WITH me, n, CASE WHEN num > 0.0 AND den > 0.0 THEN $scale * sqrt(num / den) ELSE 0.0 END AS weight
 WHERE weight > 0.0
-WITH me, n, weight
-ORDER BY n.nsid
 MATCH (n)-[:FAVED]->(p:Photo)<-[:TOOK]-(o:User)
 WHERE o <> me
   AND NOT EXISTS { (me)-[:FAVED]->(p) }
   AND NOT EXISTS { (me)-[:DISMISSED_PHOTO]->(p) }
   AND NOT EXISTS { (me)-[:DISMISSED_USER]->(o) }
 WITH p, o, collect(n) AS contributors, collect(weight) AS weights
-WITH p, o, contributors, weights, reduce(total = 0.0, w IN weights | total + w) AS score
+WITH p, o, contributors, weights,
+     reduce(total = 0.0, w IN COLLECT { UNWIND weights AS x RETURN x ORDER BY x } | total + w) AS score
 WHERE score > 0.0
   AND ($after_id IS NULL OR score < $after_score OR (score = $after_score AND p.id > $after_id))
 WITH p, o, contributors, weights, score

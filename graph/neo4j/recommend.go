@@ -128,6 +128,7 @@ func (s *Store) SimilarPhotos(ctx context.Context, photoID, viewer string, opts 
 			return graph.PhotoPage{}, err
 		}
 	}
+	opts.Algorithm = graph.Flexplore // not used: only Limit, Cursor and Why apply
 	opts, cur, err := graph.NormalizeRecOptions(opts, graph.PhotoCursor, s.def)
 	if err != nil {
 		return graph.PhotoPage{}, err
