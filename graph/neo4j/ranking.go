@@ -48,14 +48,15 @@ type rankJob struct {
 // rankQueue holds the rankings waiting to be computed, each once; past rankQueueMax, new ones
 // are dropped (a later read or pull asks again).
 type rankQueue struct {
-	mu      sync.Mutex
-	pending map[rankJob]bool
-	order   []rankJob
-	wake    chan struct{}
-	stop    chan struct{}
-	done    chan struct{}
-	ctx     context.Context // canceled by close: the ranking being computed ends
-	cancel  context.CancelFunc
+	mu        sync.Mutex
+	pending   map[rankJob]bool
+	order     []rankJob
+	wake      chan struct{}
+	stop      chan struct{}
+	done      chan struct{}
+	ctx       context.Context // canceled by close: the ranking being computed ends
+	cancel    context.CancelFunc
+	closeOnce sync.Once
 }
 
 func newRankQueue() *rankQueue {
@@ -64,11 +65,13 @@ func newRankQueue() *rankQueue {
 		done: make(chan struct{}), ctx: ctx, cancel: cancel}
 }
 
-// close ends the loop and waits for it.
+// close ends the loop and waits for it; a second call does nothing.
 func (q *rankQueue) close() {
-	q.cancel()
-	close(q.stop)
-	<-q.done
+	q.closeOnce.Do(func() {
+		q.cancel()
+		close(q.stop)
+		<-q.done
+	})
 }
 
 // add queues j unless it is queued already or the queue is full.
@@ -127,6 +130,9 @@ func (s *Store) rankLoop() {
 // neighborhood and stores its first Options.RankingSize items, replacing the stored one. It is
 // what the background queue runs; calling it directly is safe and idempotent.
 func (s *Store) Rank(ctx context.Context, nsid string, algo graph.Algorithm) error {
+	if !s.rankOnRead {
+		ctx = context.WithValue(ctx, offRequestPath{}, true)
+	}
 	h, res, err := rankMember(ctx, neo4jAdjacency{s}, s.ranker, nsid, rank.Query{Algorithm: algo, Limit: s.rankSize, Why: graph.MaxWhy})
 	if err != nil {
 		return fmt.Errorf("neo4j: rank %s for %s: load: %w", algo, nsid, err)

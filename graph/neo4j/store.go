@@ -187,16 +187,27 @@ func (s *Store) session(ctx context.Context, mode driver.AccessMode) driver.Sess
 // then, retries included. The driver retries transient errors, so work must not have side
 // effects outside the transaction; a memory error is not retried (noRetry).
 func read[T any](ctx context.Context, s *Store, work func(tx) (T, error)) (T, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.readLimit)
+	limit := s.readLimit
+	if ctx.Value(offRequestPath{}) != nil {
+		limit = max(limit, offRequestReadTimeout)
+	}
+	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	sess := s.session(ctx, driver.AccessModeRead)
 	defer sess.Close(context.WithoutCancel(ctx))
 	out, err := driver.ExecuteRead(ctx, sess, func(t driver.ManagedTransaction) (T, error) {
 		out, err := work(managed{t, cypher.Read})
 		return out, noRetry(err)
-	}, driver.WithTxTimeout(s.readLimit))
+	}, driver.WithTxTimeout(limit))
 	return out, mapErr(err)
 }
+
+// offRequestPath marks the context of work no request waits for (computing a stored ranking):
+// its reads may run for offRequestReadTimeout instead of Options.ReadTimeout.
+type offRequestPath struct{}
+
+// offRequestReadTimeout bounds each read of a ranking's load (at most loadChunk users' faves).
+const offRequestReadTimeout = time.Minute
 
 // write runs work in a managed write transaction on the leader (retried by the driver on
 // transient errors: every statement is idempotent).
