@@ -4,6 +4,9 @@ import (
 	"context"
 	"os"
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/photorec/photorec/cypher"
 	"github.com/photorec/photorec/graph"
@@ -94,5 +97,69 @@ func TestMigrateRecordsVersions(t *testing.T) {
 			t.Errorf("recorded versions %v, want 1..%d", got, len(ms))
 			break
 		}
+	}
+}
+
+// TestStoredRankingLifecycle checks, on a Store that ranks off the request path, that a member
+// without a stored ranking gets Flexplore live while the ranking is queued, and the stored
+// ranking once it has landed, equal to what a Store ranking on read serves.
+func TestStoredRankingLifecycle(t *testing.T) {
+	sync := openTestStore(t) // RankOnRead
+	ctx := context.Background()
+	async, err := Open(ctx, Options{
+		URI:      os.Getenv("TEST_NEO4J_URI"),
+		Username: os.Getenv("TEST_NEO4J_USER"),
+		Password: os.Getenv("TEST_NEO4J_PASSWORD"),
+		Database: os.Getenv("TEST_NEO4J_DATABASE"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer async.Close()
+	photo := func(id, owner string) graph.Fave { return graph.Fave{Photo: graph.Photo{ID: id, Owner: owner}} }
+	for _, b := range []graph.FavesBatch{
+		{User: "u", PullID: "pu", Faves: []graph.Fave{photo("1", "a"), photo("2", "b")}},
+		{User: "v", PullID: "pv", Faves: []graph.Fave{photo("1", "a"), photo("3", "b"), photo("4", "c")}},
+		{User: "a", PullID: "pa", Faves: []graph.Fave{photo("5", "c"), photo("2", "b")}},
+	} {
+		if err := sync.AddFaves(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids := func(p graph.PhotoPage) []string {
+		var out []string
+		for _, it := range p.Items {
+			out = append(out, it.Photo.ID)
+		}
+		return out
+	}
+	live, err := async.RecommendPhotos(ctx, "u", graph.RecOptions{Algorithm: graph.Flexplore, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := async.RecommendPhotos(ctx, "u", graph.RecOptions{Algorithm: graph.RP3Beta, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(ids(live), ids(first)); diff != "" {
+		t.Errorf("rp3beta before any stored ranking, vs flexplore live (-flexplore +rp3beta):\n%s", diff)
+	}
+	want, err := sync.RecommendPhotos(ctx, "u", graph.RecOptions{Algorithm: graph.RP3Beta, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		got, err := async.RecommendPhotos(ctx, "u", graph.RecOptions{Algorithm: graph.RP3Beta, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cmp.Equal(ids(want), ids(got)) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("stored rp3beta ranking never served: got %v, want %v", ids(got), ids(want))
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }
