@@ -11,9 +11,11 @@ import (
 
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("migrate", "[--config FILE]", `
-Apply the Neo4j schema (constraints and indexes) when graph.backend is neo4j. Migrations are
-idempotent: running it again changes nothing. With the embedded graph there is nothing to
-migrate; it says so and succeeds.`)
+Apply the Neo4j schema (constraints, indexes, and the data migrations that fill a new indexed
+property) when graph.backend is neo4j. Migrations are idempotent: running it again, or two at
+once, changes nothing. The other subcommands refuse a Neo4j database whose migrations are missing
+or newer than theirs. With the embedded graph there is nothing to migrate; it says so and
+succeeds.`)
 	cf := addConfigFlags(fs)
 	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
