@@ -38,3 +38,10 @@ func NeighborScore(p FlexploreParams, common, dismissed, total int) float64 {
 	}
 	return p.Scale * math.Sqrt(num/den)
 }
+
+// ShareTie reports whether two reason shares are equal for ordering a photo's reasons: within a
+// relative 1e-9, since the same share summed in another order may differ in its last bits.
+// Reasons of equal share follow the algorithm's reason order (AlgorithmInfo.Reasons).
+func ShareTie(a, b float64) bool {
+	return math.Abs(a-b) <= 1e-9*math.Max(math.Abs(a), math.Abs(b))
+}

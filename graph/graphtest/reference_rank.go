@@ -196,7 +196,7 @@ func (m *Model) RecommendPhotos(u string, algo graph.Algorithm, why int) []graph
 		}
 		shares = slices.DeleteFunc(shares, func(s share) bool { return s.v <= 0 })
 		sort.SliceStable(shares, func(i, j int) bool {
-			if shares[i].v != shares[j].v {
+			if !graph.ShareTie(shares[i].v, shares[j].v) {
 				return shares[i].v > shares[j].v
 			}
 			return slices.Index(info.Reasons, shares[i].kind) < slices.Index(info.Reasons, shares[j].kind)

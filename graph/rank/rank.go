@@ -302,12 +302,13 @@ func (r *Ranker) popularity(g Graph, sc *scratch, q Query) Result {
 }
 
 // reasons builds the reasons of photo p from its terms: positive ones, largest share first, ties
-// in the algorithm's reason order.
+// (shares within graph.ShareTie of each other, as sums in another order may differ in the last
+// bits) in the algorithm's reason order.
 func (r *Ranker) reasons(g Graph, sc *scratch, p uint32, ts []term, info graph.AlgorithmInfo, why int) []Reason {
 	ts = slices.DeleteFunc(ts, func(t term) bool { return t.share <= 0 })
 	order := func(k graph.ReasonKind) int { return slices.Index(info.Reasons, k) }
 	sort.SliceStable(ts, func(i, j int) bool {
-		if ts[i].share != ts[j].share {
+		if !graph.ShareTie(ts[i].share, ts[j].share) {
 			return ts[i].share > ts[j].share
 		}
 		return order(ts[i].kind) < order(ts[j].kind)
