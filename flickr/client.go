@@ -296,11 +296,12 @@ func (c *Client) send(hc *http.Client, req *http.Request, name string) (int, []b
 	return resp.StatusCode, body, nil
 }
 
-// statusError turns a non-200 reply into *HTTPError, keeping a 401's oauth_problem (never the
-// debug_sbs, which repeats the signed request).
+// statusError turns a non-200 reply into *HTTPError, keeping the oauth_problem of a 401 or 400
+// (Flickr sends 400 for a missing OAuth parameter), never the debug_sbs, which repeats the
+// signed request.
 func statusError(name string, status int, body []byte) error {
 	e := &HTTPError{Method: name, Status: status}
-	if status == http.StatusUnauthorized {
+	if status == http.StatusUnauthorized || status == http.StatusBadRequest {
 		if v, err := url.ParseQuery(strings.TrimSpace(string(body))); err == nil {
 			e.Problem = v.Get("oauth_problem")
 		}

@@ -13,7 +13,9 @@ var (
 	ErrNotFound = errors.New("flickr: not found")
 	// ErrRateLimited: Flickr answered HTTP 429.
 	ErrRateLimited = errors.New("flickr: rate limited")
-	// ErrUnauthorized: Flickr answered HTTP 401 with an oauth_problem (bad signature or consumer).
+	// ErrUnauthorized: Flickr rejected the OAuth part of the request: HTTP 401 (bad signature,
+	// consumer or token), or HTTP 400 with an oauth_problem (a missing OAuth parameter, an
+	// unsupported signature method).
 	ErrUnauthorized = errors.New("flickr: oauth request rejected")
 	// ErrInvalidToken: the access token is unknown or revoked (code 98).
 	ErrInvalidToken = errors.New("flickr: invalid auth token")
@@ -22,6 +24,11 @@ var (
 	// ErrBusy: the call was not made because its wait for the rate limiter would have gone on
 	// past the bound set with WithMaxWait (too many calls queued for the budget).
 	ErrBusy = errors.New("flickr: too many calls waiting for the rate limit")
+	// ErrCommentsNotAllowed: addComment answered code 99, which there also means the photo's
+	// owner turned comments off or limits who may comment ("Insufficient permission to
+	// comment"). Such an error also matches ErrInsufficientPermissions: the code cannot tell
+	// the two apart, and photorec's logins always ask for write permission.
+	ErrCommentsNotAllowed = errors.New("flickr: comments not allowed on this photo")
 	// ErrInvalidUserInput: LookupUser got text that is neither a Flickr URL, an NSID nor a name.
 	ErrInvalidUserInput = errors.New("flickr: not a flickr user url, nsid or name")
 )
@@ -39,7 +46,7 @@ func (e *APIError) Error() string {
 }
 
 // Is maps codes to the sentinels: ErrNotFound, ErrInvalidToken (98),
-// ErrInsufficientPermissions (99).
+// ErrInsufficientPermissions (99), and ErrCommentsNotAllowed (99 of addComment).
 func (e *APIError) Is(target error) bool {
 	switch target {
 	case ErrNotFound:
@@ -48,6 +55,8 @@ func (e *APIError) Is(target error) bool {
 		return e.Code == 98
 	case ErrInsufficientPermissions:
 		return e.Code == 99
+	case ErrCommentsNotAllowed:
+		return e.Code == 99 && e.Method == methodAddComment
 	}
 	return false
 }
@@ -68,7 +77,7 @@ func isNotFoundCode(method string, code int) bool {
 type HTTPError struct {
 	Method  string // Flickr method or OAuth step ("oauth.request_token", ...)
 	Status  int
-	Problem string // oauth_problem of a 401 text/plain body, e.g. "signature_invalid"
+	Problem string // oauth_problem of a 400 or 401 text/plain body, e.g. "signature_invalid"
 }
 
 // Error implements error.
@@ -79,13 +88,13 @@ func (e *HTTPError) Error() string {
 	return fmt.Sprintf("%s: http %d %s", e.Method, e.Status, http.StatusText(e.Status))
 }
 
-// Is maps 429 to ErrRateLimited and 401 to ErrUnauthorized.
+// Is maps 429 to ErrRateLimited, and 401 or a 400 with an oauth_problem to ErrUnauthorized.
 func (e *HTTPError) Is(target error) bool {
 	switch target {
 	case ErrRateLimited:
 		return e.Status == http.StatusTooManyRequests
 	case ErrUnauthorized:
-		return e.Status == http.StatusUnauthorized
+		return e.Status == http.StatusUnauthorized || e.Status == http.StatusBadRequest && e.Problem != ""
 	}
 	return false
 }

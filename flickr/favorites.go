@@ -113,12 +113,17 @@ func (c *Client) RemoveFavorite(ctx context.Context, tok Token, photoID string) 
 	return nil
 }
 
+// methodAddComment is the Flickr method AddComment calls; its code 99 has a meaning of its own.
+const methodAddComment = "flickr.photos.comments.addComment"
+
 // AddComment posts text as a comment on photoID (flickr.photos.comments.addComment, POST,
 // signed, perms=write) and returns the comment id. It is not idempotent, so it is retried only
 // when Flickr shows the comment was not made (429, codes 105, 201, 0), never after a 5xx or a
-// broken connection. Code 9 (posting too fast) and 8 (blank) come back as *APIError.
+// broken connection. Code 9 (posting too fast) and 8 (blank) come back as *APIError; code 99
+// matches ErrCommentsNotAllowed (the owner turned comments off) as well as
+// ErrInsufficientPermissions.
 func (c *Client) AddComment(ctx context.Context, tok Token, photoID, text string) (string, error) {
-	const method = "flickr.photos.comments.addComment"
+	const method = methodAddComment
 	body, err := c.rest(ctx, call{method: method, params: url.Values{"photo_id": {photoID}, "comment_text": {text}},
 		token: &tok, post: true, policy: retryUnsent})
 	if err != nil {

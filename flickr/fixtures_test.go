@@ -382,6 +382,16 @@ func TestErrorFixtures(t *testing.T) {
 			do: func() error { return c.AddFavorite(ctx, testToken, "1") }, is: []error{ErrInsufficientPermissions},
 			wantAPI: &APIError{Method: "flickr.favorites.add", Code: 99,
 				Message: "Insufficient permissions. Method requires read privileges; none granted."}, wantCalls: 1},
+		{name: "insufficient permissions on a comment", file: "error_insufficient_permissions.json",
+			do: func() error { _, err := c.AddComment(ctx, testToken, "1", "x"); return err },
+			is: []error{ErrInsufficientPermissions, ErrCommentsNotAllowed},
+			wantAPI: &APIError{Method: "flickr.photos.comments.addComment", Code: 99,
+				Message: "Insufficient permissions. Method requires read privileges; none granted."}, wantCalls: 1},
+		{name: "comments turned off", file: "error_comments_not_allowed.json",
+			do: func() error { _, err := c.AddComment(ctx, testToken, "1", "x"); return err },
+			is: []error{ErrCommentsNotAllowed, ErrInsufficientPermissions},
+			wantAPI: &APIError{Method: "flickr.photos.comments.addComment", Code: 99,
+				Message: "Insufficient permission to comment"}, wantCalls: 1},
 		{name: "invalid api key", file: "error_invalid_api_key.json", do: getInfo,
 			wantAPI: &APIError{Method: "flickr.people.getInfo", Code: 100, Message: "Invalid API Key (Key has invalid format)"}, wantCalls: 1},
 		{name: "method not found", file: "error_method_not_found.json", do: getInfo,
@@ -412,10 +422,18 @@ func TestErrorFixtures(t *testing.T) {
 		{name: "401 signature invalid", status: http.StatusUnauthorized, file: "oauth_401_signature_invalid.txt",
 			do: func() error { _, err := c.AddComment(ctx, testToken, "1", "hello"); return err }, is: []error{ErrUnauthorized},
 			wantHTTP: &HTTPError{Method: "flickr.photos.comments.addComment", Status: 401, Problem: "signature_invalid"}, wantCalls: 1},
+		{name: "400 parameter absent", status: http.StatusBadRequest, file: "oauth_400_parameter_absent.txt",
+			do: func() error { _, err := c.AddComment(ctx, testToken, "1", "hello"); return err }, is: []error{ErrUnauthorized},
+			wantHTTP: &HTTPError{Method: "flickr.photos.comments.addComment", Status: 400, Problem: "parameter_absent"}, wantCalls: 1},
+		{name: "400 parameter absent on a token step", status: http.StatusBadRequest, file: "oauth_400_parameter_absent.txt",
+			do: func() error { _, err := c.RequestToken(ctx, "oob"); return err }, is: []error{ErrUnauthorized},
+			wantHTTP: &HTTPError{Method: "oauth.request_token", Status: 400, Problem: "parameter_absent"}, wantCalls: 1},
+		{name: "400 without an oauth_problem is a plain http error", status: http.StatusBadRequest, file: "error_429.html", do: getInfo,
+			wantHTTP: &HTTPError{Method: "flickr.people.getInfo", Status: 400}, wantCalls: 1},
 		{name: "404 is permanent", status: http.StatusNotFound, file: "error_429.html", do: getInfo,
 			wantHTTP: &HTTPError{Method: "flickr.people.getInfo", Status: 404}, wantCalls: 1},
 	}
-	sentinels := []error{ErrNotFound, ErrRateLimited, ErrUnauthorized, ErrInvalidToken, ErrInsufficientPermissions}
+	sentinels := []error{ErrNotFound, ErrRateLimited, ErrUnauthorized, ErrInvalidToken, ErrInsufficientPermissions, ErrCommentsNotAllowed}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			status := tt.status
