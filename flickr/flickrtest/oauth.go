@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -118,15 +119,47 @@ func checkSignature(r *http.Request, sr signedRequest, consumerSecret, tokenSecr
 	return base, err == nil && hmac.Equal(got, want)
 }
 
-// oauthProblem replies as Flickr does to a failed OAuth check: 401 text/plain.
+// oauthProblem replies as Flickr does to a failed OAuth check: text/plain
+// "oauth_problem=<problem>" (then "&debug_sbs=<base string>" after signature_invalid), with
+// HTTP 401, or 400 for the problems of a malformed request (parameter_absent,
+// signature_method_rejected), the statuses of PHP's OAuthProvider whose reply format Flickr's
+// follow.
 func oauthProblem(rw http.ResponseWriter, problem, debugBase string) {
 	body := "oauth_problem=" + problem
 	if debugBase != "" {
 		body += "&debug_sbs=" + debugBase
 	}
+	status := http.StatusUnauthorized
+	if p, _, _ := strings.Cut(problem, "&"); p == "parameter_absent" || p == "signature_method_rejected" {
+		status = http.StatusBadRequest
+	}
 	rw.Header().Set("Content-Type", "text/plain;charset=UTF-8")
-	rw.WriteHeader(http.StatusUnauthorized)
+	rw.WriteHeader(status)
 	_, _ = rw.Write([]byte(body))
+}
+
+// signedParams are the parameters every OAuth-signed request carries, in the order Flickr lists
+// the absent ones.
+var signedParams = []string{"oauth_consumer_key", "oauth_signature", "oauth_signature_method", "oauth_nonce", "oauth_timestamp"}
+
+// malformedOAuth reports, as the problem oauthProblem sends, a signed request that lacks one of
+// signedParams or extra ("parameter_absent&oauth_parameters_absent=a%26b", every absent name)
+// or uses a signature method other than HMAC-SHA1 ("signature_method_rejected"); "" when the
+// request is well formed.
+func malformedOAuth(sr signedRequest, extra ...string) string {
+	var absent []string
+	for _, k := range append(slices.Clone(signedParams), extra...) {
+		if k == "oauth_signature" && sr.signature == "" || k != "oauth_signature" && sr.get(k) == "" {
+			absent = append(absent, k)
+		}
+	}
+	switch {
+	case len(absent) > 0:
+		return "parameter_absent&oauth_parameters_absent=" + percentEncode(strings.Join(absent, "&"))
+	case sr.get("oauth_signature_method") != "HMAC-SHA1":
+		return "signature_method_rejected"
+	}
+	return ""
 }
 
 func writeTokenReply(rw http.ResponseWriter, pairs ...string) {
@@ -141,13 +174,17 @@ func writeTokenReply(rw http.ResponseWriter, pairs ...string) {
 	_, _ = rw.Write([]byte(b.String()))
 }
 
-// gatherOAuth reads an OAuth endpoint's request and checks its consumer key, as both token
-// endpoints do first; on failure it has written the reply (400 or consumer_key_unknown) and
-// returns false.
-func (s *Server) gatherOAuth(rw http.ResponseWriter, r *http.Request) (signedRequest, bool) {
+// gatherOAuth reads an OAuth endpoint's request and checks that it carries every parameter the
+// step needs (required) and a known consumer key, as both token endpoints do first; on failure
+// it has written the reply (400, or 401 consumer_key_unknown) and returns false.
+func (s *Server) gatherOAuth(rw http.ResponseWriter, r *http.Request, required ...string) (signedRequest, bool) {
 	sr, err := gather(r)
 	if err != nil {
 		http.Error(rw, "bad request body", http.StatusBadRequest)
+		return sr, false
+	}
+	if problem := malformedOAuth(sr, required...); problem != "" {
+		oauthProblem(rw, problem, "")
 		return sr, false
 	}
 	if sr.get("oauth_consumer_key") != s.opts.ConsumerKey {
@@ -160,7 +197,7 @@ func (s *Server) gatherOAuth(rw http.ResponseWriter, r *http.Request) (signedReq
 // handleRequestToken is step 1: a request token signed with the consumer secret only.
 func (s *Server) handleRequestToken(rw http.ResponseWriter, r *http.Request) {
 	s.count("oauth.request_token")
-	sr, ok := s.gatherOAuth(rw, r)
+	sr, ok := s.gatherOAuth(rw, r, "oauth_callback")
 	if !ok {
 		return
 	}
@@ -169,10 +206,6 @@ func (s *Server) handleRequestToken(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cb := sr.get("oauth_callback")
-	if cb == "" {
-		oauthProblem(rw, "parameter_absent&oauth_parameters_absent=oauth_callback", "")
-		return
-	}
 	s.mu.Lock()
 	tok, sec := s.newTokenLocked()
 	s.reqTokens[tok] = &requestToken{secret: sec, callback: cb, user: -1}
@@ -183,7 +216,7 @@ func (s *Server) handleRequestToken(rw http.ResponseWriter, r *http.Request) {
 // handleAccessToken is step 3: exchange an authorized request token and its verifier.
 func (s *Server) handleAccessToken(rw http.ResponseWriter, r *http.Request) {
 	s.count("oauth.access_token")
-	sr, ok := s.gatherOAuth(rw, r)
+	sr, ok := s.gatherOAuth(rw, r, "oauth_token", "oauth_verifier")
 	if !ok {
 		return
 	}

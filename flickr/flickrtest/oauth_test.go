@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -139,13 +140,19 @@ func TestAccessTokenReplyBody(t *testing.T) {
 // returns the Authorization header value.
 func oauthHeader(t *testing.T, req *http.Request, extra map[string]string, tokenSecret string) string {
 	t.Helper()
+	return oauthHeaderWith(t, req, extra, DefaultConsumerSecret, tokenSecret)
+}
+
+// oauthHeaderWith is oauthHeader signing with consumerSecret.
+func oauthHeaderWith(t *testing.T, req *http.Request, extra map[string]string, consumerSecret, tokenSecret string) string {
+	t.Helper()
 	params := map[string]string{"oauth_consumer_key": DefaultConsumerKey, "oauth_signature_method": "HMAC-SHA1",
 		"oauth_timestamp": "1700000000", "oauth_nonce": "n1", "oauth_version": "1.0"}
 	for k, v := range extra {
 		params[k] = v
 	}
 	base := req.Method + "&" + percentEncode(req.URL.String()) + "&" + percentEncode(sortedParams(params))
-	sig, err := (&oauth1.HMACSigner{ConsumerSecret: DefaultConsumerSecret}).Sign(tokenSecret, base)
+	sig, err := (&oauth1.HMACSigner{ConsumerSecret: consumerSecret}).Sign(tokenSecret, base)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,28 +250,95 @@ func TestSignatureChecks(t *testing.T) {
 
 func TestRequestTokenChecks(t *testing.T) {
 	s := Start(t, TinyWorld(14), Options{})
+	endpoint := s.URL + "/services/oauth/request_token"
 	tests := []struct {
-		name        string
-		key, secret string
-		wantProblem string
+		name       string
+		key        string            // consumer key of the request
+		secret     string            // consumer secret it is signed with
+		params     map[string]string // oauth parameters besides the defaults of oauthHeader
+		drop       []string          // parameters removed from the header after signing
+		wantStatus int
+		wantBody   string // prefix
 	}{
-		{"unknown consumer", "someone-else", DefaultConsumerSecret, "oauth_problem=consumer_key_unknown"},
-		{"wrong consumer secret", DefaultConsumerKey, "wrong", "oauth_problem=signature_invalid"},
+		{"unknown consumer", "someone-else", DefaultConsumerSecret, map[string]string{"oauth_callback": "oob"}, nil,
+			401, "oauth_problem=consumer_key_unknown"},
+		{"wrong consumer secret", DefaultConsumerKey, "wrong", map[string]string{"oauth_callback": "oob"}, nil,
+			401, "oauth_problem=signature_invalid&debug_sbs="},
+		{"no callback", DefaultConsumerKey, DefaultConsumerSecret, nil, nil,
+			400, "oauth_problem=parameter_absent&oauth_parameters_absent=oauth_callback"},
+		{"no oauth parameters at all", DefaultConsumerKey, DefaultConsumerSecret, nil,
+			[]string{"oauth_consumer_key", "oauth_signature", "oauth_signature_method", "oauth_nonce", "oauth_timestamp"},
+			400, "oauth_problem=parameter_absent&oauth_parameters_absent=oauth_consumer_key%26oauth_signature%26oauth_signature_method%26oauth_nonce%26oauth_timestamp%26oauth_callback"},
+		{"PLAINTEXT signature", DefaultConsumerKey, DefaultConsumerSecret,
+			map[string]string{"oauth_callback": "oob", "oauth_signature_method": "PLAINTEXT"}, nil,
+			400, "oauth_problem=signature_method_rejected"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := oauthConfig(s, "oob")
-			cfg.ConsumerKey, cfg.ConsumerSecret = tt.key, tt.secret
-			if _, _, err := cfg.RequestToken(); err == nil {
-				t.Fatalf("RequestToken succeeded")
+			req := mustRequest(t, http.MethodPost, endpoint)
+			params := map[string]string{"oauth_consumer_key": tt.key}
+			for k, v := range tt.params {
+				params[k] = v
 			}
-			req := mustRequest(t, http.MethodPost, cfg.Endpoint.RequestTokenURL)
-			c := cfg.Client(context.Background(), oauth1.NewToken("", ""))
-			r := do(t, c, req)
-			if r.status != http.StatusUnauthorized || !strings.HasPrefix(r.body, tt.wantProblem) {
-				t.Errorf("got %d %q, want 401 %s", r.status, r.body, tt.wantProblem)
+			hdr := oauthHeaderWith(t, req, params, tt.secret, "")
+			for _, k := range tt.drop {
+				hdr = regexp.MustCompile(`,? ?`+k+`="[^"]*"`).ReplaceAllString(hdr, "")
+			}
+			if strings.TrimSpace(hdr) != "OAuth" {
+				req.Header.Set("Authorization", hdr)
+			}
+			r := do(t, nil, req)
+			if r.status != tt.wantStatus || !strings.HasPrefix(r.body, tt.wantBody) || !strings.HasPrefix(r.ctype, "text/plain") {
+				t.Errorf("got %d %s %q, want %d text/plain %s", r.status, r.ctype, r.body, tt.wantStatus, tt.wantBody)
 			}
 		})
+	}
+	// dghubble's client gets an error, not a token, from the 401
+	cfg := oauthConfig(s, "oob")
+	cfg.ConsumerSecret = "wrong"
+	if _, _, err := cfg.RequestToken(); err == nil {
+		t.Errorf("RequestToken with a wrong secret succeeded")
+	}
+}
+
+// TestMalformedOAuthIs400 checks the problems of a malformed request, which Flickr answers with
+// HTTP 400 (not 401): on a signed REST call and on the access-token step.
+func TestMalformedOAuthIs400(t *testing.T) {
+	w := TinyWorld(16)
+	s := Start(t, w, Options{})
+	tok, sec := s.IssueToken(w.Users()[0].NSID, "read")
+	rest := func(params map[string]string) reply {
+		req := mustRequest(t, http.MethodGet, s.URL+"/services/rest/")
+		q := map[string]string{"format": "json", "method": "flickr.test.login", "nojsoncallback": "1", "oauth_token": tok}
+		for k, v := range params {
+			q[k] = v
+		}
+		req.Header.Set("Authorization", oauthHeader(t, req, q, sec))
+		return do(t, nil, req)
+	}
+	if r := rest(nil); r.status != http.StatusOK {
+		t.Fatalf("well-formed signed call: %d %s", r.status, r.body)
+	}
+	cfg := oauthConfig(s, "oob")
+	reqTok, _, err := cfg.RequestToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	access := mustRequest(t, http.MethodPost, s.URL+"/services/oauth/access_token")
+	access.Header.Set("Authorization", oauthHeader(t, access, map[string]string{"oauth_token": reqTok}, ""))
+	tests := []struct {
+		name     string
+		r        reply
+		wantBody string
+	}{
+		{"rest, PLAINTEXT", rest(map[string]string{"oauth_signature_method": "PLAINTEXT"}), "oauth_problem=signature_method_rejected"},
+		{"rest, no nonce", rest(map[string]string{"oauth_nonce": ""}), "oauth_problem=parameter_absent&oauth_parameters_absent=oauth_nonce"},
+		{"access token, no verifier", do(t, nil, access), "oauth_problem=parameter_absent&oauth_parameters_absent=oauth_verifier"},
+	}
+	for _, tt := range tests {
+		if tt.r.status != http.StatusBadRequest || tt.r.body != tt.wantBody {
+			t.Errorf("%s: %d %q, want 400 %q", tt.name, tt.r.status, tt.r.body, tt.wantBody)
+		}
 	}
 }
 

@@ -101,6 +101,10 @@ func (s *Server) handleREST(rw http.ResponseWriter, r *http.Request) {
 	c := &call{r: r, sr: sr, base: s.baseURL(r), caller: -1}
 	granted := 0
 	if sr.signature != "" || sr.get("oauth_token") != "" {
+		if problem := malformedOAuth(sr); problem != "" {
+			oauthProblem(rw, problem, "")
+			return
+		}
 		tokenSecret := ""
 		if t := sr.get("oauth_token"); t != "" {
 			at, ok := s.accessToken(t)
