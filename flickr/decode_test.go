@@ -1,9 +1,13 @@
 package flickr
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -149,5 +153,77 @@ func TestDisplay(t *testing.T) {
 				t.Errorf("Display() = %+v, want %+v", got, tt.want)
 			}
 		})
+	}
+}
+
+// realKinds are the JSON types real replies use for the fields the fixtures hold (reference
+// §1.1 and §3): flags, farms and page numbers are numbers, IDs and unix times strings, pages and
+// total either (older replies sent strings), path aliases a string or null.
+var realKinds = map[string][]string{
+	"farm": {"number"}, "iconfarm": {"number"}, "ispublic": {"number"}, "isfriend": {"number"},
+	"isfamily": {"number"}, "ispro": {"number"}, "is_deleted": {"number"}, "has_stats": {"number"},
+	"ignored": {"number"}, "rev_ignored": {"number"}, "page": {"number"}, "perpage": {"number"},
+	"per_page": {"number"}, "code": {"number"},
+	"pages": {"number", "digits"}, "total": {"number", "digits"},
+	"id": {"string"}, "nsid": {"string"}, "owner": {"string"}, "secret": {"string"}, "server": {"string"},
+	"iconserver": {"digits"}, "date_faved": {"digits"}, "dateupload": {"digits"}, "datecreate": {"digits"},
+	"path_alias": {"string", "null"}, "pathalias": {"string", "null"},
+}
+
+// TestFixturesFollowRealReplies keeps the golden fixtures to the shapes captured replies show, so
+// the client is tested (and the simulator checked, see flickrtest) against real replies only; the
+// decoders' tolerance of other shapes is tested on their own (TestFlexInt, TestFlexString).
+func TestFixturesFollowRealReplies(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	kind := func(v any) string {
+		switch v := v.(type) {
+		case nil:
+			return "null"
+		case float64:
+			return "number"
+		case string:
+			if v != "" && strings.Trim(v, "0123456789") == "" {
+				return "digits"
+			}
+			return "string"
+		case map[string]any:
+			return "object"
+		case []any:
+			return "array"
+		}
+		return fmt.Sprintf("%T", v)
+	}
+	var walk func(file, at string, v any)
+	walk = func(file, at string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				if want, ok := realKinds[k]; ok {
+					got := kind(x)
+					if !slices.Contains(want, got) && !(got == "digits" && slices.Contains(want, "string")) {
+						t.Errorf("%s: %s%s is a %s (%v), real replies send %v", file, at, k, got, x, want)
+					}
+				}
+				walk(file, at+k+".", x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(file, at+"[].", x)
+			}
+		}
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v any
+		if err := json.Unmarshal(b, &v); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		walk(filepath.Base(f), "", v)
 	}
 }

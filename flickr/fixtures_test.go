@@ -135,7 +135,7 @@ func TestDecodeFixtures(t *testing.T) {
 				"extras": "owner_name,icon_server,date_faved,url_q,url_m,url_z,url_c,url_l"},
 		},
 		{
-			// iconserver as a string, a number and "0" (no icon); iconfarm as a number and a string
+			// owners with a buddy icon on two servers, and one without ("0", iconfarm 0)
 			name: "favorites with owner icons", file: "favorites_getPublicList_icon_server.json",
 			do: func() (any, error) { return c.PublicFavorites(ctx, "1@N01", FavoritesQuery{}) },
 			want: PhotoPage{Page: Page{Page: 1, Pages: 1, PerPage: 500, Total: 3}, Photos: []Photo{

@@ -34,6 +34,8 @@ func TestFaults(t *testing.T) {
 		{"201", Faults{APIDown: 1}, false, 200, 201, ""},
 		{"comment too fast", Faults{CommentTooFast: 1}, true, 200, 9, ""},
 		{"comment too fast spares reads", Faults{CommentTooFast: 1}, false, 200, 0, ""},
+		{"comments off", Faults{CommentsOff: 1}, true, 200, 99, ""},
+		{"comments off spares reads", Faults{CommentsOff: 1}, false, 200, 0, ""},
 		{"none", Faults{}, false, 200, 0, ""},
 	}
 	for _, tt := range tests {
@@ -157,12 +159,12 @@ func TestCallCounters(t *testing.T) {
 
 func TestFaultsEndpoint(t *testing.T) {
 	s := Start(t, TinyWorld(26), Options{})
-	body := []byte(`{"latency_ms":0,"unavailable":1,"calls_per_hour":100}`)
+	body := []byte(`{"latency_ms":0,"unavailable":1,"comments_off":0.5,"calls_per_hour":100}`)
 	req, _ := http.NewRequest(http.MethodPut, s.URL+"/_sim/faults", bytes.NewReader(body))
 	if r := do(t, nil, req); r.status != 200 {
 		t.Fatalf("PUT /_sim/faults: %d %s", r.status, r.body)
 	}
-	if diff := cmp.Diff(Faults{Unavailable: 1}, s.Faults()); diff != "" {
+	if diff := cmp.Diff(Faults{Unavailable: 1, CommentsOff: 0.5}, s.Faults()); diff != "" {
 		t.Errorf("faults after PUT (-want +got):\n%s", diff)
 	}
 	if got := failCode(t, rest(t, s, "flickr.people.getInfo", "user_id", "x")); got != 105 {

@@ -234,11 +234,12 @@ func paging(c *call, def, maxPer int) (page, perPage int) {
 	return page, min(perPage, maxPer)
 }
 
-// pageBlock is the paging header of a list, numbers or (quirk) strings.
+// pageBlock is the paging header of a list: numbers, or under Quirks.StringPaging pages and
+// total as strings (page and perpage stay numbers), as in older real replies.
 func (s *Server) pageBlock(page, perPage, total int) (p, ps, pp, t any) {
 	pages := (total + perPage - 1) / perPage
 	if s.opts.Quirks.StringPaging {
-		return strconv.Itoa(page), strconv.Itoa(pages), strconv.Itoa(perPage), strconv.Itoa(total)
+		return page, strconv.Itoa(pages), perPage, strconv.Itoa(total)
 	}
 	return page, pages, perPage, total
 }
@@ -279,14 +280,14 @@ type photoJSON struct {
 	HeightS    int    `json:"height_s,omitempty"`
 	WidthS     int    `json:"width_s,omitempty"`
 	URLM       string `json:"url_m,omitempty"`
-	HeightM    any    `json:"height_m,omitempty"`
-	WidthM     any    `json:"width_m,omitempty"`
+	HeightM    int    `json:"height_m,omitempty"`
+	WidthM     int    `json:"width_m,omitempty"`
 	URLZ       string `json:"url_z,omitempty"`
 	HeightZ    int    `json:"height_z,omitempty"`
 	WidthZ     int    `json:"width_z,omitempty"`
 	URLL       string `json:"url_l,omitempty"`
-	HeightL    any    `json:"height_l,omitempty"`
-	WidthL     any    `json:"width_l,omitempty"`
+	HeightL    int    `json:"height_l,omitempty"`
+	WidthL     int    `json:"width_l,omitempty"`
 }
 
 type photosJSON struct {
@@ -353,7 +354,7 @@ func (s *Server) photoEntry(c *call, ph int32, extras map[string]bool) photoJSON
 	}
 	if extras["url_m"] {
 		p.URLM = img + ".jpg"
-		p.WidthM, p.HeightM = s.dim(scaled(wd, ht, 500))
+		p.WidthM, p.HeightM = scaled(wd, ht, 500)
 	}
 	if extras["url_z"] {
 		p.URLZ = img + "_z.jpg"
@@ -361,17 +362,9 @@ func (s *Server) photoEntry(c *call, ph int32, extras map[string]bool) photoJSON
 	}
 	if extras["url_l"] && (!s.opts.Quirks.MissingLarge || !w.smallOriginal(ph)) {
 		p.URLL = img + "_b.jpg"
-		p.WidthL, p.HeightL = s.dim(wd, ht)
+		p.WidthL, p.HeightL = wd, ht
 	}
 	return p
-}
-
-// dim is a width and height as JSON numbers, or as strings under Quirks.StringPaging.
-func (s *Server) dim(w, h int) (any, any) {
-	if s.opts.Quirks.StringPaging {
-		return strconv.Itoa(w), strconv.Itoa(h)
-	}
-	return w, h
 }
 
 // photoPage pages a list of entries (date<<32|photo), honouring the ShortPages quirk.
@@ -445,13 +438,15 @@ type contactJSON struct {
 	RevIgnored int    `json:"rev_ignored"`
 }
 
+// contactsReply carries the page size twice, as per_page and perpage, as real contact lists do.
 type contactsReply struct {
 	Contacts struct {
-		Page    any           `json:"page"`
-		Pages   any           `json:"pages"`
-		PerPage any           `json:"perpage"`
-		Total   any           `json:"total"`
-		Contact []contactJSON `json:"contact"`
+		Page     any           `json:"page"`
+		Pages    any           `json:"pages"`
+		PerPage2 any           `json:"per_page"`
+		PerPage  any           `json:"perpage"`
+		Total    any           `json:"total"`
+		Contact  []contactJSON `json:"contact"`
 	} `json:"contacts"`
 	Stat string `json:"stat"`
 }
@@ -476,6 +471,7 @@ func (s *Server) contactsGetPublicList(c *call) (any, *apiError) {
 	reply.Stat = "ok"
 	cs := &reply.Contacts
 	cs.Page, cs.Pages, cs.PerPage, cs.Total = s.pageBlock(page, perPage, len(list))
+	cs.PerPage2 = cs.PerPage
 	cs.Contact = []contactJSON{}
 	if lo := (page - 1) * perPage; lo < len(list) {
 		for _, k := range list[lo:min(lo+perPage, len(list))] {
@@ -636,6 +632,9 @@ func (s *Server) favoritesRemove(c *call) (any, *apiError) {
 func (s *Server) commentsAdd(c *call) (any, *apiError) {
 	w := s.w
 	u := c.caller
+	if s.commentsOff() {
+		return nil, fail(99, "Insufficient permission to comment")
+	}
 	cm, err := w.AddComment(w.nsid[u], c.sr.get("photo_id"), c.sr.get("comment_text"), s.opts.Now())
 	switch {
 	case errors.Is(err, ErrBlankComment):

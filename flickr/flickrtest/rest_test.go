@@ -190,9 +190,9 @@ func TestExtrasAndQuirks(t *testing.T) {
 
 	q := Start(t, w, Options{Quirks: Quirks{StringPaging: true, MissingLarge: true, ShortPages: true}})
 	m = rest(t, q, "flickr.favorites.getPublicList", "user_id", u.NSID, "extras", extras, "per_page", "100").json(t)
-	for _, k := range []string{"page", "pages", "perpage", "total"} {
-		if _, ok := path(t, m, "photos", k).(string); !ok {
-			t.Errorf("quirk StringPaging: %s is not a string", k)
+	for k, want := range map[string]string{"page": "number", "pages": "string", "perpage": "number", "total": "string"} {
+		if got := jsonKind(path(t, m, "photos", k)); got != want {
+			t.Errorf("quirk StringPaging: %s is a %s, want a %s", k, got, want)
 		}
 	}
 	photos := path(t, m, "photos", "photo").([]any)

@@ -28,11 +28,14 @@ type Faults struct {
 	Unavailable    float64       // HTTP 200, code 105 "Service currently unavailable"
 	APIDown        float64       // HTTP 200, code 201 "Sorry, the Flickr API service is not currently available."
 	CommentTooFast float64       // addComment only: code 9 "User is posting comments too fast"
+	// CommentsOff: addComment only, drawn after the token checks: code 99 "Insufficient
+	// permission to comment", Flickr's reply when the photo's owner turned comments off.
+	CommentsOff float64
 }
 
 // Quirks switch on wire-format oddities real clients must tolerate.
 type Quirks struct {
-	StringPaging bool // page, pages, perpage, total and the url_m/url_l sizes as JSON strings, as in older replies
+	StringPaging bool // pages and total as JSON strings (page and perpage stay numbers), as in older replies
 	MissingLarge bool // about one photo in six has no url_l/height_l/width_l (no 1024 variant)
 	ShortPages   bool // non-last pages drop about one item in eight after paging
 }
@@ -292,6 +295,7 @@ type faultsJSON struct {
 	Unavailable    float64 `json:"unavailable"`
 	APIDown        float64 `json:"api_down"`
 	CommentTooFast float64 `json:"comment_too_fast"`
+	CommentsOff    float64 `json:"comments_off"`
 	CallsPerHour   int     `json:"calls_per_hour"`
 }
 
@@ -302,7 +306,7 @@ func (s *Server) handleGetFaults(rw http.ResponseWriter, _ *http.Request) {
 	rw.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(rw).Encode(faultsJSON{LatencyMS: f.Latency.Milliseconds(), RateLimited: f.RateLimited,
 		ServerError: f.ServerError, Unavailable: f.Unavailable, APIDown: f.APIDown,
-		CommentTooFast: f.CommentTooFast, CallsPerHour: n})
+		CommentTooFast: f.CommentTooFast, CommentsOff: f.CommentsOff, CallsPerHour: n})
 }
 
 func (s *Server) handlePutFaults(rw http.ResponseWriter, r *http.Request) {
@@ -312,7 +316,8 @@ func (s *Server) handlePutFaults(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.SetFaults(Faults{Latency: time.Duration(in.LatencyMS) * time.Millisecond, RateLimited: in.RateLimited,
-		ServerError: in.ServerError, Unavailable: in.Unavailable, APIDown: in.APIDown, CommentTooFast: in.CommentTooFast})
+		ServerError: in.ServerError, Unavailable: in.Unavailable, APIDown: in.APIDown, CommentTooFast: in.CommentTooFast,
+		CommentsOff: in.CommentsOff})
 	s.SetCallsPerHour(in.CallsPerHour)
 	s.handleGetFaults(rw, r)
 }
@@ -378,6 +383,13 @@ func (s *Server) draw(method string) string {
 		return "9"
 	}
 	return ""
+}
+
+// commentsOff draws Faults.CommentsOff for one addComment call.
+func (s *Server) commentsOff() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.faults.CommentsOff > 0 && s.rnd.Float64() < s.faults.CommentsOff
 }
 
 const tooManyRequestsHTML = `<html>
