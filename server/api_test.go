@@ -551,17 +551,20 @@ func TestComment(t *testing.T) {
 	photo := notFavedPhoto(t, c, nsid)
 	path := "/api/v1/photos/" + photo + "/comments"
 	tests := []struct {
-		name   string
-		body   any
-		faults flickrtest.Faults
-		status int
-		code   string
+		name    string
+		body    any
+		faults  flickrtest.Faults
+		status  int
+		code    string
+		message string // when set, the error's message
 	}{
-		{"empty text", map[string]string{"text": "   "}, flickrtest.Faults{}, 400, codeInvalidArgument},
-		{"too long", map[string]string{"text": strings.Repeat("é", maxComment+1)}, flickrtest.Faults{}, 400, codeInvalidArgument},
-		{"not json", "just a string", flickrtest.Faults{}, 400, codeInvalidArgument},
-		{"posting too fast", map[string]string{"text": "lovely light"}, flickrtest.Faults{CommentTooFast: 1}, 502, codeFlickrRejected},
-		{"ok", map[string]string{"text": "lovely light"}, flickrtest.Faults{}, 201, ""},
+		{"empty text", map[string]string{"text": "   "}, flickrtest.Faults{}, 400, codeInvalidArgument, ""},
+		{"too long", map[string]string{"text": strings.Repeat("é", maxComment+1)}, flickrtest.Faults{}, 400, codeInvalidArgument, ""},
+		{"not json", "just a string", flickrtest.Faults{}, 400, codeInvalidArgument, ""},
+		{"posting too fast", map[string]string{"text": "lovely light"}, flickrtest.Faults{CommentTooFast: 1}, 502, codeFlickrRejected, ""},
+		{"comments turned off", map[string]string{"text": "lovely light"}, flickrtest.Faults{CommentsOff: 1}, 403, codeFlickrPermission,
+			"The photo's owner has turned comments off, or allows them only from some people"},
+		{"ok", map[string]string{"text": "lovely light"}, flickrtest.Faults{}, 201, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -570,6 +573,13 @@ func TestComment(t *testing.T) {
 			res := c.send(http.MethodPost, path, tt.body)
 			if res.Status != tt.status || res.errorCode() != tt.code {
 				t.Fatalf("status %d code %q, want %d %q (%s)", res.Status, res.errorCode(), tt.status, tt.code, res.Body)
+			}
+			var b errorBody
+			if tt.message != "" {
+				res.decode(t, &b)
+			}
+			if b.Error.Message != tt.message {
+				t.Errorf("message %q, want %q", b.Error.Message, tt.message)
 			}
 		})
 	}

@@ -132,6 +132,8 @@ func classifyFlickr(err error) *apiError {
 		return &apiError{Status: http.StatusServiceUnavailable, Code: codeFlickrBusy, Message: "too many requests are waiting for Flickr; try again in a few seconds", Err: err, RetryAfter: 5}
 	case errors.Is(err, flickr.ErrInvalidToken), errors.Is(err, flickr.ErrUnauthorized):
 		return &apiError{Status: http.StatusUnauthorized, Code: codeFlickrTokenInvalid, Message: "Flickr no longer accepts your login; log in again", Err: err}
+	case errors.Is(err, flickr.ErrCommentsNotAllowed): // also an ErrInsufficientPermissions: test it first
+		return &apiError{Status: http.StatusForbidden, Code: codeFlickrPermission, Message: "The photo's owner has turned comments off, or allows them only from some people", Err: err}
 	case errors.Is(err, flickr.ErrInsufficientPermissions):
 		return &apiError{Status: http.StatusForbidden, Code: codeFlickrPermission, Message: "Flickr did not allow this action", Err: err}
 	case errors.As(err, &flickrAPI) && !flickr.IsRetryable(err):
