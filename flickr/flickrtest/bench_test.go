@@ -83,7 +83,7 @@ func BenchmarkImage(b *testing.B) {
 			for b.Loop() {
 				p := w.photo(int32(i % w.NumPhotos()))
 				i++
-				s.images = newImageCache(1) // measure rendering, not the cache
+				s.images = newImageCache(0) // measure rendering, not the cache
 				rec := httptest.NewRecorder()
 				h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/img/"+p.Server+"/"+p.ID+"_"+p.Secret+suffix+".jpg", nil))
 				if rec.Code != 200 {

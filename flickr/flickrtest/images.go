@@ -8,37 +8,65 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 )
 
-// Image paths mirror Flickr's static hosts under /img/:
+// Image paths are those of Flickr's static host (live.staticflickr.com), on the simulator's own
+// host, and the same under /img/ (the paths of earlier versions, which stored data may hold):
 //
-//	/img/{server}/{id}_{secret}{_suffix}.jpg      photos; suffixes _s 75sq, _q 150sq, _m 240, "" 500, _z 640, _b 1024
-//	/img/{server}/buddyicons/{nsid}{_suffix}.jpg  buddy icons; "" 48, _s 24, _m 64, _l 100, _r 300
-//	/img/buddyicon.gif                            the default icon for users without one
+//	/{server}/{id}_{secret}{_suffix}.jpg       photos; suffixes in photoSizes ("" is the 500 size)
+//	/{server}/buddyicons/{nsid}{_suffix}.jpg   buddy icons; "" 48, _s 24, _m 64, _l 100, _r 300
+//	/img/buddyicon.gif                         the default icon for users without one
 //
-// Images are colour blocks derived from a hash of the photo or user, so each is distinct and stable.
-// The _b variant is rendered at half its stated size to keep it cheap; every other size is exact.
+// A photo is a drawn scene of its topic (scenes.go), at exactly the size its extras state.
 
-var photoEdges = map[string]int{"_s": -75, "_q": -150, "_m": 240, "": 500, "_z": 640, "_b": 1024}
+// photoSize is one size Flickr serves: its file suffix, the extra that lists it, and its longer
+// side (square sizes are cropped to edge x edge from the centre).
+type photoSize struct {
+	suffix, extra string
+	edge          int
+	square        bool
+}
+
+// photoSizes are the sizes the simulator serves, smallest first (reference §5).
+var photoSizes = []photoSize{
+	{"_s", "sq", 75, true}, {"_q", "q", 150, true}, {"_m", "s", 240, false}, {"", "m", 500, false},
+	{"_z", "z", 640, false}, {"_c", "c", 800, false}, {"_b", "l", 1024, false},
+}
 
 var iconEdges = map[string]int{"": 48, "_s": 24, "_m": 64, "_l": 100, "_r": 300}
 
-// imageCache keeps recently encoded images (FIFO eviction).
-type imageCache struct {
-	mu    sync.Mutex
-	max   int
-	keys  []string
-	bytes map[string][]byte
+// size is the pixel size of photo ph at sz, and whether that size exists (under
+// Quirks.MissingLarge, not above the original's longer side).
+func (s *Server) size(ph int32, sz photoSize) (w, h int, ok bool) {
+	if sz.square {
+		return sz.edge, sz.edge, true
+	}
+	if s.opts.Quirks.MissingLarge && sz.edge > s.w.maxEdge(ph) {
+		return 0, 0, false
+	}
+	w, h = s.w.dims(ph)
+	w, h = scaled(w, h, sz.edge)
+	return w, h, true
 }
 
-func newImageCache(n int) *imageCache { return &imageCache{max: n, bytes: map[string][]byte{}} }
+// imageCache keeps recently encoded images up to a byte budget (FIFO eviction); an image larger
+// than the whole budget is not kept.
+type imageCache struct {
+	mu         sync.Mutex
+	max, bytes int
+	keys       []string
+	data       map[string][]byte
+}
+
+func newImageCache(maxBytes int) *imageCache { return &imageCache{max: maxBytes, data: map[string][]byte{}} }
 
 func (c *imageCache) get(k string, build func() []byte) []byte {
 	c.mu.Lock()
-	b, ok := c.bytes[k]
+	b, ok := c.data[k]
 	c.mu.Unlock()
 	if ok {
 		return b
@@ -46,21 +74,32 @@ func (c *imageCache) get(k string, build func() []byte) []byte {
 	b = build()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.bytes[k]; !ok {
-		if len(c.keys) >= c.max {
-			delete(c.bytes, c.keys[0])
+	if _, ok := c.data[k]; !ok && len(b) <= c.max {
+		for len(c.keys) > 0 && c.bytes+len(b) > c.max {
+			c.bytes -= len(c.data[c.keys[0]])
+			delete(c.data, c.keys[0])
 			c.keys = c.keys[1:]
 		}
 		c.keys = append(c.keys, k)
-		c.bytes[k] = b
+		c.data[k] = b
+		c.bytes += len(b)
 	}
 	return b
 }
 
 var lastModified = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 
-func (s *Server) handleImage(rw http.ResponseWriter, r *http.Request) {
-	rest := strings.TrimPrefix(r.URL.Path, "/img/")
+// handleStatic serves photos and buddy icons at Flickr's static paths, with or without /img/, to
+// GET and HEAD; anything else is 404.
+func (s *Server) handleStatic(rw http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		http.NotFound(rw, r)
+		return
+	}
+	rest, ok := strings.CutPrefix(r.URL.Path, "/img/")
+	if !ok {
+		rest = strings.TrimPrefix(r.URL.Path, "/")
+	}
 	if rest == "buddyicon.gif" {
 		serveBytes(rw, r, "image/gif", s.images.get(rest, defaultIcon))
 		return
@@ -88,28 +127,22 @@ func (s *Server) handleImage(rw http.ResponseWriter, r *http.Request) {
 	if len(parts) == 3 {
 		suffix = "_" + parts[2]
 	}
-	edge, known := photoEdges[suffix]
+	i := slices.IndexFunc(photoSizes, func(sz photoSize) bool { return sz.suffix == suffix })
 	ph, okID := s.w.photoIndex(parts[0])
-	if !known || !okID || parts[1] != s.w.secret(ph) || server != s.w.server(ph) || s.w.isDeleted(s.w.photoOwner[ph]) {
+	if i < 0 || !okID || parts[1] != s.w.secret(ph) || server != s.w.server(ph) || s.w.isDeleted(s.w.photoOwner[ph]) {
 		http.NotFound(rw, r)
 		return
 	}
-	if suffix == "_b" && s.opts.Quirks.MissingLarge && s.w.smallOriginal(ph) {
+	wd, ht, ok := s.size(ph, photoSizes[i])
+	if !ok {
 		http.NotFound(rw, r)
 		return
 	}
-	wd, ht := edge, edge
-	if edge < 0 {
-		wd, ht = -edge, -edge
-	} else {
-		wd, ht = s.w.dims(ph)
-		wd, ht = scaled(wd, ht, edge)
-		if suffix == "_b" {
-			wd, ht = wd/2, ht/2
-		}
-	}
-	h := s.w.photoHash(ph)
-	serveBytes(rw, r, "image/jpeg", s.images.get(rest, func() []byte { return blocksJPEG(h, wd, ht) }))
+	fw, fh := s.w.dims(ph)
+	topic, seed := int(s.w.photoTopic[ph]), s.w.photoHash(ph)
+	serveBytes(rw, r, "image/jpeg", s.images.get(rest, func() []byte {
+		return encodeJPEG(renderScene(topic, seed, wd, ht, fw, fh))
+	}))
 }
 
 func (s *Server) serveIcon(rw http.ResponseWriter, r *http.Request, server, file string) {
@@ -134,7 +167,7 @@ func (s *Server) serveIcon(rw http.ResponseWriter, r *http.Request, server, file
 	}
 	h := mix(s.w.seed ^ mix(uint64(u)) ^ 0x1c0)
 	key := "icon/" + server + "/" + file
-	serveBytes(rw, r, "image/jpeg", s.images.get(key, func() []byte { return blocksJPEG(h, edge, edge) }))
+	serveBytes(rw, r, "image/jpeg", s.images.get(key, func() []byte { return encodeJPEG(blocks(h, edge, edge)) }))
 }
 
 func serveBytes(rw http.ResponseWriter, r *http.Request, ctype string, b []byte) {
@@ -143,8 +176,14 @@ func serveBytes(rw http.ResponseWriter, r *http.Request, ctype string, b []byte)
 	http.ServeContent(rw, r, "", lastModified, bytes.NewReader(b))
 }
 
-// blocksJPEG draws a 4x4 grid of colours derived from h.
-func blocksJPEG(h uint64, w, ht int) []byte {
+func encodeJPEG(img image.Image) []byte {
+	var buf bytes.Buffer
+	_ = jpeg.Encode(&buf, img, &jpeg.Options{Quality: 75})
+	return buf.Bytes()
+}
+
+// blocks draws a buddy icon: a 4x4 grid of colours derived from h.
+func blocks(h uint64, w, ht int) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, w, ht))
 	var cols [16]color.RGBA
 	x := h
@@ -160,9 +199,7 @@ func blocksJPEG(h uint64, w, ht int) []byte {
 			row[px*4], row[px*4+1], row[px*4+2], row[px*4+3] = c.R, c.G, c.B, 255
 		}
 	}
-	var buf bytes.Buffer
-	_ = jpeg.Encode(&buf, img, &jpeg.Options{Quality: 70})
-	return buf.Bytes()
+	return img
 }
 
 func defaultIcon() []byte {

@@ -27,12 +27,6 @@ var (
 		"Quiet", "Golden", "Blue", "Early", "Last", "Hidden", "Wild", "Soft", "Northern", "Old",
 		"Misty", "Bright", "Lonely", "Little", "Frozen", "Café", "Über", "Señal", "Rūta", "Night",
 	}
-	topicNouns = []string{
-		"street", "harbour", "birds", "macro", "mountains", "portrait", "architecture", "forest",
-		"desert", "city lights", "insects", "flowers", "trains", "sea", "snow", "market", "dogs",
-		"cats", "bridges", "clouds", "rain", "dancers", "cars", "ruins", "lakes", "festivals",
-		"abstract", "night sky", "rivers", "gardens",
-	}
 )
 
 // asciiFold lower-cases s and keeps only [a-z0-9], mapping common accented letters to their base.
@@ -81,10 +75,12 @@ func makeRealname(h uint64) string {
 	return firstNames[(h>>36)%uint64(len(firstNames))] + " " + lastNames[(h>>44)%uint64(len(lastNames))]
 }
 
-// makeTitle builds a photo title from its topic; about one photo in ten has no title.
+// makeTitle builds a photo title that names what its topic's pictures show; about one photo in
+// ten has no title.
 func makeTitle(h uint64, topic int) string {
 	if h%10 == 0 {
 		return ""
 	}
-	return titleAdjectives[(h>>8)%uint64(len(titleAdjectives))] + " " + topicNouns[topic%len(topicNouns)]
+	nouns := subjects[topic%len(subjects)].nouns
+	return titleAdjectives[(h>>8)%uint64(len(titleAdjectives))] + " " + nouns[(h>>16)%uint64(len(nouns))]
 }

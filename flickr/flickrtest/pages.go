@@ -70,16 +70,19 @@ func (s *Server) handlePhotoPage(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.w.photo(ph)
-	suffix, wd, ht := "_b", p.Width, p.Height
-	if s.opts.Quirks.MissingLarge && !p.HasLarge {
-		suffix, wd, ht = "", wd*500/1024, ht*500/1024
+	var suffix string
+	var wd, ht int
+	for _, sz := range photoSizes { // the largest size the photo has
+		if w, h, ok := s.size(ph, sz); ok && !sz.square {
+			suffix, wd, ht = sz.suffix, w, h
+		}
 	}
 	title := p.Title
 	if title == "" {
 		title = "Untitled"
 	}
 	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_ = photoTmpl.Execute(rw, photoPage{Title: title, Image: "/img/" + p.Server + "/" + p.ID + "_" + p.Secret + suffix + ".jpg",
+	_ = photoTmpl.Execute(rw, photoPage{Title: title, Image: "/" + p.Server + "/" + p.ID + "_" + p.Secret + suffix + ".jpg",
 		Owner: p.Owner, OwnerName: s.w.displayName(u), Width: wd, Height: ht, Faves: s.w.photoFaves(ph)})
 }
 
@@ -98,7 +101,7 @@ func (s *Server) handleProfilePage(rw http.ResponseWriter, r *http.Request) {
 	page := profilePage{NSID: w.nsid[u], Name: w.displayName(u), Icon: icon, Uploads: len(list)}
 	for _, ph := range list[:min(len(list), profilePhotos)] {
 		p := w.photo(ph)
-		page.Photos = append(page.Photos, profilePhoto{ID: p.ID, Title: p.Title, Thumb: "/img/" + p.Server + "/" + p.ID + "_" + p.Secret + "_q.jpg"})
+		page.Photos = append(page.Photos, profilePhoto{ID: p.ID, Title: p.Title, Thumb: "/" + p.Server + "/" + p.ID + "_" + p.Secret + "_q.jpg"})
 	}
 	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_ = profileTmpl.Execute(rw, page)

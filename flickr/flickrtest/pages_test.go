@@ -80,7 +80,7 @@ func TestPhotoAndProfilePages(t *testing.T) {
 		got := map[string]string{"title": hook(r.body, "photo-title"), "image": attr(r.body, "photo-image", "src"),
 			"owner": hook(r.body, "photo-owner"), "owner_href": attr(r.body, "photo-owner", "href"), "faves": hook(r.body, "photo-faves")}
 		want := map[string]string{"title": template.HTMLEscapeString(photo.Title),
-			"image": "/img/" + photo.Server + "/" + photo.ID + "_" + photo.Secret + "_b.jpg",
+			"image": "/" + photo.Server + "/" + photo.ID + "_" + photo.Secret + "_b.jpg",
 			"owner": template.HTMLEscapeString(owner.Realname), "owner_href": "/photos/" + owner.NSID + "/",
 			"faves": strconv.Itoa(faverCount(w, photo.ID))}
 		if diff := cmp.Diff(want, got); diff != "" {

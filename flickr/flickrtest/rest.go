@@ -285,9 +285,33 @@ type photoJSON struct {
 	URLZ       string `json:"url_z,omitempty"`
 	HeightZ    int    `json:"height_z,omitempty"`
 	WidthZ     int    `json:"width_z,omitempty"`
+	URLC       string `json:"url_c,omitempty"`
+	HeightC    int    `json:"height_c,omitempty"`
+	WidthC     int    `json:"width_c,omitempty"`
 	URLL       string `json:"url_l,omitempty"`
 	HeightL    int    `json:"height_l,omitempty"`
 	WidthL     int    `json:"width_l,omitempty"`
+}
+
+// setURL fills the url_x, height_x and width_x fields of extra x ("sq", "q", "s", "m", "z",
+// "c", "l").
+func (p *photoJSON) setURL(extra, url string, w, h int) {
+	switch extra {
+	case "sq":
+		p.URLSq, p.WidthSq, p.HeightSq = url, w, h
+	case "q":
+		p.URLQ, p.WidthQ, p.HeightQ = url, w, h
+	case "s":
+		p.URLS, p.WidthS, p.HeightS = url, w, h
+	case "m":
+		p.URLM, p.WidthM, p.HeightM = url, w, h
+	case "z":
+		p.URLZ, p.WidthZ, p.HeightZ = url, w, h
+	case "c":
+		p.URLC, p.WidthC, p.HeightC = url, w, h
+	case "l":
+		p.URLL, p.WidthL, p.HeightL = url, w, h
+	}
 }
 
 type photosJSON struct {
@@ -340,29 +364,14 @@ func (s *Server) photoEntry(c *call, ph int32, extras map[string]bool) photoJSON
 	if extras["date_upload"] {
 		p.DateUpload = strconv.FormatUint(uint64(w.photoUp[ph]), 10)
 	}
-	img := c.base + "/img/" + p.Server + "/" + p.ID + "_" + p.Secret
-	wd, ht := w.dims(ph)
-	if extras["url_sq"] {
-		p.URLSq, p.WidthSq, p.HeightSq = img+"_s.jpg", 75, 75
-	}
-	if extras["url_q"] {
-		p.URLQ, p.WidthQ, p.HeightQ = img+"_q.jpg", 150, 150
-	}
-	if extras["url_s"] {
-		p.URLS = img + "_m.jpg"
-		p.WidthS, p.HeightS = scaled(wd, ht, 240)
-	}
-	if extras["url_m"] {
-		p.URLM = img + ".jpg"
-		p.WidthM, p.HeightM = scaled(wd, ht, 500)
-	}
-	if extras["url_z"] {
-		p.URLZ = img + "_z.jpg"
-		p.WidthZ, p.HeightZ = scaled(wd, ht, 640)
-	}
-	if extras["url_l"] && (!s.opts.Quirks.MissingLarge || !w.smallOriginal(ph)) {
-		p.URLL = img + "_b.jpg"
-		p.WidthL, p.HeightL = wd, ht
+	img := c.base + "/" + p.Server + "/" + p.ID + "_" + p.Secret
+	for _, sz := range photoSizes {
+		if !extras["url_"+sz.extra] {
+			continue
+		}
+		if wd, ht, ok := s.size(ph, sz); ok {
+			p.setURL(sz.extra, img+sz.suffix+".jpg", wd, ht)
+		}
 	}
 	return p
 }

@@ -171,18 +171,23 @@ func TestPagingAndMinFaveDate(t *testing.T) {
 func TestExtrasAndQuirks(t *testing.T) {
 	w := TinyWorld(4)
 	u := heavyUser(t, w, 200)
-	extras := "url_q,url_m,url_l,owner_name,path_alias"
+	extras := "url_q,url_m,url_z,url_c,url_l,owner_name,path_alias"
 
 	plain := Start(t, w, Options{})
 	m := rest(t, plain, "flickr.favorites.getPublicList", "user_id", u.NSID, "extras", extras, "per_page", "20").json(t)
 	p0 := path(t, m, "photos", "photo").([]any)[0].(map[string]any)
-	for _, k := range []string{"url_q", "height_q", "width_q", "url_m", "height_m", "width_m", "url_l", "height_l", "width_l", "ownername", "pathalias", "date_faved"} {
+	for _, k := range []string{"url_q", "height_q", "width_q", "url_m", "height_m", "width_m", "url_z", "height_z", "width_z",
+		"url_c", "height_c", "width_c", "url_l", "height_l", "width_l", "ownername", "pathalias", "date_faved"} {
 		if _, ok := p0[k]; !ok {
 			t.Errorf("extra %q missing from %v", k, p0)
 		}
 	}
-	if !strings.HasPrefix(p0["url_q"].(string), plain.URL+"/img/") {
-		t.Errorf("url_q %v not under %s/img/", p0["url_q"], plain.URL)
+	// live.staticflickr.com's paths: /{server}/{id}_{secret}_{suffix}.jpg, the 500 size without a suffix
+	img := plain.URL + "/" + p0["server"].(string) + "/" + p0["id"].(string) + "_" + p0["secret"].(string)
+	for k, suffix := range map[string]string{"url_q": "_q", "url_m": "", "url_z": "_z", "url_c": "_c", "url_l": "_b"} {
+		if p0[k] != img+suffix+".jpg" {
+			t.Errorf("%s = %v, want %s", k, p0[k], img+suffix+".jpg")
+		}
 	}
 	if _, ok := path(t, m, "photos", "total").(float64); !ok {
 		t.Errorf("total is not a number by default")

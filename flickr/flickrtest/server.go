@@ -40,6 +40,9 @@ type Quirks struct {
 	ShortPages   bool // non-last pages drop about one item in eight after paging
 }
 
+// imageCacheBytes bounds the encoded images a Server keeps in memory.
+const imageCacheBytes = 48 << 20
+
 // Options configure a Server. Zero values take the documented defaults.
 type Options struct {
 	ConsumerKey    string           // default DefaultConsumerKey
@@ -107,7 +110,7 @@ func NewServer(w *World, opts Options) *Server {
 	f.Latency += opts.Latency
 	s := &Server{w: w, opts: opts, faults: f, callsPerHour: opts.CallsPerHour,
 		rnd: rand.New(rand.NewPCG(w.seed, 0xfa17)), calls: map[string]int{}, window: map[string]*slidingWindow{},
-		reqTokens: map[string]*requestToken{}, revoked: map[string]bool{}, images: newImageCache(512)}
+		reqTokens: map[string]*requestToken{}, revoked: map[string]bool{}, images: newImageCache(imageCacheBytes)}
 	s.tokenKey = newTokenKey(w, opts.ConsumerKey, opts.ConsumerSecret)
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("/services/rest", s.handleREST)
@@ -115,13 +118,13 @@ func NewServer(w *World, opts Options) *Server {
 	s.mux.HandleFunc("/services/oauth/request_token", s.handleRequestToken)
 	s.mux.HandleFunc("/services/oauth/authorize", s.handleAuthorize)
 	s.mux.HandleFunc("/services/oauth/access_token", s.handleAccessToken)
-	s.mux.HandleFunc("GET /img/", s.handleImage)
 	s.mux.HandleFunc("GET /_sim/calls", s.handleCalls)
 	s.mux.HandleFunc("GET /_sim/faults", s.handleGetFaults)
 	s.mux.HandleFunc("PUT /_sim/faults", s.handlePutFaults)
 	s.mux.HandleFunc("GET /photos/{owner}/{id}/{$}", s.handlePhotoPage)
 	s.mux.HandleFunc("GET /photos/{user}/{$}", s.handleProfilePage)
 	s.mux.HandleFunc("GET /{$}", s.handleHome)
+	s.mux.HandleFunc("/", s.handleStatic) // images: /{server}/{id}_{secret}_{suffix}.jpg, also under /img/
 	return s
 }
 

@@ -53,9 +53,10 @@ type Photo struct {
 	Server   string
 	Farm     int
 	Uploaded time.Time
-	Width    int // pixel size of the 1024 (_b) variant; the other variants scale from it
+	Width    int // pixel size of the 1024 (_b) variant (1024 on the longer side); the other sizes scale from it
 	Height   int
 	HasLarge bool // false for the photos that lack a 1024 variant (no url_l) when Quirks.MissingLarge is on
+	MaxEdge  int  // longer side of the original: 1024, or 500, 640 or 800 when !HasLarge (larger sizes then missing under Quirks.MissingLarge)
 }
 
 // Comment is a comment written through flickr.photos.comments.addComment.

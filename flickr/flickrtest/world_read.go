@@ -66,29 +66,46 @@ func (w *World) server(ph int32) string {
 	return []string{"65535", "65535", "65535", "7372", "4021", "1862"}[w.photoHash(ph)>>50%6]
 }
 
-// dims is the 1024-variant size of a photo: landscape 4:3 or 3:2, portrait, or square.
+// frames are the shapes of generated photos, with how many in 100 have each: mostly landscape
+// (3:2, 4:3, 16:9), then portrait (2:3, 3:4), square, and a few panoramas (5:2, 3:1).
+var frames = []struct{ w, h, per100 int }{
+	{3, 2, 34}, {4, 3, 24}, {16, 9, 4}, {2, 3, 14}, {3, 4, 9}, {1, 1, 10}, {5, 2, 3}, {3, 1, 2},
+}
+
+// dims is the size of a photo's 1024 (_b) variant: 1024 on its longer side.
 func (w *World) dims(ph int32) (width, height int) {
-	switch w.photoHash(ph) >> 20 % 8 {
-	case 0, 1, 2:
-		return 1024, 768
-	case 3, 4:
-		return 1024, 683
-	case 5, 6:
-		return 768, 1024
-	default:
-		return 1024, 1024
+	k := int(w.photoHash(ph) >> 20 % 100)
+	for _, f := range frames {
+		if k < f.per100 {
+			if f.w >= f.h {
+				return 1024, (1024*f.h + f.w/2) / f.w
+			}
+			return (1024*f.w + f.h/2) / f.h, 1024
+		}
+		k -= f.per100
 	}
+	panic("flickrtest: frames do not add up to 100")
 }
 
 // smallOriginal reports photos whose original is too small for a 1024 variant (no url_l) when the
 // MissingLarge quirk is on: about one in six.
 func (w *World) smallOriginal(ph int32) bool { return w.photoHash(ph)>>30%6 == 0 }
 
+// maxEdge is the longer side of a photo's original: 1024 or more, or for small originals 500,
+// 640 or 800 (sizes above it do not exist under Quirks.MissingLarge).
+func (w *World) maxEdge(ph int32) int {
+	if !w.smallOriginal(ph) {
+		return 1024
+	}
+	return []int{500, 640, 800}[w.photoHash(ph)>>34%3]
+}
+
 func (w *World) photo(ph int32) Photo {
 	wd, ht := w.dims(ph)
 	return Photo{ID: w.photoID(ph), Owner: w.nsid[w.photoOwner[ph]],
 		Title: makeTitle(w.photoHash(ph), int(w.photoTopic[ph])), Secret: w.secret(ph), Server: w.server(ph),
-		Farm: farm(w.server(ph)), Uploaded: time.Unix(int64(w.photoUp[ph]), 0).UTC(), Width: wd, Height: ht, HasLarge: !w.smallOriginal(ph)}
+		Farm: farm(w.server(ph)), Uploaded: time.Unix(int64(w.photoUp[ph]), 0).UTC(), Width: wd, Height: ht,
+		HasLarge: !w.smallOriginal(ph), MaxEdge: w.maxEdge(ph)}
 }
 
 // lookup resolves an NSID to a live user index.
