@@ -62,7 +62,9 @@ type imageCache struct {
 	data       map[string][]byte
 }
 
-func newImageCache(maxBytes int) *imageCache { return &imageCache{max: maxBytes, data: map[string][]byte{}} }
+func newImageCache(maxBytes int) *imageCache {
+	return &imageCache{max: maxBytes, data: map[string][]byte{}}
+}
 
 func (c *imageCache) get(k string, build func() []byte) []byte {
 	c.mu.Lock()

@@ -178,7 +178,9 @@ func TestLookFollowsTopic(t *testing.T) {
 		}
 		return m
 	}
-	dist := func(a, b rgbMean) float64 { return math.Sqrt((a[0]-b[0])*(a[0]-b[0]) + (a[1]-b[1])*(a[1]-b[1]) + (a[2]-b[2])*(a[2]-b[2])) }
+	dist := func(a, b rgbMean) float64 {
+		return math.Sqrt((a[0]-b[0])*(a[0]-b[0]) + (a[1]-b[1])*(a[1]-b[1]) + (a[2]-b[2])*(a[2]-b[2]))
+	}
 	var means [][]rgbMean
 	for topic := range subjects {
 		var ms []rgbMean

@@ -27,7 +27,9 @@ type colors struct {
 	accents                []color.RGBA
 }
 
-func rgb(hex uint32) color.RGBA { return color.RGBA{uint8(hex >> 16), uint8(hex >> 8), uint8(hex), 255} }
+func rgb(hex uint32) color.RGBA {
+	return color.RGBA{uint8(hex >> 16), uint8(hex >> 8), uint8(hex), 255}
+}
 
 func rgbs(hexes ...uint32) []color.RGBA {
 	out := make([]color.RGBA, len(hexes))
@@ -280,7 +282,7 @@ func (c *canvas) finish(h uint64) {
 		y := (float64(py)+0.5+c.offY)/c.fh - 0.5
 		rowBase := 1024 - int(0.35*y*y*1024)
 		row := img.Pix[py*img.Stride:]
-		state := mix(h ^ uint64(py+int(c.offY))<<20 ^ uint64(c.offX)) | 1
+		state := mix(h^uint64(py+int(c.offY))<<20^uint64(c.offX)) | 1
 		for px := range w {
 			v := rowBase - colTerm[px]
 			state ^= state << 13 // xorshift: grain
