@@ -17,10 +17,10 @@ type WorldOptions struct {
 	Seed           int64     // same seed and options -> the same world, byte for byte
 	Users          int       // members, each both photographer and faver; 0 means 300
 	Faves          int       // target total favorites; 0 means about 172 per user (lognormal, median 77)
-	Topics         int       // latent taste clusters; 0 means Users/120 clamped to [4, 400]
+	Topics         int       // latent taste clusters; 0 means Users/60 clamped to [4, 800]
 	UploadsMedian  float64   // median photos per user (lognormal); 0 means 3
 	ContactsMedian float64   // median contacts per user (lognormal); 0 means 38
-	ContactShare   float64   // share of fave draws aimed at contacts' photos; 0 means 0.14 (about 25% then land on contacts)
+	ContactShare   float64   // share of fave draws aimed at followees' photos; 0 means 0.2 (about 24% then land on them)
 	Start, End     time.Time // join, upload and fave dates fall in [Start, End); zero means 2010-01-01 .. 2025-01-01
 }
 
@@ -71,7 +71,6 @@ type Comment struct {
 const (
 	photoIDBase   = 52_000_000_000
 	photoIDStride = 7
-	substyles     = 4
 )
 
 // World is a generated Flickr: users, photos, favorites and contacts in compact flat slices.
@@ -115,19 +114,45 @@ func TinyWorld(seed int64) *World {
 	return Generate(WorldOptions{Seed: seed, Users: 300})
 }
 
+// genParams are the generator's constants. Each is set to match a shape figure of the real
+// sample (reference/flickr-world-stats.md, issue 11) or, where no single figure pins it, the
+// offline HR@10 of the algorithms on the real validation split (docs/evaluation.md, "The
+// simulator against real data"); the comment says which.
 type genParams struct {
-	users, topics            int
-	faveMu, faveSigma        float64
-	uploadMu, uploadSigma    float64
-	contactMu, contactSigma  float64
-	contactShare, topicShare float64
-	revisitShare             float64
-	start, end               int64
+	users, topics           int
+	faveMu, faveSigma       float64 // favorites per user (lognormal)
+	uploadMu, uploadSigma   float64 // uploads per user (lognormal)
+	contactMu, contactSigma float64 // people a user follows (lognormal)
+	// appealSigma and qualSigma spread a photo's weight (owner appeal x photo quality, both
+	// lognormal): favorites per photo (p50 18, p90 45) and per photographer (p99 about 2,100).
+	appealSigma, qualSigma float64
+	appealCorr             float64 // correlation of log appeal with log activity (favorites given)
+	// uploadCorr correlates log uploads with log appeal: the photographers people come back to are
+	// prolific (a held-out fave by an owner already faved has a median of 33 more photos to find).
+	uploadCorr float64
+	// shootOwn is the share of photographers who shoot the topic they fave: the photographers a
+	// member faves are weak taste neighbours (Flexplore's HR@10).
+	shootOwn float64
+	// friendShare of each member's follows are mutual friendships (23% of follows reciprocated);
+	// followTopic of the rest stay in the member's taste topic, drawn with weight appeal^followAppeal.
+	friendShare, followTopic, followAppeal float64
+	// A fave comes from: an owner already faved (revisitShare, picked by how often), a followee
+	// (contactShare; the followee picked with weight (their photos' total weight)^contactPick, so
+	// 30% of followees are ever faved and those get 3.3 faves each), a photo of the taste topics
+	// (topicShare), else a passing fave anywhere with weight^passExp (the popularity baseline).
+	revisitShare, contactShare, contactPick, topicShare, passExp float64
+	// fanSigma spreads the appeal a photo has to its owner's fans (lognormal), which revisits pick
+	// by and nothing else sees: the co-favers of an owner agree on which of their photos to fave.
+	fanSigma   float64
+	start, end int64
 }
 
 func (o WorldOptions) params() genParams {
 	p := genParams{users: o.Users, topics: o.Topics, faveSigma: 1.3, uploadSigma: 1.35, contactSigma: 0.55,
-		contactShare: o.ContactShare, topicShare: 0.58, revisitShare: 0.15}
+		appealSigma: 0.5, qualSigma: 0.4, appealCorr: 0.3, uploadCorr: 0.5, shootOwn: 0.2,
+		friendShare: 0.2, followTopic: 0.75, followAppeal: 2,
+		revisitShare: 0.12, contactShare: o.ContactShare, contactPick: 0.8, topicShare: 0.34, passExp: 1.6,
+		fanSigma: 1.5}
 	if p.users <= 0 {
 		p.users = 300
 	}
@@ -149,7 +174,7 @@ func (o WorldOptions) params() genParams {
 	}
 	p.contactMu = math.Log(c)
 	if p.contactShare <= 0 {
-		p.contactShare = 0.14
+		p.contactShare = 0.2
 	}
 	p.start, p.end = o.Start.Unix(), o.End.Unix()
 	if o.Start.IsZero() {
@@ -193,6 +218,38 @@ func cumPick(r *rand.Rand, cum []float64, lo, hi int) int {
 	return lo
 }
 
+// groups lists the members of each group contiguously: members of group g are
+// list[off[g]:off[g+1]], in index order.
+func groups(of []uint16, n int) (off, list []int32) {
+	off = make([]int32, n+1)
+	for _, g := range of {
+		off[int(g)+1]++
+	}
+	for g := range n {
+		off[g+1] += off[g]
+	}
+	list = make([]int32, len(of))
+	fill := slices.Clone(off[:n])
+	for i, g := range of {
+		list[fill[g]] = int32(i)
+		fill[g]++
+	}
+	return off, list
+}
+
+// cumOver is the inclusive prefix sum of weight over list, restarting at every group boundary.
+func cumOver(off, list []int32, weight func(int32) float64) []float64 {
+	cum := make([]float64, len(list))
+	for g := range len(off) - 1 {
+		acc := 0.0
+		for i := off[g]; i < off[g+1]; i++ {
+			acc += weight(list[i])
+			cum[i] = acc
+		}
+	}
+	return cum
+}
+
 // Generate builds a world from opts. It is deterministic: the same options give the same world
 // on any machine and any number of CPUs.
 func Generate(opts WorldOptions) *World {
@@ -209,32 +266,32 @@ func Generate(opts WorldOptions) *World {
 	topicCum := make([]float64, p.topics)
 	acc := 0.0
 	for t := range topicCum {
-		acc += lognormal(r, 0, 0.7)
+		acc += lognormal(r, 0, 0.5)
 		topicCum[t] = acc
 	}
 
 	topicA := make([]uint16, U)
 	topicB := make([]uint16, U)
 	shoot := make([]uint16, U)
-	sub := make([]uint8, U)
 	target := make([]int, U)
-	pop := make([]float64, U)
+	appeal := make([]float64, U)
 	uploads := make([]int, U)
 	nContacts := make([]int, U)
 	w.joined = make([]uint32, U)
 	for u := range U {
 		topicA[u] = uint16(cumPick(r, topicCum, 0, p.topics))
 		topicB[u] = uint16(cumPick(r, topicCum, 0, p.topics))
-		sub[u] = uint8(r.IntN(substyles))
 		// What a photographer shoots is often not what they fave (their faves follow topicA).
 		shoot[u] = topicA[u]
-		if r.Float64() < 0.5 {
+		if r.Float64() >= p.shootOwn {
 			shoot[u] = uint16(cumPick(r, topicCum, 0, p.topics))
 		}
 		z := r.NormFloat64()
 		target[u] = max(1, int(math.Round(math.Exp(p.faveMu+p.faveSigma*z))))
-		pop[u] = math.Exp(1.0*r.NormFloat64() + 0.3*z)
-		uploads[u] = min(max(1, int(math.Round(lognormal(r, p.uploadMu, p.uploadSigma)))), 3000)
+		a := p.appealCorr*z + math.Sqrt(1-p.appealCorr*p.appealCorr)*r.NormFloat64()
+		appeal[u] = math.Exp(p.appealSigma * a)
+		up := p.uploadCorr*a + math.Sqrt(1-p.uploadCorr*p.uploadCorr)*r.NormFloat64()
+		uploads[u] = min(max(1, int(math.Round(math.Exp(p.uploadMu+p.uploadSigma*up)))), 3000)
 		nContacts[u] = min(int(math.Round(lognormal(r, p.contactMu, p.contactSigma))), U-1)
 		w.joined[u] = uint32(p.start + int64(span*0.8*math.Pow(r.Float64(), 1.5)))
 	}
@@ -249,8 +306,9 @@ func Generate(opts WorldOptions) *World {
 	w.photoOwner = make([]int32, nPhotos)
 	w.photoUp = make([]uint32, nPhotos)
 	w.photoTopic = make([]uint16, nPhotos)
-	photoSub := make([]uint8, nPhotos)
+	weight := make([]float64, nPhotos)
 	cumAll := make([]float64, nPhotos)
+	cumPass := make([]float64, nPhotos)
 	acc = 0
 	for u := range U {
 		for ph := w.photoStart[u]; ph < w.photoStart[u+1]; ph++ {
@@ -261,49 +319,32 @@ func Generate(opts WorldOptions) *World {
 			if r.Float64() < 0.1 {
 				w.photoTopic[ph] = topicB[u]
 			}
-			photoSub[ph] = sub[u]
-			if r.Float64() < 0.7 {
-				photoSub[ph] = uint8(r.IntN(substyles))
-			}
-			acc += pop[u] * lognormal(r, 0, 0.7)
+			weight[ph] = appeal[u] * lognormal(r, 0, p.qualSigma)
+			acc += weight[ph]
 			cumAll[ph] = acc
 		}
+	}
+	acc = 0
+	for ph := range nPhotos {
+		acc += math.Pow(weight[ph], p.passExp)
+		cumPass[ph] = acc
+	}
+	// Revisits pick an owner's photos by weight times their appeal to fans.
+	cumRev := make([]float64, nPhotos)
+	acc = 0
+	for ph := range nPhotos {
+		acc += weight[ph] * lognormal(r, 0, p.fanSigma)
+		cumRev[ph] = acc
 	}
 	for u := range U {
 		target[u] = min(target[u], max(1, (nPhotos-uploads[u])/3), 20000)
 	}
 
-	// Cells (topic, substyle) each get a cumulative-weight table over their photos.
-	cells := p.topics * substyles
-	cellOff := make([]int32, cells+1)
-	for ph := range nPhotos {
-		cellOff[int(w.photoTopic[ph])*substyles+int(photoSub[ph])+1]++
-	}
-	for c := range cells {
-		cellOff[c+1] += cellOff[c]
-	}
-	cellPhoto := make([]int32, nPhotos)
-	fill := slices.Clone(cellOff[:cells])
-	for ph := range nPhotos {
-		c := int(w.photoTopic[ph])*substyles + int(photoSub[ph])
-		cellPhoto[fill[c]] = int32(ph)
-		fill[c]++
-	}
-	cellCum := make([]float64, nPhotos)
-	for c := range cells {
-		acc = 0
-		for i := cellOff[c]; i < cellOff[c+1]; i++ {
-			ph := cellPhoto[i]
-			wt := cumAll[ph]
-			if ph > 0 {
-				wt -= cumAll[ph-1]
-			}
-			acc += wt
-			cellCum[i] = acc
-		}
-	}
+	// Each topic gets a cumulative-weight table over its photos.
+	topicOff, topicPhoto := groups(w.photoTopic, p.topics)
+	topicPhotoCum := cumOver(topicOff, topicPhoto, func(ph int32) float64 { return weight[ph] })
 
-	w.makeContacts(r, p, topicA, pop, nContacts)
+	w.makeContacts(r, p, topicA, appeal, nContacts)
 
 	// Favorites: per-user streams so workers can fill users in parallel and stay deterministic.
 	w.faveOff = make([]int64, U+1)
@@ -312,8 +353,8 @@ func Generate(opts WorldOptions) *World {
 	}
 	buf := make([]uint64, w.faveOff[U])
 	got := make([]int, U)
-	g := genFaves{w: w, p: p, topicA: topicA, topicB: topicB, sub: sub, cumAll: cumAll,
-		cellOff: cellOff, cellPhoto: cellPhoto, cellCum: cellCum}
+	g := genFaves{w: w, p: p, topicA: topicA, topicB: topicB, cumAll: cumAll, cumPass: cumPass, cumRev: cumRev,
+		topicOff: topicOff, topicPhoto: topicPhoto, topicCum: topicPhotoCum}
 	workers := max(1, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for k := range workers {
@@ -385,115 +426,120 @@ func (w *World) makeNames(U int) {
 	}
 }
 
-func (w *World) makeContacts(r *rand.Rand, p genParams, topicA []uint16, pop []float64, n []int) {
+// makeContacts draws the follow graph: each user follows about n[u] people. A friendShare share
+// of them are mutual friendships with someone of the same taste topic (both follow each other);
+// the rest are one-way follows of photographers weighted by appeal^followAppeal, within the taste
+// topic (followTopic) or anywhere.
+func (w *World) makeContacts(r *rand.Rand, p genParams, topicA []uint16, appeal []float64, n []int) {
 	U := p.users
-	// users grouped by primary topic, with cumulative appeal, plus a global table
-	byTopicOff := make([]int32, p.topics+1)
-	for u := range U {
-		byTopicOff[int(topicA[u])+1]++
-	}
-	for t := range p.topics {
-		byTopicOff[t+1] += byTopicOff[t]
-	}
-	byTopic := make([]int32, U)
-	fill := slices.Clone(byTopicOff[:p.topics])
-	for u := range U {
-		t := topicA[u]
-		byTopic[fill[t]] = int32(u)
-		fill[t]++
-	}
-	topicCum := make([]float64, U)
-	for t := range p.topics {
-		acc := 0.0
-		for i := byTopicOff[t]; i < byTopicOff[t+1]; i++ {
-			acc += pop[byTopic[i]]
-			topicCum[i] = acc
-		}
-	}
+	off, byTopic := groups(topicA, p.topics)
+	wt := func(u int32) float64 { return math.Pow(appeal[u], p.followAppeal) }
+	topicCum := cumOver(off, byTopic, wt)
 	globalCum := make([]float64, U)
 	acc := 0.0
 	for u := range U {
-		acc += pop[u]
+		acc += wt(int32(u))
 		globalCum[u] = acc
 	}
-	w.contactOff = make([]int32, U+1)
-	seen := make([]int32, U)
-	for i := range seen {
-		seen[i] = -1
-	}
-	list := make([]int32, 0, 256)
+	follows := make([][]int32, U)
+	has := func(a, b int32) bool { return slices.Contains(follows[a], b) }
+	// Mutual friendships first: each user starts half of their share, so both ends add one.
 	for u := range U {
-		list = list[:0]
 		t := topicA[u]
-		lo, hi := int(byTopicOff[t]), int(byTopicOff[t+1])
-		for tries := 0; len(list) < n[u] && tries < 4*n[u]; tries++ {
+		lo, hi := int(off[t]), int(off[t+1])
+		k := int(math.Round(float64(n[u]) * p.friendShare / 2))
+		for tries := 0; k > 0 && tries < 4*k && hi-lo > 1; tries++ {
+			v := byTopic[lo+r.IntN(hi-lo)]
+			if int(v) == u || has(int32(u), v) {
+				continue
+			}
+			follows[u] = append(follows[u], v)
+			follows[v] = append(follows[v], int32(u))
+			k--
+		}
+	}
+	for u := range U {
+		t := topicA[u]
+		lo, hi := int(off[t]), int(off[t+1])
+		for tries := 0; len(follows[u]) < n[u] && tries < 4*n[u]; tries++ {
 			var c int32
-			if r.Float64() < 0.75 && hi-lo > 1 {
+			if r.Float64() < p.followTopic && hi-lo > 1 {
 				c = byTopic[cumPick(r, topicCum, lo, hi)]
 			} else {
 				c = int32(cumPick(r, globalCum, 0, U))
 			}
-			if int(c) == u || seen[c] == int32(u) {
+			if int(c) == u || has(int32(u), c) {
 				continue
 			}
-			seen[c] = int32(u)
-			list = append(list, c)
+			follows[u] = append(follows[u], c)
 		}
-		slices.Sort(list)
-		w.contacts = append(w.contacts, list...)
+	}
+	w.contactOff = make([]int32, U+1)
+	for u := range U {
+		slices.Sort(follows[u])
+		w.contacts = append(w.contacts, follows[u]...)
 		w.contactOff[u+1] = int32(len(w.contacts))
 	}
 }
 
 type genFaves struct {
-	w                  *World
-	p                  genParams
-	topicA, topicB     []uint16
-	sub                []uint8
-	cumAll             []float64
-	cellOff, cellPhoto []int32
-	cellCum            []float64
+	w                       *World
+	p                       genParams
+	topicA, topicB          []uint16
+	cumAll, cumPass, cumRev []float64
+	topicOff, topicPhoto    []int32
+	topicCum                []float64
 }
 
-// user fills out with user u's favorites (newest first) and returns how many it made.
+// user fills out with user u's favorites (newest first) and returns how many it made. Every fave
+// draws its source (genParams: an owner already faved, a followee, the taste topics, passing by);
+// own photos and repeats are drawn again.
 func (g *genFaves) user(u int, out []uint64, seen []uint32) int {
 	w := g.w
 	r := rand.New(rand.NewPCG(w.seed^0xfa7e5, uint64(u)))
 	stamp := uint32(u + 1)
 	contacts := w.contacts[w.contactOff[u]:w.contactOff[u+1]]
+	contactCum := make([]float64, len(contacts))
+	acc := 0.0
+	for i, c := range contacts {
+		lo, hi := w.photoStart[c], w.photoStart[c+1]
+		tw := g.cumAll[hi-1]
+		if lo > 0 {
+			tw -= g.cumAll[lo-1]
+		}
+		acc += math.Pow(tw, g.p.contactPick)
+		contactCum[i] = acc
+	}
+	faved := make([]int32, 0, len(out)) // owners of the faves so far, once per fave
 	n := 0
 	for tries := 0; n < len(out) && tries < 4*len(out)+16; tries++ {
 		x := r.Float64()
 		var ph int
 		switch {
-		case x < g.p.revisitShare && n > 0:
-			o := w.photoOwner[out[r.IntN(n)]&0xffffffff]
-			ph = cumPick(r, g.cumAll, int(w.photoStart[o]), int(w.photoStart[o+1]))
+		case x < g.p.revisitShare && len(faved) > 0:
+			o := faved[r.IntN(len(faved))]
+			ph = cumPick(r, g.cumRev, int(w.photoStart[o]), int(w.photoStart[o+1]))
 		case x < g.p.revisitShare+g.p.contactShare && len(contacts) > 0:
-			c := contacts[r.IntN(len(contacts))]
+			c := contacts[cumPick(r, contactCum, 0, len(contacts))]
 			ph = cumPick(r, g.cumAll, int(w.photoStart[c]), int(w.photoStart[c+1]))
 		case x < g.p.revisitShare+g.p.contactShare+g.p.topicShare:
 			t := g.topicA[u]
 			if r.Float64() < 0.25 {
 				t = g.topicB[u]
 			}
-			s := int(g.sub[u])
-			if r.Float64() < 0.2 {
-				s = r.IntN(substyles)
-			}
-			c := int(t)*substyles + s
-			lo, hi := int(g.cellOff[c]), int(g.cellOff[c+1])
+			lo, hi := int(g.topicOff[t]), int(g.topicOff[t+1])
 			if lo == hi {
 				continue
 			}
-			ph = int(g.cellPhoto[cumPick(r, g.cellCum, lo, hi)])
+			ph = int(g.topicPhoto[cumPick(r, g.topicCum, lo, hi)])
 		default:
-			ph = cumPick(r, g.cumAll, 0, len(g.cumAll))
+			ph = cumPick(r, g.cumPass, 0, len(g.cumPass))
 		}
 		if int(w.photoOwner[ph]) == u || seen[ph] == stamp {
 			continue
 		}
 		seen[ph] = stamp
+		faved = append(faved, w.photoOwner[ph])
 		lo := max(int64(w.joined[u]), int64(w.photoUp[ph]))
 		at := lo + int64(r.Float64()*float64(w.end-lo))
 		out[n] = uint64(at)<<32 | uint64(ph)
