@@ -37,6 +37,7 @@ type Stats struct {
 	FavesPerUserPhotog Dist // faves one user gives one photographer
 	ContactsPerUser    Dist
 	ContactFaveShare   float64 // share of faves that go to photos by the faver's contacts
+	Reciprocated       float64 // share of contact edges a -> b where b also has a as a contact (all users)
 }
 
 // Targets are the real-Flickr sample's figures (reference/flickr-world-stats.md).
@@ -48,6 +49,7 @@ var Targets = Stats{
 	FavesPerUserPhotog: Dist{P10: 1, P25: 1, P50: 1, P75: 2, P90: 3, P99: 17, Mean: 2.0, Max: 209},
 	ContactsPerUser:    Dist{P10: 15, P25: 24, P50: 38, P75: 56, P90: 74, P99: 115, Mean: 42, Max: 178},
 	ContactFaveShare:   0.246,
+	Reciprocated:       0.228,
 }
 
 // Stats measures the generated world (writes through the server not included). With minFaves > 0
@@ -126,6 +128,17 @@ func (w *World) Stats(minFaves int) Stats {
 	if total > 0 {
 		s.ContactFaveShare = float64(toContacts) / float64(total)
 	}
+	mutual := 0
+	for u := range U {
+		for _, c := range w.contacts[w.contactOff[u]:w.contactOff[u+1]] {
+			if _, back := slices.BinarySearch(w.contacts[w.contactOff[c]:w.contactOff[c+1]], int32(u)); back {
+				mutual++
+			}
+		}
+	}
+	if len(w.contacts) > 0 {
+		s.Reciprocated = float64(mutual) / float64(len(w.contacts))
+	}
 	return s
 }
 
@@ -153,6 +166,7 @@ func (s Stats) WriteTable(out io.Writer, want Stats) error {
 			return err
 		}
 	}
-	_, err := fmt.Fprintf(out, "\nfavorites to contacts: %.1f%% (%.1f%%)\n", 100*s.ContactFaveShare, 100*want.ContactFaveShare)
+	_, err := fmt.Fprintf(out, "\nfavorites to contacts: %.1f%% (%.1f%%); contacts reciprocated: %.1f%% (%.1f%%)\n",
+		100*s.ContactFaveShare, 100*want.ContactFaveShare, 100*s.Reciprocated, 100*want.Reciprocated)
 	return err
 }

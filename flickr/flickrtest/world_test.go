@@ -120,6 +120,7 @@ func TestWorldShape(t *testing.T) {
 		{"faves per photographer p90", got.FavesPerUserPhotog.P90, 2, 6},
 		{"contacts p50", got.ContactsPerUser.P50, 28, 50},
 		{"share to contacts", got.ContactFaveShare, 0.15, 0.35},
+		{"contacts reciprocated", got.Reciprocated, 0.15, 0.3},
 	}
 	for _, c := range checks {
 		if c.got < c.lo || c.got > c.hi {
