@@ -2,6 +2,7 @@ package worker
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -290,7 +291,10 @@ func twoUsersSharingNeighbors(t *testing.T, w *flickrtest.World) (flickrtest.Use
 		}
 		for _, b := range cands[i+1:] {
 			nb := neighborsOf(w, b.NSID)
-			shared, cross := 0, na[b.NSID]
+			// Neither may be in the other's fan-out (as a neighbor or a contact): the count
+			// below takes their own pulls and the shared people's as disjoint.
+			cross := na[b.NSID] || slices.Contains(w.ContactsOf(a.NSID), b.NSID) || slices.Contains(w.ContactsOf(b.NSID), a.NSID)
+			shared := 0
 			for _, n := range nb {
 				shared += map[bool]int{true: 1}[na[n]]
 				cross = cross || n == a.NSID
