@@ -269,10 +269,11 @@ func TestNewSinceLastVisit(t *testing.T) {
 
 	// A neighbor faves a photo the store has never seen: after the visit, it is new.
 	e.clock.Advance(time.Hour)
-	// The strong neighbors behind the top photos all fave it, so it ranks high.
+	// The neighbors named behind the first page all fave it, so it ranks within the page (on
+	// TinyWorld(7), those behind the top 20 alone leave it below the 500th photo).
 	fresh := graph.Photo{ID: "99999000001", Owner: first.Items[0].Photo.Owner, Title: "fresh"}
 	seen := map[string]bool{}
-	for _, it := range first.Items[:20] {
+	for _, it := range first.Items {
 		for _, w := range people(it) {
 			if seen[w.User.NSID] {
 				continue
