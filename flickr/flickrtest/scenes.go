@@ -257,15 +257,15 @@ func (c *canvas) ridge(heights []float64, col color.RGBA, alpha float64) {
 	c.polygon(pts, col, alpha)
 }
 
-// line draws a straight stroke of the given width.
-func (c *canvas) line(x0, y0, x1, y1, width float64, col color.RGBA, alpha float64) {
+// line draws a straight opaque stroke of the given width.
+func (c *canvas) line(x0, y0, x1, y1, width float64, col color.RGBA) {
 	dx, dy := x1-x0, y1-y0
 	l := math.Hypot(dx, dy)
 	if l == 0 {
 		return
 	}
 	nx, ny := -dy/l*width/2, dx/l*width/2
-	c.polygon([][2]float64{{x0 + nx, y0 + ny}, {x1 + nx, y1 + ny}, {x1 - nx, y1 - ny}, {x0 - nx, y0 - ny}}, col, alpha)
+	c.polygon([][2]float64{{x0 + nx, y0 + ny}, {x1 + nx, y1 + ny}, {x1 - nx, y1 - ny}, {x0 - nx, y0 - ny}}, col, 1)
 }
 
 // finish adds film grain and a light vignette, the same at every size (seeded by h). It works in
@@ -339,13 +339,13 @@ func drawSunset(c *canvas, r *rand.Rand, p colors) {
 		x, ht := c.fw*r.Float64(), c.m()*(0.15+0.15*r.Float64())
 		lean := ht * 0.15 * (r.Float64() - 0.5)
 		tx, ty := x+lean, hz-ht
-		c.line(x, hz+2, (x+tx)/2+lean*0.3, hz-ht/2, c.m()*0.012, p.ground, 1)
-		c.line((x+tx)/2+lean*0.3, hz-ht/2, tx, ty, c.m()*0.01, p.ground, 1)
+		c.line(x, hz+2, (x+tx)/2+lean*0.3, hz-ht/2, c.m()*0.012, p.ground)
+		c.line((x+tx)/2+lean*0.3, hz-ht/2, tx, ty, c.m()*0.01, p.ground)
 		for k := range 7 { // fronds: out, then drooping
 			a := math.Pi * (0.05 + 0.9*float64(k)/6)
 			mx, my := tx+math.Cos(a)*ht*0.22, ty-math.Sin(a)*ht*0.12
-			c.line(tx, ty, mx, my, c.m()*0.008, p.ground, 1)
-			c.line(mx, my, mx+math.Cos(a)*ht*0.12, my+ht*0.08, c.m()*0.006, p.ground, 1)
+			c.line(tx, ty, mx, my, c.m()*0.008, p.ground)
+			c.line(mx, my, mx+math.Cos(a)*ht*0.12, my+ht*0.08, c.m()*0.006, p.ground)
 		}
 	}
 }
@@ -507,7 +507,7 @@ func drawFlowers(c *canvas, r *rand.Rand, p colors) {
 		x := c.fw * (0.1 + 0.8*r.Float64())
 		y := c.fh * (0.2 + 0.55*r.Float64())
 		rad := c.m() * (0.05 + 0.09*r.Float64())
-		c.line(x, y, x+rad*(r.Float64()-0.5), c.fh+2, c.m()*0.012, p.ground, 1)
+		c.line(x, y, x+rad*(r.Float64()-0.5), c.fh+2, c.m()*0.012, p.ground)
 		col := pick(r, p.accents[:3])
 		petals := 5 + r.IntN(4)
 		rot := r.Float64() * math.Pi
@@ -584,12 +584,12 @@ func drawSnow(c *canvas, r *rand.Rand, p colors) {
 	for range 3 + r.IntN(8) { // bare trees
 		x, base := c.fw*r.Float64(), hz+(c.fh-hz)*r.Float64()*0.8
 		h := c.m() * (0.12 + 0.3*(base-hz)/(c.fh-hz+1))
-		c.line(x, base, x, base-h, c.m()*0.008, p.accents[0], 1)
+		c.line(x, base, x, base-h, c.m()*0.008, p.accents[0])
 		for k := range 4 {
 			y := base - h*(0.4+0.15*float64(k))
 			d := h * 0.25 * (1 - 0.2*float64(k))
-			c.line(x, y, x-d, y-d*0.8, c.m()*0.004, p.accents[0], 1)
-			c.line(x, y-h*0.05, x+d, y-h*0.05-d*0.8, c.m()*0.004, p.accents[0], 1)
+			c.line(x, y, x-d, y-d*0.8, c.m()*0.004, p.accents[0])
+			c.line(x, y-h*0.05, x+d, y-h*0.05-d*0.8, c.m()*0.004, p.accents[0])
 		}
 	}
 	for range 150 {
