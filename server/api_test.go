@@ -172,6 +172,9 @@ func TestRecommendPhotosPagingAndWhy(t *testing.T) {
 	nsid := e.heavyUser(t)
 	e.seedUser(t, nsid)
 	c := e.client(t)
+	var sum summaryJSON
+	c.get("/api/v1/users/"+url.PathEscape(nsid)).decode(t, &sum)
+	name := sum.User.Name
 	mine := map[string]bool{}
 	for _, f := range e.world.FavesOf(nsid) {
 		mine[f.PhotoID] = true
@@ -238,6 +241,10 @@ func TestRecommendPhotosPagingAndWhy(t *testing.T) {
 				for _, r := range it.Reasons {
 					if !slices.Contains(tt.info.Reasons, r.Kind) || len(r.Users) > 3 || r.Count < len(r.Users) || r.Count < 1 {
 						t.Fatalf("item %s: reason %+v; want a kind of %v with a count and at most 3 people", it.Photo.ID, r, tt.info.Reasons)
+					}
+					// Someone else's recommendations speak of them by name.
+					if want := reasonText(r, it.Owner, viewOf(name, false)); r.Text == "" || r.Text != want {
+						t.Fatalf("item %s: reason text %q, want %q", it.Photo.ID, r.Text, want)
 					}
 				}
 				explained++

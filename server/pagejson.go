@@ -102,6 +102,8 @@ func appendReason(b []byte, r *reasonJSON) (_ []byte, ok bool) {
 	b = appendJSONString(b, string(r.Kind))
 	b = append(b, `,"count":`...)
 	b = strconv.AppendInt(b, int64(r.Count), 10)
+	b = append(b, `,"text":`...)
+	b = appendJSONString(b, r.Text)
 	b = append(b, `,"users":`...)
 	if r.Users == nil {
 		return append(b, "null}"...), true
@@ -146,6 +148,10 @@ func appendPhotoView(b []byte, p *photoJSON) (_ []byte, ok bool) {
 	if p.Height != 0 {
 		b = append(b, `,"height":`...)
 		b = strconv.AppendInt(b, int64(p.Height), 10)
+	}
+	if p.Srcset != "" {
+		b = append(b, `,"srcset":`...)
+		b = appendJSONString(b, p.Srcset)
 	}
 	b = append(b, `,"page_url":`...)
 	b = appendJSONString(b, p.PageURL)

@@ -71,14 +71,14 @@ func randomPage(r *rand.Rand) photoPageJSON {
 	for range r.IntN(6) {
 		it := photoRecJSON{
 			Photo: photoJSON{ID: randomString(r), Owner: randomString(r), Title: randomString(r), ThumbURL: randomString(r),
-				ImageURL: randomString(r), Width: r.IntN(3) * r.IntN(2000), Height: r.IntN(3) * r.IntN(2000), PageURL: randomString(r), AddedAt: randomTime(r)},
+				ImageURL: randomString(r), Width: r.IntN(3) * r.IntN(2000), Height: r.IntN(3) * r.IntN(2000), Srcset: randomString(r), PageURL: randomString(r), AddedAt: randomTime(r)},
 			Owner: randomUser(r), Score: randomFloat(r), New: r.IntN(2) == 0,
 		}
 		if r.IntN(10) > 0 {
 			it.Reasons = []reasonJSON{}
 		}
 		for range r.IntN(4) {
-			rs := reasonJSON{Kind: graph.ReasonKind(randomString(r)), Count: r.IntN(1000) - 1}
+			rs := reasonJSON{Kind: graph.ReasonKind(randomString(r)), Count: r.IntN(1000) - 1, Text: randomString(r)}
 			if r.IntN(10) > 0 {
 				rs.Users = []contributionJSON{}
 			}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -85,10 +86,12 @@ type photoRecJSON struct {
 	New     bool         `json:"new"`
 }
 
-// reasonJSON is one graph.Reason: its kind, its number and the people it names.
+// reasonJSON is one graph.Reason: its kind, its number, the sentence people read (reasonText)
+// and the people it names.
 type reasonJSON struct {
 	Kind  graph.ReasonKind   `json:"kind"`
 	Count int                `json:"count"`
+	Text  string             `json:"text"`
 	Users []contributionJSON `json:"users"`
 }
 
@@ -158,9 +161,10 @@ func (s *Server) recommendPhotos(c *fiber.Ctx) error {
 		}
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	visit := cur.Graph == "" && c.Query("since") == "" && sess(c).NSID == nsid && alg != graph.Popularity
+	self := sess(c).NSID == nsid
+	visit := cur.Graph == "" && c.Query("since") == "" && self && alg != graph.Popularity
 	pv, keep := s.opts.Graph.(pageVersions)
-	keep = keep && s.pageJSON.on() && sess(c).NSID != nsid && since.IsZero()
+	keep = keep && s.pageJSON.on() && !self && since.IsZero()
 	key := jsonKey{nsid: nsid, algo: alg, limit: opts.Limit, why: opts.Why, cursor: opts.Cursor}
 	if keep {
 		if v, ok := pv.PhotoPageVersion(ctx, nsid, opts); ok {
@@ -181,23 +185,9 @@ func (s *Server) recommendPhotos(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("server: photo recommendations of %s: %w", nsid, err)
 	}
-	if visit {
-		prev, err := s.opts.Graph.MarkVisit(ctx, nsid, s.opts.Now())
-		if err != nil {
-			return fmt.Errorf("server: mark visit of %s: %w", nsid, err)
-		}
-		since = prev
-	}
-	out := photoPageJSON{Algorithm: alg, Items: make([]photoRecJSON, 0, len(page.Items)), NextCursor: encodeCursor(page.NextCursor, since), Since: since}
-	for _, r := range page.Items {
-		item := photoRecJSON{
-			Photo:   s.photoView(r.Photo),
-			Owner:   s.userView(r.Owner),
-			Score:   r.Score,
-			Reasons: s.reasonsView(r.Reasons),
-			New:     !since.IsZero() && r.Photo.AddedAt.After(since),
-		}
-		out.Items = append(out.Items, item)
+	out, err := s.photoPageView(ctx, nsid, alg, page, since, visit, self)
+	if err != nil {
+		return err
 	}
 	if version != 0 {
 		if body, ok := appendPhotoPage(make([]byte, 0, 1024*len(out.Items)+64), &out); ok {
@@ -210,11 +200,50 @@ func (s *Server) recommendPhotos(c *fiber.Ctx) error {
 	return sendPhotoPage(c, &out) // c.JSON(out), without reflection (pagejson.go)
 }
 
+// photoPageView is the JSON of one page of nsid's photo recommendations ranked by alg. With
+// visit, it records the owner's visit first, and photos added since the previous one are new;
+// otherwise photos added after since (zero: none) are. self says the reader is nsid (the
+// reasons say "you"); else they name nsid.
+func (s *Server) photoPageView(ctx context.Context, nsid string, alg graph.Algorithm, page graph.PhotoPage, since time.Time, visit, self bool) (photoPageJSON, error) {
+	if visit {
+		prev, err := s.opts.Graph.MarkVisit(ctx, nsid, s.opts.Now())
+		if err != nil {
+			return photoPageJSON{}, fmt.Errorf("server: mark visit of %s: %w", nsid, err)
+		}
+		since = prev
+	}
+	v := you
+	if !self {
+		u, err := s.opts.Graph.User(ctx, nsid)
+		if err != nil {
+			return photoPageJSON{}, fmt.Errorf("server: user %s: %w", nsid, err)
+		}
+		v = viewOf(displayName(u), false)
+	}
+	out := photoPageJSON{Algorithm: alg, Items: make([]photoRecJSON, 0, len(page.Items)), NextCursor: encodeCursor(page.NextCursor, since), Since: since}
+	for _, r := range page.Items {
+		owner := s.userView(r.Owner)
+		out.Items = append(out.Items, photoRecJSON{
+			Photo:   s.photoView(r.Photo),
+			Owner:   owner,
+			Score:   r.Score,
+			Reasons: s.reasonsView(r.Reasons, owner, v),
+			New:     !since.IsZero() && r.Photo.AddedAt.After(since),
+		})
+	}
+	return out, nil
+}
+
 type userRecJSON struct {
 	User   userJSON `json:"user"`
 	Score  float64  `json:"score"`
 	Common int      `json:"common"`
 	Total  int      `json:"total"`
+	// Photos are some of the person's photos the user would like (photos=n), best first.
+	Photos []photoJSON `json:"photos,omitempty"`
+	// Shared are photos the person and the user both faved, newest fave of the user first, as
+	// many as Photos lacks of n.
+	Shared []photoJSON `json:"shared,omitempty"`
 }
 
 type userPageJSON struct {
@@ -223,24 +252,94 @@ type userPageJSON struct {
 	NextCursor string          `json:"next_cursor,omitempty"`
 }
 
-// recommendUsers is GET /api/v1/users/{nsid}/recommendations/people.
+// recommendUsers is GET /api/v1/users/{nsid}/recommendations/people. With photos=n (1..8),
+// each person comes with up to n of their photos the user would like (personPhotos), and
+// photos both faved for the rest of n.
 func (s *Server) recommendUsers(c *fiber.Ctx) error {
 	nsid := c.Params("nsid")
 	opts, _, err := s.recParams(c, false)
 	if err != nil {
 		return err
 	}
-	alg := opts.Algorithm
-	page, err := s.opts.Graph.RecommendUsers(c.UserContext(), nsid, opts)
-	if err != nil {
-		return fmt.Errorf("server: people recommendations of %s: %w", nsid, err)
+	photos := 0
+	if c.Query("photos") != "" {
+		if photos, err = intParam(c, "photos", 0, maxPersonPhotos); err != nil {
+			return err
+		}
 	}
-	out := userPageJSON{Algorithm: alg, Items: make([]userRecJSON, 0, len(page.Items)), NextCursor: encodeCursor(page.NextCursor, time.Time{})}
-	for _, r := range page.Items {
-		out.Items = append(out.Items, userRecJSON{User: s.userView(r.User), Score: r.Score, Common: r.Common, Total: r.Total})
+	out, err := s.peopleView(c.UserContext(), nsid, opts, photos)
+	if err != nil {
+		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(out)
+}
+
+// maxPersonPhotos bounds the photos=n of the people listing.
+const maxPersonPhotos = 8
+
+// peopleView is one page of people recommended to nsid, each with up to photos of their photos
+// nsid would like.
+func (s *Server) peopleView(ctx context.Context, nsid string, opts graph.RecOptions, photos int) (userPageJSON, error) {
+	page, err := s.opts.Graph.RecommendUsers(ctx, nsid, opts)
+	if err != nil {
+		return userPageJSON{}, fmt.Errorf("server: people recommendations of %s: %w", nsid, err)
+	}
+	out := userPageJSON{Algorithm: opts.Algorithm, Items: make([]userRecJSON, 0, len(page.Items)), NextCursor: encodeCursor(page.NextCursor, time.Time{})}
+	for _, r := range page.Items {
+		out.Items = append(out.Items, userRecJSON{User: s.userView(r.User), Score: r.Score, Common: r.Common, Total: r.Total})
+	}
+	if photos > 0 && len(out.Items) > 0 {
+		if err := s.personPhotos(ctx, nsid, opts.Algorithm, out.Items, photos); err != nil {
+			return userPageJSON{}, err
+		}
+		for i := range out.Items {
+			p := &out.Items[i]
+			if len(p.Photos) == photos || p.Common == 0 {
+				continue
+			}
+			shared, err := s.opts.Graph.CommonFaves(ctx, nsid, p.User.NSID, photos-len(p.Photos))
+			if err != nil {
+				return userPageJSON{}, fmt.Errorf("server: common faves of %s and %s: %w", nsid, p.User.NSID, err)
+			}
+			for _, ph := range shared {
+				p.Shared = append(p.Shared, s.photoView(ph))
+			}
+		}
+	}
+	return out, nil
+}
+
+// personPhotos gives each person up to n of the photos they took that nsid would like: first
+// those in nsid's ranking by alg (its first graph.MaxLimit photos), in its order; then, for
+// people still short, those in the ranking by the photographers nsid faves (graph.Owners),
+// which ranks every photo of a photographer nsid faves.
+func (s *Server) personPhotos(ctx context.Context, nsid string, alg graph.Algorithm, people []userRecJSON, n int) error {
+	at := make(map[string]int, len(people))
+	for i, p := range people {
+		at[p.User.NSID] = i
+	}
+	short := len(people)
+	for _, a := range []graph.Algorithm{alg, graph.Owners} {
+		if short == 0 {
+			break
+		}
+		page, err := s.opts.Graph.RecommendPhotos(ctx, nsid, graph.RecOptions{Algorithm: a, Limit: graph.MaxLimit, Why: 1})
+		if err != nil {
+			return fmt.Errorf("server: photos of people recommended to %s: %w", nsid, err)
+		}
+		for _, r := range page.Items {
+			i, ok := at[r.Photo.Owner]
+			if !ok || len(people[i].Photos) >= n || slices.ContainsFunc(people[i].Photos, func(p photoJSON) bool { return p.ID == r.Photo.ID }) {
+				continue
+			}
+			people[i].Photos = append(people[i].Photos, s.photoView(r.Photo))
+			if len(people[i].Photos) == n {
+				short--
+			}
+		}
+	}
+	return nil
 }
 
 // dismissal handlers: POST dismisses, DELETE undismisses; only the owner may do either.
@@ -290,14 +389,15 @@ func (s *Server) dismissal(c *fiber.Ctx, kind, target string, op func(ctx contex
 	return c.SendStatus(http.StatusNoContent)
 }
 
-// reasonsView is the JSON of a photo's reasons.
-func (s *Server) reasonsView(rs []graph.Reason) []reasonJSON {
+// reasonsView is the JSON of the reasons of a photo by owner, their sentences seen from v.
+func (s *Server) reasonsView(rs []graph.Reason, owner userJSON, v viewpoint) []reasonJSON {
 	out := make([]reasonJSON, 0, len(rs))
 	for _, r := range rs {
 		rj := reasonJSON{Kind: r.Kind, Count: r.Count, Users: make([]contributionJSON, 0, len(r.Users))}
 		for _, w := range r.Users {
 			rj.Users = append(rj.Users, contributionJSON{User: s.userView(w.User), Score: w.Score, Common: w.Common})
 		}
+		rj.Text = reasonText(rj, owner, v)
 		out = append(out, rj)
 	}
 	return out
