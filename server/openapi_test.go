@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/photorec/photorec/graph"
 )
 
 type openAPIDocument struct {
@@ -58,5 +60,46 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	routed = slices.Compact(routed)
 	if diff := cmp.Diff(routed, documented); diff != "" {
 		t.Fatalf("routes (-) vs OpenAPI document (+):\n%s", diff)
+	}
+}
+
+// TestOpenAPIEnumsMatchGraph: the algorithm names and reason kinds the document lists are
+// graph's (AlgorithmList, the kinds of its reasons and "more like this").
+func TestOpenAPIEnumsMatchGraph(t *testing.T) {
+	var doc struct {
+		Components struct {
+			Parameters map[string]struct {
+				Schema struct {
+					Enum []string `json:"enum"`
+				} `json:"schema"`
+			} `json:"parameters"`
+			Schemas map[string]struct {
+				Properties map[string]struct {
+					Enum []string `json:"enum"`
+				} `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(openAPIDoc, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var algs []string
+	for _, a := range graph.AlgorithmNames() {
+		algs = append(algs, string(a))
+	}
+	if diff := cmp.Diff(algs, doc.Components.Parameters["algorithm"].Schema.Enum); diff != "" {
+		t.Errorf("algorithm enum (-graph.AlgorithmList +openapi.json):\n%s", diff)
+	}
+	kinds := []string{string(graph.ReasonAlsoFaved)}
+	for _, a := range graph.AlgorithmList {
+		for _, k := range a.Reasons {
+			kinds = append(kinds, string(k))
+		}
+	}
+	slices.Sort(kinds)
+	kinds = slices.Compact(kinds)
+	got := slices.Sorted(slices.Values(doc.Components.Schemas["Reason"].Properties["kind"].Enum))
+	if diff := cmp.Diff(kinds, got); diff != "" {
+		t.Errorf("reason kinds (-graph +openapi.json):\n%s", diff)
 	}
 }

@@ -61,6 +61,8 @@ func (s *Server) routes() {
 	api.Post("/users/:nsid/dismissed/people/:target", s.dismissUser)
 	api.Delete("/users/:nsid/dismissed/people/:target", s.undismissUser)
 	api.Get("/users/:nsid/taste", s.taste)
+	api.Get("/users/:nsid/common/:other", s.commonFaves)
+	api.Get("/photos/:photo/similar", s.similarPhotos)
 	api.Post("/photos/:photo/fave", gate, s.fave)
 	api.Delete("/photos/:photo/fave", gate, s.unfave)
 	api.Post("/photos/:photo/comments", gate, s.comment)

@@ -40,6 +40,7 @@ type Graph interface {
 	CommonFaves(ctx context.Context, a, b string, limit int) ([]graph.Photo, error)
 	RecommendPhotos(ctx context.Context, nsid string, opts graph.RecOptions) (graph.PhotoPage, error)
 	RecommendUsers(ctx context.Context, nsid string, opts graph.RecOptions) (graph.UserPage, error)
+	SimilarPhotos(ctx context.Context, photoID, viewer string, opts graph.RecOptions) (graph.PhotoPage, error)
 	PutToken(ctx context.Context, nsid string, sealed []byte) error
 	Token(ctx context.Context, nsid string) ([]byte, error)
 	DeleteToken(ctx context.Context, nsid string) error
