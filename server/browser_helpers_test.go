@@ -30,6 +30,7 @@ type tab struct {
 
 	mu       sync.Mutex
 	problems []string
+	expected map[string]bool // URLs whose failure to load is expected (a 404 page opened on purpose)
 	stop     context.CancelFunc
 	done     chan struct{}
 }
@@ -76,6 +77,12 @@ func newTab(t *testing.T) *tab {
 			if !m.IsException() && (strings.HasPrefix(m.URL, "https://www.flickr.com/") || strings.HasSuffix(m.URL, "/favicon.ico")) {
 				continue
 			}
+			b.mu.Lock()
+			expected := b.expected[m.URL]
+			b.mu.Unlock()
+			if expected && !m.IsException() {
+				continue
+			}
 			if m.IsException() || m.Type == "error" || strings.Contains(m.Text, "Content Security Policy") {
 				b.mu.Lock()
 				b.problems = append(b.problems, string(m.Type)+": "+m.Text+" at "+m.URL)
@@ -91,6 +98,16 @@ var installLayoutShift = chromedp.Func(func(ctx context.Context, tg *chromedp.Ta
 	_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: uiprobe.InstallLayoutShift})
 	return err
 })
+
+// expect marks a URL whose failure to load is no problem (a page opened for its 404).
+func (b *tab) expect(url string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.expected == nil {
+		b.expected = map[string]bool{}
+	}
+	b.expected[url] = true
+}
 
 // checkConsole stops listening and fails the test for every problem the console showed.
 func (b *tab) checkConsole() {

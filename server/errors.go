@@ -185,7 +185,31 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		}
 		return s.renderStatus(c, ae.Status, "welcome", welcomePage{Page: s.basePage(c, "photorec"), Query: c.FormValue("q"), Error: msg, Example: exampleQuery})
 	}
-	return s.renderStatus(c, ae.Status, "error", errorPage{Page: s.basePage(c, "Something went wrong"), Status: ae.Status, Message: ae.Message})
+	title := "Something went wrong · photorec"
+	if ae.Status == http.StatusNotFound {
+		title = "Not found · photorec"
+	}
+	return s.renderStatus(c, ae.Status, "error", errorPage{Page: s.basePage(c, title), Status: ae.Status, Message: pageMessage(ae)})
+}
+
+// pageMessage is what the error page says: the API's messages are written for programs, so
+// pages say in plain words what happened and what to do.
+func pageMessage(ae *apiError) string {
+	switch {
+	case ae.Code == codeNotFound:
+		return "The link may be old or mistyped, or photorec does not know this Flickr member yet."
+	case ae.Code == codeInvalidArgument:
+		return "Part of this address is not something photorec understands. Start again from the home page."
+	case ae.Code == codeRateLimited:
+		return "Too many requests came from your connection at once. Wait a minute, then try again."
+	case ae.Code == codeMethodNotAllowed:
+		return "This page cannot be opened that way. Start again from the home page."
+	case ae.Status >= 500 && strings.HasPrefix(ae.Code, "flickr_"):
+		return ae.Message + "."
+	case ae.Status >= 500 || ae.Message == "":
+		return "photorec failed to answer. Try again in a moment; if it keeps happening, the fault is ours."
+	}
+	return strings.ToUpper(ae.Message[:1]) + ae.Message[1:] + "."
 }
 
 // statusClientClosed is the status of a request whose client closed the connection first.

@@ -213,7 +213,7 @@ func (e *env) storeFaves(tb testing.TB, nsid string, at time.Time) {
 		}
 		b.Faves = append(b.Faves, graph.Fave{Photo: graph.Photo{ID: p.ID, Owner: p.Owner, Title: p.Title, Secret: p.Secret, Server: p.Server, Farm: p.Farm,
 			ThumbURL: e.sim.URL + "/img/" + p.Server + "/" + p.ID + "_" + p.Secret + "_q.jpg",
-			ImageURL: e.sim.URL + "/img/" + p.Server + "/" + p.ID + "_" + p.Secret + "_b.jpg"}, FavedAt: f.FavedAt})
+			ImageURL: e.sim.URL + "/img/" + p.Server + "/" + p.ID + "_" + p.Secret + "_b.jpg", Width: p.Width, Height: p.Height}, FavedAt: f.FavedAt})
 	}
 	if err := e.g.AddFaves(context.Background(), b); err != nil {
 		tb.Fatalf("AddFaves %s: %v", nsid, err)

@@ -2,10 +2,15 @@ package server
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -21,6 +26,8 @@ type basePage struct {
 	Title  string
 	CSRF   string
 	Viewer *userJSON // nil when nobody is logged in
+	// Reload makes a browser without scripts reload the page every Reload seconds (0: never).
+	Reload int
 }
 
 type welcomePage struct {
@@ -47,12 +54,53 @@ type userPage struct {
 	Algorithm string
 	// Algorithms are the choices of the ranking menu (graph.AlgorithmList).
 	Algorithms []graph.AlgorithmInfo
+	// Photos are the first page of photos, rendered for people without scripts; PhotoData is
+	// the same page as the API's JSON, which the script takes over from.
+	Photos    []tileView
+	PhotoData template.JS
+	// People are the first people to follow, most faves in common first.
+	People []userRecJSON
+	// Empty renders the template the script clones for the photos it adds.
+	Empty tileView
 }
+
+// tileView is one photo of the grid.
+type tileView struct {
+	Rec   photoRecJSON
+	Eager bool // in the first screen: loaded at once, not lazily
+}
+
+// Why is the tile's short why: the sentence of its largest reason.
+func (t tileView) Why() string {
+	for _, r := range t.Rec.Reasons {
+		if r.Text != "" {
+			return r.Text
+		}
+	}
+	return ""
+}
+
+// Server-rendered first page: photos (firstPagePhotos fills whole rows at every width often
+// enough; the script loads the next pages) and people.
+const (
+	firstPagePhotos = 36
+	eagerPhotos     = 12
+	firstPagePeople = 12
+	personPhotos    = 4
+	// tastePeople is how many people the taste page lists.
+	tastePeople = 12
+	// noScriptReload is how often, in seconds, the progress page reloads without scripts.
+	noScriptReload = 5
+)
 
 type tastePage struct {
 	Page  basePage
 	User  userJSON
 	Owner bool
+	// People are the strongest neighbors, most faves in common first (the number the list
+	// shows); MaxCommon scales their bars.
+	People    []tasteNeighborJSON
+	MaxCommon int
 }
 
 type errorPage struct {
@@ -66,7 +114,22 @@ func templateFuncs(photoBase string) template.FuncMap {
 		"photoPage": func(owner, id string) string { return photoPageURL(photoBase, owner, id) },
 		"profile":   func(nsid string) string { return profileURL(photoBase, nsid) },
 		"userPath":  func(nsid string) string { return "/u/" + url.PathEscape(nsid) },
+		"photoNote": photoNote,
 	}
+}
+
+// photoNote says what a person card's thumbnails are: theirs photos of theirs, then shared
+// photos both faved.
+func photoNote(theirs, shared int) string {
+	switch {
+	case theirs == 0 && shared == 0:
+		return "No photos of theirs to show yet."
+	case shared == 0:
+		return plural(theirs, "photo of theirs you might like", "photos of theirs you might like") + "."
+	case theirs == 0:
+		return "Photos you both faved."
+	}
+	return plural(theirs, "photo of theirs you might like", "photos of theirs you might like") + ", then photos you both faved."
 }
 
 func (s *Server) basePage(c *fiber.Ctx, title string) basePage {
@@ -158,33 +221,95 @@ func (s *Server) userPageHandler(c *fiber.Ctx) error {
 	case sum.GettingStarted:
 		mode = modeGettingStarted
 	}
-	alg := string(s.opts.Algorithm)
-	if mode == modeGettingStarted {
-		alg = string(graph.Popularity)
+	alg, err := s.algorithmParam(c) // a no-script ranking menu submits ?algorithm=
+	if err != nil {
+		return err
 	}
-	return s.renderStatus(c, http.StatusOK, "user", userPage{
+	if mode == modeGettingStarted {
+		alg = graph.Popularity
+	}
+	page := userPage{
 		Page:       s.basePage(c, sum.User.Name+" · photorec"),
 		User:       sum.User,
 		Summary:    sum,
 		Owner:      sum.ViewerIsOwner,
 		Mode:       mode,
 		Running:    sum.Progress.State == runs.StateRunning,
-		Algorithm:  alg,
+		Algorithm:  string(alg),
 		Algorithms: graph.AlgorithmList,
+	}
+	if mode == modeProgress {
+		page.Page.Reload = noScriptReload
+	} else if err := s.firstPage(ctx, &page, nsid, alg); err != nil {
+		return err
+	}
+	return s.renderStatus(c, http.StatusOK, "user", page)
+}
+
+// firstPage fills the page's first photos (as the API's first page: the owner's visit is
+// recorded) and, with recommendations, its people.
+func (s *Server) firstPage(ctx context.Context, page *userPage, nsid string, alg graph.Algorithm) error {
+	opts := graph.RecOptions{Algorithm: alg, Limit: firstPagePhotos, Why: graph.DefaultWhy}
+	recs, err := s.opts.Graph.RecommendPhotos(ctx, nsid, opts)
+	if err != nil {
+		return fmt.Errorf("server: photo recommendations of %s: %w", nsid, err)
+	}
+	out, err := s.photoPageView(ctx, nsid, alg, recs, time.Time{}, page.Owner && alg != graph.Popularity, page.Owner)
+	if err != nil {
+		return err
+	}
+	body, ok := appendPhotoPage(nil, &out)
+	if !ok {
+		return fmt.Errorf("server: photo page of %s does not encode", nsid)
+	}
+	page.PhotoData = template.JS(body) // #nosec G203 -- appendPhotoPage escapes <, > and &
+	for i, r := range out.Items {
+		page.Photos = append(page.Photos, tileView{Rec: r, Eager: i < eagerPhotos})
+	}
+	if page.Mode != modeRecommendations {
+		return nil
+	}
+	people, err := s.peopleView(ctx, nsid, graph.RecOptions{Algorithm: alg, Limit: firstPagePeople}, personPhotos)
+	if err != nil {
+		return err
+	}
+	page.People = byCommon(people.Items)
+	return nil
+}
+
+// byCommon orders people by faves in common (desc), then NSID: the number a person card shows.
+func byCommon(people []userRecJSON) []userRecJSON {
+	slices.SortStableFunc(people, func(a, b userRecJSON) int {
+		if a.Common != b.Common {
+			return b.Common - a.Common
+		}
+		return strings.Compare(a.User.NSID, b.User.NSID)
 	})
+	return people
 }
 
 // tastePageHandler is GET /u/{nsid}/taste: the taste-graph picture.
 func (s *Server) tastePageHandler(c *fiber.Ctx) error {
 	nsid := c.Params("nsid")
-	u, err := s.opts.Graph.User(c.UserContext(), nsid)
+	t, err := s.tasteView(c.UserContext(), nsid, tastePeople)
 	if err != nil {
 		return err
 	}
-	v := s.userView(u)
-	return s.renderStatus(c, http.StatusOK, "taste", tastePage{
-		Page:  s.basePage(c, "Taste graph of "+v.Name+" · photorec"),
-		User:  v,
-		Owner: sess(c).NSID == nsid,
+	people := slices.Clone(t.Neighbors)
+	slices.SortStableFunc(people, func(a, b tasteNeighborJSON) int {
+		if a.Common != b.Common {
+			return b.Common - a.Common
+		}
+		return strings.Compare(a.User.NSID, b.User.NSID)
 	})
+	page := tastePage{
+		Page:   s.basePage(c, "Taste of "+t.User.Name+" · photorec"),
+		User:   t.User,
+		Owner:  sess(c).NSID == nsid,
+		People: people,
+	}
+	if len(people) > 0 {
+		page.MaxCommon = people[0].Common
+	}
+	return s.renderStatus(c, http.StatusOK, "taste", page)
 }

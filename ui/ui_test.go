@@ -13,6 +13,7 @@ func TestTemplatesParse(t *testing.T) {
 		"photoPage": func(owner, id string) string { return "" },
 		"profile":   func(string) string { return "" },
 		"userPath":  func(string) string { return "" },
+		"photoNote": func(int, int) string { return "" },
 	}
 	tmpl, err := Templates(funcs)
 	if err != nil {
@@ -75,38 +76,5 @@ func TestDocumentedHooksExist(t *testing.T) {
 	}
 	if n < 30 {
 		t.Fatalf("found only %d hooks in doc.go; the parser is broken", n)
-	}
-}
-
-// TestAlgorithmSelectOffersEveryAlgorithm: the "Ranked by" select of the user page offers the
-// five algorithms the API accepts (graph.Flexplore, Popularity, ItemKNN, RP3Beta, Blend), each
-// selected when it is the page's .Algorithm.
-func TestAlgorithmSelectOffersEveryAlgorithm(t *testing.T) {
-	b, err := os.ReadFile("templates/user.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(b)
-	start := strings.Index(text, `<select id="algorithm"`)
-	end := strings.Index(text[max(start, 0):], "</select>")
-	if start < 0 || end < 0 {
-		t.Fatal(`no <select id="algorithm"> ... </select> in user.html`)
-	}
-	sel := text[start : start+end]
-	var got []string
-	for _, line := range strings.Split(sel, "\n") {
-		_, rest, ok := strings.Cut(line, `<option value="`)
-		if !ok {
-			continue
-		}
-		value, _, _ := strings.Cut(rest, `"`)
-		got = append(got, value)
-		if want := `{{if eq .Algorithm "` + value + `"}} selected{{end}}`; !strings.Contains(line, want) {
-			t.Errorf("option %q is not selected when .Algorithm is %q: %s", value, value, strings.TrimSpace(line))
-		}
-	}
-	want := []string{"blend", "rp3beta", "itemknn", "flexplore", "popularity"}
-	if strings.Join(got, ",") != strings.Join(want, ",") {
-		t.Errorf("algorithm options %v, want %v", got, want)
 	}
 }

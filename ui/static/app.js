@@ -1,25 +1,15 @@
-// photorec page script: plain JS, no build step. It renders the photo grid and the people list
-// from the JSON API, acts on them (fave, comment, dismiss), and follows refresh progress over SSE.
+// photorec page script: plain JS, no build step. The server renders the first page of photos
+// and people; this script takes them over: it lays the photos out in justified rows
+// (justified.js), loads more as the person scrolls, acts on them (fave, dismiss, comment), opens
+// them in a lightbox with "more like this", and follows refresh progress over SSE. Nothing on
+// screen moves unless the person asks: photos that arrive later wait behind an "N new photos"
+// pill.
 (function () {
   "use strict";
 
-  // reasonLine says one reason in plain words; you is true on the member's own page.
-  function reasonLine(r, ownerName, you) {
-    var n = r.count || 0;
-    var your = you ? "you" : "they";
-    switch (r.kind) {
-      case "owner_faved": return (you ? "You" : "They") + " faved " + n + " photo" + (n === 1 ? "" : "s") + " by " + ownerName + ".";
-      case "owner_followed": return "By " + ownerName + ", whom " + your + " follow" + (you ? "" : "") + ".";
-      case "contacts_faved": return "Faved by " + n + " " + (n === 1 ? "person" : "people") + " " + your + " follow:";
-      case "neighbors": return "Faved by " + n + " photographer" + (n === 1 ? "" : "s") + " whose photos " + your + " faved:";
-      case "co_favers": return "Faved by " + n + " " + (n === 1 ? "person" : "people") + " who faved the same photos as " + your + ":";
-      case "popular": return "Popular: faved by " + n + " " + (n === 1 ? "person" : "people") + ".";
-      default: return "Faved by " + n + " " + (n === 1 ? "person" : "people") + ":";
-    }
-  }
-
   var csrfMeta = document.querySelector('meta[name="csrf-token"]');
   var csrf = csrfMeta ? csrfMeta.content : "";
+  var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
   // api calls the JSON API; it resolves with the parsed body and rejects with an Error whose
   // message is the server's safe message.
@@ -34,7 +24,7 @@
       if (res.status === 204) return null;
       return res.json().catch(function () { return null; }).then(function (data) {
         if (!res.ok) {
-          var msg = data && data.error ? data.error.message : "Something went wrong (" + res.status + ")";
+          var msg = data && data.error ? data.error.message : "something went wrong (" + res.status + ")";
           var err = new Error(msg);
           err.code = data && data.error ? data.error.code : "";
           err.status = res.status;
@@ -69,10 +59,16 @@
   if (!page) return;
 
   var nsid = page.dataset.nsid;
+  var userName = page.dataset.name;
   var owner = page.dataset.owner === "true";
   var mode = page.dataset.mode;
   var algorithm = page.dataset.algorithm;
   var base = "/api/v1/users/" + enc(nsid);
+  var announce = document.getElementById("grid-announce");
+
+  function say(text) {
+    if (announce) announce.textContent = text;
+  }
 
   // ---- Photos -------------------------------------------------------------------------------
   var grid = document.getElementById("photo-grid");
@@ -80,142 +76,175 @@
   var loadMore = document.getElementById("load-more");
   var photoEmpty = document.getElementById("photo-empty");
   var photoError = document.getElementById("photo-error");
-  var newLegend = document.getElementById("new-legend");
-  var announce = document.getElementById("grid-announce");
+  var pill = document.getElementById("new-pill");
+  var pageSize = 36;
+  var autoPages = 5; // scrolling loads up to this many pages, then only the button: the people list stays reachable
+
+  var recOf = {};     // photo id -> its recommendation (photo, owner, reasons), for every tile
+  var tileOf = {};    // photo id -> its tile
+  var blocks = [];    // tiles in display order, in blocks laid out each on their own rows
+  var waiting = [];   // recommendations behind the "N new photos" pill
   var nextCursor = "";
   var since = "";
   var loading = false;
-  var seq = 0; // the latest photo request; the answers of older ones are dropped
+  var seq = 0;        // the latest photo request; the answers of older ones are dropped
   var pagesLoaded = 0;
-  var autoPages = 5; // scrolling loads up to this many pages, then only the button: the people list stays reachable
-  var pageSize = 36; // fills whole rows of 2, 3, 4 or 6 columns
 
-  function photoItem(rec) {
-    var li = photoTpl.content.firstElementChild.cloneNode(true);
+  function firstWhy(rec) {
+    var rs = rec.reasons || [];
+    for (var i = 0; i < rs.length; i++) if (rs[i].text) return rs[i].text;
+    return "";
+  }
+
+  // fillTile writes rec into a tile cloned from the template (the server renders the same
+  // template for the first page).
+  function fillTile(li, rec) {
     var p = rec.photo;
-    li.dataset.photoId = p.id;
-    var link = li.querySelector(".photo-link");
-    link.href = p.page_url;
     var title = p.title || "Untitled";
-    link.setAttribute("aria-label", title + " by " + rec.owner.name + " on Flickr");
+    li.dataset.photoId = p.id;
+    if (p.width && p.height) {
+      li.dataset.w = p.width;
+      li.dataset.h = p.height;
+    }
+    var link = li.querySelector(".tile-link");
+    link.href = p.page_url;
     var img = link.querySelector("img");
-    img.src = p.thumb_url || p.image_url || "";
+    if (p.width && p.height) {
+      img.width = p.width;
+      img.height = p.height;
+    }
+    img.loading = "lazy";
+    if (p.srcset) {
+      img.sizes = "320px"; // until layoutGrid knows the tile's width
+      img.srcset = p.srcset;
+    }
+    img.src = p.image_url || p.thumb_url || "";
     img.alt = title + " by " + rec.owner.name;
-    li.querySelector(".photo-title").textContent = title;
+    li.querySelector(".tile-title").textContent = title;
     var ownerLink = li.querySelector(".owner-link");
     ownerLink.textContent = rec.owner.name;
-    ownerLink.href = "/u/" + enc(rec.owner.nsid);
+    ownerLink.href = rec.owner.profile_url;
+    li.querySelector(".tile-why").textContent = firstWhy(rec);
     if (rec["new"]) {
       li.classList.add("is-new");
-      li.querySelector(".new-badge").hidden = false;
-      if (newLegend) newLegend.hidden = false;
+      li.querySelector(".badge-new").hidden = false;
     }
-    var whyList = li.querySelector(".why-list");
-    var why = li.querySelector(".why");
-    var reasons = rec.reasons || [];
-    if (reasons.length === 0) {
-      why.hidden = true;
-    } else {
-      li.querySelector(".why .meta").textContent = "";
-      reasons.forEach(function (r) {
-        var item = document.createElement("li");
-        var line = document.createElement("p");
-        line.textContent = reasonLine(r, rec.owner.name, owner);
-        item.appendChild(line);
-        (r.users || []).forEach(function (c) {
-          var icon = document.createElement("img");
-          icon.src = c.user.icon_url;
-          icon.alt = "";
-          icon.width = 24; icon.height = 24;
-          icon.className = "avatar-small";
-          fallbackIcon(icon);
-          var a = document.createElement("a");
-          a.href = "/u/" + enc(c.user.nsid);
-          a.textContent = c.user.name;
-          item.appendChild(icon);
-          item.appendChild(a);
-          item.appendChild(document.createTextNode(" "));
-        });
-        whyList.appendChild(item);
-      });
-    }
-    var status = li.querySelector(".item-status");
-    if (owner) {
-      li.querySelector(".photo-actions").hidden = false;
-      li.querySelector(".comment-box").hidden = false;
-      wireFave(li, p.id, status);
-      wireDismissPhoto(li, p.id, status);
-      wireComment(li, p.id, status);
-    }
+  }
+
+  function newTile(rec) {
+    var li = photoTpl.content.firstElementChild.cloneNode(true);
+    fillTile(li, rec);
     return li;
   }
 
-  function wireFave(li, id, status) {
-    var btn = li.querySelector(".fave");
-    btn.addEventListener("click", function () {
-      var faved = btn.getAttribute("aria-pressed") === "true";
-      btn.disabled = true;
-      setStatus(status, faved ? "Removing from your faves…" : "Faving on Flickr…");
-      api(faved ? "DELETE" : "POST", "/api/v1/photos/" + enc(id) + "/fave").then(function (res) {
-        btn.setAttribute("aria-pressed", res.faved ? "true" : "false");
-        btn.textContent = res.faved ? "♥ Faved" : "♡ Fave";
-        setStatus(status, res.faved ? "Faved on Flickr." : "Removed from your Flickr faves.", "ok");
-        if (mode === "getting-started") updateCounts();
-        // The graph has the fave already: the recommendations it changes show up in place.
-        requestUpdate(1000);
-      }).catch(function (err) {
-        // A failure is shown as a failure: the button keeps its previous state.
-        setStatus(status, "Not done: " + err.message, "err");
-      }).finally(function () { btn.disabled = false; });
-    });
-  }
-
-  function wireDismissPhoto(li, id, status) {
-    var btn = li.querySelector(".dismiss");
-    btn.addEventListener("click", function () {
-      var dismissed = li.classList.contains("dismissed");
-      btn.disabled = true;
-      api(dismissed ? "DELETE" : "POST", base + "/dismissed/photos/" + enc(id)).then(function () {
-        li.classList.toggle("dismissed", !dismissed);
-        btn.textContent = dismissed ? "Dismiss" : "Undo dismiss";
-        setStatus(status, dismissed ? "Back in your recommendations." : "Dismissed: you will not see it again.", "ok");
-        btn.focus();
-      }).catch(function (err) {
-        setStatus(status, "Not done: " + err.message, "err");
-      }).finally(function () { btn.disabled = false; });
-    });
-  }
-
-  function wireComment(li, id, status) {
-    var form = li.querySelector(".comment");
-    var text = form.querySelector("textarea");
-    var btn = form.querySelector("button");
-    form.addEventListener("submit", function (ev) {
+  // adopt takes a tile (rendered by the server or cloned) into the grid's bookkeeping and wires it.
+  function adopt(li, rec) {
+    recOf[rec.photo.id] = rec;
+    tileOf[rec.photo.id] = li;
+    li.querySelector(".tile-link").addEventListener("click", function (ev) {
+      if (ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return; // a new tab: Flickr's page
       ev.preventDefault();
-      var value = text.value.trim();
-      if (!value) { setStatus(status, "Write something first.", "err"); text.focus(); return; }
-      btn.disabled = true; text.disabled = true;
-      setStatus(status, "Posting your comment…");
-      api("POST", "/api/v1/photos/" + enc(id) + "/comments", { text: value }).then(function () {
-        text.value = "";
-        setStatus(status, "Comment posted on Flickr.", "ok");
-      }).catch(function (err) {
-        setStatus(status, "Not posted: " + err.message, "err");
-      }).finally(function () { btn.disabled = false; text.disabled = false; });
+      openLightbox(rec.photo.id, gridList, true);
     });
+    if (owner) {
+      li.querySelector(".tile-actions").hidden = false;
+      li.querySelector(".fave").addEventListener("click", function () { toggleFave(rec.photo.id); });
+      li.querySelector(".dismiss").addEventListener("click", function () { toggleDismiss(rec.photo.id, true); });
+      li.querySelector(".undo").addEventListener("click", function () { toggleDismiss(rec.photo.id, false); });
+    }
   }
 
-  function shownIds() {
-    var ids = {};
-    Array.prototype.forEach.call(grid.children, function (li) { ids[li.dataset.photoId] = true; });
-    return ids;
+  // gridList is the order the lightbox steps through: the tiles shown, top to bottom.
+  function gridList() {
+    var out = [];
+    blocks.forEach(function (b) { b.forEach(function (li) { if (!li.hidden) out.push(li.dataset.photoId); }); });
+    return out;
+  }
+
+  function shownCount() {
+    var n = 0;
+    blocks.forEach(function (b) { b.forEach(function (li) { if (!li.hidden) n++; }); });
+    return n;
+  }
+
+  // ---- Justified layout ---------------------------------------------------------------------
+  var laidWidth = 0;
+
+  function shapeOf(li) {
+    var w = +li.dataset.w, h = +li.dataset.h;
+    // Unknown sizes are taken as 4:3 (the image is cropped to it, never stretched).
+    if (!(w > 0 && h > 0)) return { ar: 4 / 3, maxHeight: 0 };
+    return { ar: w / h, maxHeight: h };
+  }
+
+  // layoutGrid places every tile. The last block holds back its unfinished last row while more
+  // pages can come, so appending a page never moves a tile already placed.
+  function layoutGrid() {
+    var width = grid.clientWidth;
+    if (width <= 0) return;
+    laidWidth = width;
+    var target = window.Justified.rowHeight(width);
+    var spacing = width < 720 ? 4 : 6;
+    var y = 0;
+    blocks.forEach(function (block, bi) {
+      var last = bi === blocks.length - 1;
+      var res = window.Justified.layout(block.map(shapeOf), {
+        width: width, spacing: spacing, targetHeight: target, maxHeight: Math.round(target * 1.6),
+        holdLast: last && nextCursor !== ""
+      });
+      block.forEach(function (li, i) {
+        var b = res.boxes[i];
+        li.hidden = !b;
+        if (!b) return;
+        li.style.left = b.x + "px";
+        li.style.top = (y + b.y) + "px";
+        li.style.width = b.w + "px";
+        li.style.height = b.h + "px";
+        var img = li.querySelector("img");
+        var sizes = b.w + "px";
+        if (img.srcset && img.sizes !== sizes) img.sizes = sizes;
+      });
+      if (res.shown > 0) y += res.height + spacing;
+    });
+    grid.style.height = Math.max(0, y - spacing) + "px";
+    grid.classList.add("is-laid-out");
+  }
+
+  // keepAnchor runs change (which moves tiles), then scrolls by what the first tile in view
+  // moved, so what the person looks at stays where it was.
+  function keepAnchor(change) {
+    var anchor = null, before = 0;
+    var tiles = grid.querySelectorAll(".tile");
+    for (var i = 0; i < tiles.length; i++) {
+      if (tiles[i].hidden) continue;
+      var r = tiles[i].getBoundingClientRect();
+      if (r.bottom > 0) { anchor = tiles[i]; before = r.top; break; }
+    }
+    change();
+    if (anchor && anchor.isConnected) window.scrollBy(0, anchor.getBoundingClientRect().top - before);
+  }
+
+  // appendTiles adds tiles at the end: to the last block (continuing its rows), or as a block
+  // of their own when the last block's rows are final (no more pages: its last row is shown).
+  function appendTiles(recs, ownBlock) {
+    var added = [];
+    recs.forEach(function (rec) {
+      if (tileOf[rec.photo.id]) return;
+      var li = newTile(rec);
+      adopt(li, rec);
+      grid.appendChild(li);
+      added.push(li);
+    });
+    if (added.length === 0) return added;
+    if (ownBlock || blocks.length === 0) blocks.push(added);
+    else blocks[blocks.length - 1] = blocks[blocks.length - 1].concat(added);
+    return added;
   }
 
   // loadPhotos replaces the grid with the first page (reset), or appends the next page. It is
-  // for the person's own requests (first load, algorithm, Load more, scrolling); background
-  // updates go through updatePhotos.
+  // for the person's own requests (a ranking picked, Load more, scrolling); background updates go
+  // through updatePhotos.
   function loadPhotos(reset) {
-    if (!grid) return;
     if (!reset && (loading || !nextCursor)) return;
     var my = ++seq;
     loading = true;
@@ -226,24 +255,20 @@
       if (my !== seq) return;
       if (reset) {
         grid.replaceChildren();
+        recOf = {}; tileOf = {}; blocks = []; waiting = [];
+        showPill();
         pagesLoaded = 0;
         if (res.since) since = res.since;
       }
-      // A ranking that changed since the previous page may repeat a photo already shown.
-      var ids = shownIds();
-      var firstNew = null;
-      res.items.forEach(function (rec) {
-        if (ids[rec.photo.id]) return;
-        var li = photoItem(rec);
-        if (!firstNew) firstNew = li;
-        grid.appendChild(li);
-      });
-      pagesLoaded++;
       nextCursor = res.next_cursor || "";
+      // A ranking that changed since the previous page may repeat a photo already shown.
+      var added = appendTiles(res.items, false);
+      pagesLoaded++;
+      layoutGrid();
       // The last page hides the button: keyboard focus moves on to the first photo it brought.
-      if (!nextCursor && document.activeElement === loadMore && firstNew) firstNew.querySelector(".photo-link").focus();
+      if (!nextCursor && document.activeElement === loadMore && added.length > 0) added[0].querySelector(".tile-link").focus();
       loadMore.hidden = !nextCursor;
-      photoEmpty.hidden = grid.children.length > 0;
+      photoEmpty.hidden = shownCount() > 0;
       photoError.hidden = true;
     }).catch(function (err) {
       if (my !== seq) return;
@@ -256,19 +281,14 @@
     });
   }
 
-  // pristine: nothing in the grid the person may be using, so it can be replaced wholesale.
-  function pristine() {
-    if (pagesLoaded > 1) return false;
-    if (grid.contains(document.activeElement)) return false;
-    if (grid.querySelector("details[open], li.dismissed")) return false;
-    var busy = Array.prototype.some.call(grid.querySelectorAll("textarea"), function (t) { return t.value.trim() !== ""; });
-    if (busy) return false;
-    return !Array.prototype.some.call(grid.querySelectorAll(".item-status"), function (p) { return p.textContent !== ""; });
+  // screenFull reports whether the grid reaches below the bottom of the screen.
+  function screenFull() {
+    return grid && grid.getBoundingClientRect().bottom + window.scrollY >= window.innerHeight;
   }
 
-  // updatePhotos brings the grid up to date without taking anything away: a pristine grid is
-  // replaced in place (scroll position kept); otherwise the photos of the new first page not
-  // shown yet are added at the top, marked as just arrived, and announced.
+  // updatePhotos looks for photos that joined the first page. They never push the grid around:
+  // they wait behind the pill, unless the grid is too short to fill the screen and has no
+  // more pages, where they are added after the last photo.
   function updatePhotos() {
     if (!grid) return;
     if (loading) { requestUpdate(500); return; }
@@ -278,33 +298,22 @@
     if (since) q += "&since=" + enc(since);
     api("GET", base + "/recommendations/photos" + q).then(function (res) {
       if (my !== seq) return;
-      if (pristine()) {
-        var y = window.scrollY;
-        grid.replaceChildren.apply(grid, res.items.map(photoItem));
-        pagesLoaded = 1;
+      var fresh = res.items.filter(function (rec) { return !tileOf[rec.photo.id]; });
+      if (fresh.length > 0 && !nextCursor && !screenFull()) {
+        appendTiles(fresh, shownCount() > 0);
         nextCursor = res.next_cursor || "";
+        layoutGrid();
+        photoEmpty.hidden = shownCount() > 0;
         loadMore.hidden = !nextCursor;
-        window.scrollTo(window.scrollX, y);
-      } else {
-        var ids = shownIds();
-        var fresh = res.items.filter(function (rec) { return !ids[rec.photo.id]; });
-        var first = grid.firstElementChild;
-        fresh.forEach(function (rec) {
-          var li = photoItem(rec);
-          li.dataset.arrived = "true";
-          li.classList.add("arrived");
-          li.querySelector(".arrived-badge").hidden = false;
-          grid.insertBefore(li, first);
-        });
-        if (fresh.length > 0 && announce) {
-          announce.textContent = fresh.length + (fresh.length === 1 ? " new recommendation" : " new recommendations") + " at the top of the grid.";
-        }
+        say(fresh.length + (fresh.length === 1 ? " new photo" : " new photos") + " added at the end.");
+        fresh = [];
       }
-      photoEmpty.hidden = grid.children.length > 0;
+      waiting = fresh;
+      showPill();
       photoError.hidden = true;
     }).catch(function (err) {
       if (my !== seq) return;
-      photoError.textContent = "Could not update photos: " + err.message;
+      photoError.textContent = "Could not look for new photos: " + err.message;
       photoError.hidden = false;
     }).finally(function () {
       if (my !== seq) return;
@@ -313,19 +322,54 @@
     });
   }
 
-  // requestUpdate runs updatePhotos and updatePeople after delay ms, at most once every
-  // updateGap ms: a refresh reports new data every second or so.
+  function showPill() {
+    if (!pill) return;
+    var n = waiting.length;
+    pill.hidden = n === 0;
+    pill.textContent = "↑ " + n + (n === 1 ? " new photo" : " new photos");
+  }
+
+  // takeWaiting brings the photos behind the pill in at the top, in rows of their own: the
+  // photos already shown keep their rows, and the page scrolls up to the new ones.
+  function takeWaiting() {
+    var recs = waiting.filter(function (rec) { return !tileOf[rec.photo.id]; });
+    waiting = [];
+    showPill();
+    if (recs.length === 0) return;
+    var added = [];
+    keepAnchor(function () {
+      var first = grid.firstElementChild;
+      recs.forEach(function (rec) {
+        var li = newTile(rec);
+        li.dataset.arrived = "true";
+        li.classList.add("arrived");
+        li.querySelector(".badge-arrived").hidden = false;
+        adopt(li, rec);
+        grid.insertBefore(li, first);
+        added.push(li);
+      });
+      blocks.unshift(added);
+      layoutGrid();
+    });
+    photoEmpty.hidden = true;
+    say(recs.length + (recs.length === 1 ? " new photo" : " new photos") + " at the top of the grid.");
+    added[0].querySelector(".tile-link").focus({ preventScroll: true });
+    document.getElementById("photos-title").scrollIntoView({ behavior: reduceMotion ? "auto" : "smooth", block: "start" });
+  }
+  if (pill) pill.addEventListener("click", takeWaiting);
+
+  // requestUpdate runs updatePhotos after delay ms, at most once every updateGap ms: a refresh
+  // reports new data every second or so.
   var updateTimer = null;
   var lastUpdate = 0;
   var updateGap = 5000;
   function requestUpdate(delay) {
-    if (updateTimer) return;
+    if (updateTimer || !grid) return;
     var wait = Math.max(delay, lastUpdate + updateGap - Date.now());
     updateTimer = setTimeout(function () {
       updateTimer = null;
       lastUpdate = Date.now();
       updatePhotos();
-      updatePeople();
     }, wait);
   }
 
@@ -339,30 +383,80 @@
     if (nextCursor && pagesLoaded < autoPages) endObserver.observe(loadMore);
   }
 
-  var algorithmSelect = document.getElementById("algorithm");
-  if (algorithmSelect) {
-    algorithmSelect.addEventListener("change", function () {
-      algorithm = algorithmSelect.value;
-      nextCursor = "";
-      loadPhotos(true);
-    });
+  // ---- Actions --------------------------------------------------------------------------------
+  var statusTimers = {};
+  function tileStatus(id, text, kind) {
+    var li = tileOf[id];
+    if (!li) return;
+    var el = li.querySelector(".tile-status");
+    setStatus(el, text, kind);
+    clearTimeout(statusTimers[id]);
+    if (kind === "ok") statusTimers[id] = setTimeout(function () { setStatus(el, ""); }, 3000);
   }
 
-  if (grid) {
-    loadMore.addEventListener("click", function () { loadPhotos(false); });
-    if ("IntersectionObserver" in window) {
-      // Someone already looking at the people to follow below the grid is not scrolling
-      // through photos: the grid does not grow under them.
-      var peopleSection = document.querySelector(".people-section");
-      endObserver = new IntersectionObserver(function (entries) {
-        entries.forEach(function (e) {
-          if (!e.isIntersecting || !nextCursor || pagesLoaded >= autoPages) return;
-          if (peopleSection && peopleSection.getBoundingClientRect().top < window.innerHeight) return;
-          loadPhotos(false);
-        });
-      }, { rootMargin: "0px 0px 600px 0px" });
+  var faved = {};     // photo id -> true once faved here
+  var dismissed = {}; // photo id -> true while dismissed
+  var faveListeners = [];
+
+  function showFave(id) {
+    var on = !!faved[id];
+    var li = tileOf[id];
+    if (li) {
+      var btn = li.querySelector(".fave");
+      btn.setAttribute("aria-pressed", on ? "true" : "false");
+      btn.setAttribute("aria-label", on ? "Faved on Flickr: remove the fave" : "Fave on Flickr");
+      li.classList.toggle("faved", on);
     }
-    loadPhotos(true);
+    faveListeners.forEach(function (f) { f(id); });
+  }
+
+  function toggleFave(id) {
+    var on = !!faved[id];
+    var li = tileOf[id];
+    var btn = li ? li.querySelector(".fave") : null;
+    if (btn) btn.disabled = true;
+    tileStatus(id, on ? "Removing the fave…" : "Faving on Flickr…");
+    return api(on ? "DELETE" : "POST", "/api/v1/photos/" + enc(id) + "/fave").then(function (res) {
+      faved[id] = res.faved;
+      showFave(id);
+      var msg = res.faved ? "Faved on Flickr." : "Removed from your Flickr faves.";
+      tileStatus(id, msg, "ok");
+      say(msg);
+      if (mode === "getting-started") updateCounts();
+      // The graph has the fave already: new photos it brings wait behind the pill.
+      requestUpdate(1000);
+      return msg;
+    }).catch(function (err) {
+      // A failure is shown as a failure: the button keeps its previous state.
+      tileStatus(id, "Not done: " + err.message, "err");
+      throw err;
+    }).finally(function () { if (btn) btn.disabled = false; });
+  }
+
+  function showDismissed(id) {
+    var on = !!dismissed[id];
+    var li = tileOf[id];
+    if (li) {
+      li.classList.toggle("dismissed", on);
+      li.querySelector(".tile-dismissed").hidden = !on;
+    }
+    faveListeners.forEach(function (f) { f(id); });
+  }
+
+  // toggleDismiss dismisses (on) or brings back a photo. Its tile keeps its place, greyed out
+  // with an Undo button, so nothing moves.
+  function toggleDismiss(id, on) {
+    var li = tileOf[id];
+    return api(on ? "POST" : "DELETE", base + "/dismissed/photos/" + enc(id)).then(function () {
+      dismissed[id] = on;
+      showDismissed(id);
+      say(on ? "Dismissed: you will not see it again." : "Back in your recommendations.");
+      if (li) li.querySelector(on ? ".undo" : ".dismiss").focus({ preventScroll: true });
+      if (on) requestUpdate(1000);
+    }).catch(function (err) {
+      tileStatus(id, "Not done: " + err.message, "err");
+      throw err;
+    });
   }
 
   // In getting-started mode, each fave may be the one that unlocks recommendations.
@@ -377,109 +471,492 @@
     }).catch(function () { /* the counts refresh on the next fave */ });
   }
 
-  // ---- People -------------------------------------------------------------------------------
-  var people = document.getElementById("people-list");
-  var personTpl = document.getElementById("person-item-tpl");
+  // ---- Lightbox -------------------------------------------------------------------------------
+  var lb = document.getElementById("lightbox");
+  var lbImg = document.getElementById("lb-img");
+  var lbState = { id: "", list: null, opener: null, pushed: false };
+  var similarCache = {}; // photo id -> promise of its "more like this" answer
+  var commonCache = {};  // nsid -> promise of the photos they and the page's user both faved
+  var moreRecs = {};     // photo id -> recommendation, for photos met in "more like this"
 
-  function personItem(rec) {
-    var li = personTpl.content.firstElementChild.cloneNode(true);
-    li.dataset.nsid = rec.user.nsid;
-    var img = li.querySelector("img");
-    fallbackIcon(img);
-    img.src = rec.user.icon_url;
-    img.alt = "Buddy icon of " + rec.user.name;
-    var a = li.querySelector(".person-name");
-    a.textContent = rec.user.name;
-    a.href = rec.user.profile_url;
-    li.querySelector(".person-common").textContent = rec.common + " faves in common";
-    if (owner) {
-      var btn = li.querySelector(".dismiss-person");
-      btn.hidden = false;
-      btn.setAttribute("aria-label", "Dismiss " + rec.user.name);
-      btn.addEventListener("click", function () {
-        var dismissed = li.classList.contains("dismissed");
-        btn.disabled = true;
-        api(dismissed ? "DELETE" : "POST", base + "/dismissed/people/" + enc(rec.user.nsid)).then(function () {
-          li.classList.toggle("dismissed", !dismissed);
-          btn.textContent = dismissed ? "Dismiss" : "Undo";
-          setStatus(li.querySelector(".person-status"), "");
-        }).catch(function (err) {
-          setStatus(li.querySelector(".person-status"), "Not done: " + err.message, "err");
-        }).finally(function () { btn.disabled = false; });
-      });
+  function recFor(id) { return recOf[id] || moreRecs[id]; }
+
+  function similar(id) {
+    if (!similarCache[id]) {
+      similarCache[id] = api("GET", "/api/v1/photos/" + enc(id) + "/similar?limit=12");
+      similarCache[id].catch(function () { delete similarCache[id]; });
     }
-    return li;
+    return similarCache[id];
   }
 
-  function loadPeople() {
-    if (!people) return;
-    api("GET", base + "/recommendations/people?limit=12").then(function (res) {
-      people.replaceChildren();
-      res.items.forEach(function (rec) { people.appendChild(personItem(rec)); });
-      document.getElementById("people-empty").hidden = res.items.length > 0;
-    }).catch(function () {
-      document.getElementById("people-empty").hidden = false;
+  function urlWithPhoto(id) {
+    var u = new URL(window.location.href);
+    if (id) u.searchParams.set("photo", id);
+    else u.searchParams.delete("photo");
+    return u.pathname + u.search + u.hash;
+  }
+
+  // showPhoto fills the lightbox with photo id; list() gives the order the arrows step through.
+  function showPhoto(id, list) {
+    var rec = recFor(id);
+    if (!rec) return;
+    lbState.id = id;
+    lbState.list = list;
+    var p = rec.photo;
+    var title = p.title || "Untitled";
+    document.getElementById("lb-title").textContent = title;
+    var ownerLink = document.getElementById("lb-owner");
+    ownerLink.textContent = rec.owner.name;
+    ownerLink.href = rec.owner.profile_url;
+    ownerLink.title = rec.owner.name + "'s photostream on Flickr";
+    var recs = document.getElementById("lb-owner-recs");
+    recs.href = "/u/" + enc(rec.owner.nsid);
+    recs.title = "What photorec recommends to " + rec.owner.name;
+    document.getElementById("lb-flickr").href = p.page_url;
+
+    // The photo in a box that fits the stage, never above its own size, sized before it loads
+    // so nothing moves when it does. The tile's image shows until the larger one has loaded.
+    var tile = tileOf[id];
+    var shown = tile ? tile.querySelector("img").currentSrc : "";
+    var stage = document.getElementById("lb-stage");
+    var cs = getComputedStyle(stage);
+    var roomW = stage.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    var roomH = stage.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+    var ar = p.width && p.height ? p.width / p.height : 4 / 3;
+    var w = Math.max(1, Math.min(roomW, roomH * ar, p.width || Infinity));
+    lbImg.style.width = Math.floor(w) + "px";
+    lbImg.style.height = Math.floor(w / ar) + "px";
+    lbImg.removeAttribute("srcset");
+    lbImg.src = shown || p.image_url || p.thumb_url || "";
+    lbImg.alt = title + " by " + rec.owner.name;
+    if (p.srcset) {
+      lbImg.sizes = Math.ceil(w) + "px";
+      lbImg.srcset = p.srcset;
+    } else if (p.image_url) {
+      lbImg.src = p.image_url;
+    }
+
+    var ids = list();
+    var at = ids.indexOf(id);
+    document.getElementById("lb-prev").disabled = at <= 0;
+    document.getElementById("lb-next").disabled = at < 0 || at >= ids.length - 1;
+
+    var fave = document.getElementById("lb-fave");
+    var dismiss = document.getElementById("lb-dismiss");
+    fave.hidden = dismiss.hidden = !owner;
+    document.getElementById("lb-comment").hidden = !owner;
+    syncLightboxActions(id);
+    setStatus(document.getElementById("lb-status"), "");
+
+    // Why: every reason's sentence, then a few photos the people it names share with the user.
+    var reasons = document.getElementById("lb-reasons");
+    reasons.replaceChildren();
+    (rec.reasons || []).forEach(function (r) {
+      if (!r.text) return;
+      var li = document.createElement("li");
+      li.textContent = r.text;
+      reasons.appendChild(li);
+    });
+    if (!reasons.firstChild) {
+      var none = document.createElement("li");
+      none.textContent = "You opened this photo from a link; it is not among the recommendations.";
+      reasons.appendChild(none);
+    }
+    showCommon(rec);
+    showMore(id);
+  }
+
+  function syncLightboxActions(id) {
+    if (!lb.open || lbState.id !== id) return;
+    var fave = document.getElementById("lb-fave");
+    fave.setAttribute("aria-pressed", faved[id] ? "true" : "false");
+    fave.textContent = faved[id] ? "♥ Faved" : "♡ Fave";
+    document.getElementById("lb-dismiss").textContent = dismissed[id] ? "Undo dismiss" : "Not for me";
+  }
+  faveListeners.push(syncLightboxActions);
+
+  function thumbList(photos, label) {
+    var ul = document.createElement("ul");
+    ul.className = "thumbs";
+    photos.forEach(function (p) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = p.page_url;
+      a.rel = "noopener";
+      a.title = (p.title || "Untitled") + " (on Flickr)";
+      var img = document.createElement("img");
+      img.src = p.thumb_url || p.image_url || "";
+      img.alt = (p.title || "Untitled") + ", " + label;
+      img.width = 150; img.height = 150;
+      a.appendChild(img);
+      li.appendChild(a);
+      ul.appendChild(li);
+    });
+    return ul;
+  }
+
+  function showCommon(rec) {
+    var box = document.getElementById("lb-common");
+    box.replaceChildren();
+    var people = [];
+    (rec.reasons || []).forEach(function (r) {
+      // Faves in common are counted with the page's user, except for "more like this", where
+      // they are counted with the member logged in: the same person only on their own page.
+      if (r.kind === "also_faved" && !owner) return;
+      (r.users || []).forEach(function (u) {
+        if (u.common > 0 && people.length < 2 && !people.some(function (x) { return x.nsid === u.user.nsid; })) people.push(u.user);
+      });
+    });
+    var id = lbState.id;
+    people.forEach(function (u) {
+      if (!commonCache[u.nsid]) {
+        commonCache[u.nsid] = api("GET", base + "/common/" + enc(u.nsid) + "?limit=5");
+        commonCache[u.nsid].catch(function () { delete commonCache[u.nsid]; });
+      }
+      var row = document.createElement("div");
+      row.className = "common-row";
+      box.appendChild(row);
+      commonCache[u.nsid].then(function (res) {
+        if (lbState.id !== id || res.photos.length === 0) { row.remove(); return; }
+        var p = document.createElement("p");
+        p.textContent = (owner ? "You" : userName) + " and " + u.name + " both faved:";
+        row.appendChild(p);
+        row.appendChild(thumbList(res.photos, "faved by " + (owner ? "you" : userName) + " and " + u.name));
+      }).catch(function () { row.remove(); });
     });
   }
 
-  // updatePeople replaces the people list only when nobody is using it.
-  function updatePeople() {
-    if (!people) return;
-    if (people.contains(document.activeElement) || people.querySelector("li.dismissed")) return;
-    var busy = Array.prototype.some.call(people.querySelectorAll(".person-status"), function (p) { return p.textContent !== ""; });
-    if (!busy) loadPeople();
+  function showMore(id) {
+    var ul = document.getElementById("lb-more");
+    var status = document.getElementById("lb-more-status");
+    ul.replaceChildren();
+    status.textContent = "Looking for photos like this one…";
+    similar(id).then(function (res) {
+      if (lbState.id !== id) return;
+      var list = res.items.filter(function (r) { return !faved[r.photo.id]; });
+      status.textContent = list.length === 0 ? "No photos like this one yet." : "";
+      var order = list.map(function (r) { return r.photo.id; });
+      list.forEach(function (r) {
+        if (!recOf[r.photo.id]) moreRecs[r.photo.id] = r;
+        var li = document.createElement("li");
+        var b = document.createElement("button");
+        b.type = "button";
+        var img = document.createElement("img");
+        img.src = r.photo.thumb_url || r.photo.image_url || "";
+        img.alt = (r.photo.title || "Untitled") + " by " + r.owner.name;
+        img.width = 150; img.height = 150;
+        img.loading = "lazy";
+        var cap = document.createElement("span");
+        cap.textContent = firstWhy(r);
+        b.title = firstWhy(r);
+        b.appendChild(img);
+        b.appendChild(cap);
+        b.addEventListener("click", function () {
+          showPhoto(r.photo.id, function () { return order; });
+          history.replaceState({ photo: r.photo.id }, "", urlWithPhoto(r.photo.id));
+          lb.focus();
+        });
+        li.appendChild(b);
+        ul.appendChild(li);
+      });
+    }).catch(function (err) {
+      if (lbState.id === id) status.textContent = "Could not load photos like this one: " + err.message;
+    });
   }
-  loadPeople();
 
-  // ---- Progress (SSE) -----------------------------------------------------------------------
-  var progressBox = document.getElementById("progress");
-  var bar = document.getElementById("progress-bar");
+  // openLightbox opens photo id over the page, with its own URL (?photo=id): Back closes it.
+  function openLightbox(id, list, push) {
+    if (!lb || !recFor(id)) return;
+    if (!lb.open) {
+      lbState.opener = document.activeElement;
+      lb.showModal();
+      document.documentElement.style.overflow = "hidden";
+    }
+    showPhoto(id, list);
+    if (push) {
+      history.pushState({ photo: id }, "", urlWithPhoto(id));
+      lbState.pushed = true;
+    }
+    lb.focus(); // the dialog itself: its name is read out, and Tab goes on to its controls
+  }
+
+  function step(d) {
+    var ids = lbState.list();
+    var at = ids.indexOf(lbState.id);
+    var next = ids[at + d];
+    if (at < 0 || !next) return;
+    showPhoto(next, lbState.list);
+    history.replaceState({ photo: next }, "", urlWithPhoto(next));
+  }
+
+  // closeLightbox closes it: after Back, or by its button or Esc, which go Back themselves
+  // when the lightbox added the history entry (popstate then closes it).
+  function closeLightbox(fromHistory) {
+    if (!lb || !lb.open) return;
+    if (!fromHistory && lbState.pushed) { history.back(); return; }
+    lb.close();
+  }
+
+  // closed tidies up after the lightbox closed, however it did: the URL loses ?photo, and focus
+  // goes back to what opened it.
+  function closed() {
+    document.documentElement.style.overflow = "";
+    if (new URL(window.location.href).searchParams.get("photo")) {
+      if (lbState.pushed) history.back(); // the browser closed it without asking
+      else history.replaceState(null, "", urlWithPhoto(""));
+    }
+    lbState.pushed = false;
+    var back = lbState.opener;
+    if (!back || !back.isConnected || back === document.body) {
+      var tile = tileOf[lbState.id];
+      back = tile ? tile.querySelector(".tile-link") : null;
+    }
+    if (back) back.focus({ preventScroll: true });
+  }
+
+  if (lb) {
+    document.getElementById("lb-close").addEventListener("click", function () { closeLightbox(false); });
+    document.getElementById("lb-prev").addEventListener("click", function () { step(-1); });
+    document.getElementById("lb-next").addEventListener("click", function () { step(1); });
+    lb.addEventListener("cancel", function (ev) { ev.preventDefault(); closeLightbox(false); });
+    lb.addEventListener("close", closed);
+    lb.addEventListener("keydown", function (ev) {
+      var typing = /^(TEXTAREA|INPUT|SELECT)$/.test(ev.target.tagName);
+      if (ev.key === "ArrowLeft" && !typing) { ev.preventDefault(); step(-1); }
+      else if (ev.key === "ArrowRight" && !typing) { ev.preventDefault(); step(1); }
+      else if (ev.key === "Tab") {
+        // Focus stays inside the lightbox.
+        var f = Array.prototype.filter.call(lb.querySelectorAll("a[href], button:not([disabled]), textarea, summary, [tabindex]"), function (el) {
+          return el.offsetParent !== null && !el.closest("[hidden]");
+        });
+        if (f.length === 0) return;
+        var i = f.indexOf(document.activeElement);
+        if (ev.shiftKey && (i <= 0)) { ev.preventDefault(); f[f.length - 1].focus(); }
+        else if (!ev.shiftKey && i === f.length - 1) { ev.preventDefault(); f[0].focus(); }
+      }
+    });
+    // Swipe left or right on the photo for the next or previous one.
+    var touch = null;
+    var stage = document.getElementById("lb-stage");
+    stage.addEventListener("touchstart", function (ev) {
+      if (ev.touches.length === 1) touch = { x: ev.touches[0].clientX, y: ev.touches[0].clientY };
+    }, { passive: true });
+    stage.addEventListener("touchend", function (ev) {
+      if (!touch || ev.changedTouches.length === 0) return;
+      var dx = ev.changedTouches[0].clientX - touch.x, dy = ev.changedTouches[0].clientY - touch.y;
+      touch = null;
+      if (Math.abs(dx) > 50 && Math.abs(dx) > 2 * Math.abs(dy)) step(dx < 0 ? 1 : -1);
+    });
+    var lbStatus = document.getElementById("lb-status");
+    document.getElementById("lb-fave").addEventListener("click", function () {
+      var id = lbState.id;
+      setStatus(lbStatus, faved[id] ? "Removing the fave…" : "Faving on Flickr…");
+      toggleFave(id).then(function (msg) { if (lbState.id === id) setStatus(lbStatus, msg, "ok"); })
+        .catch(function (err) { if (lbState.id === id) setStatus(lbStatus, "Not done: " + err.message, "err"); });
+    });
+    document.getElementById("lb-dismiss").addEventListener("click", function () {
+      var id = lbState.id;
+      toggleDismiss(id, !dismissed[id]).then(function () {
+        if (lbState.id === id) setStatus(lbStatus, dismissed[id] ? "Dismissed: you will not see it again." : "Back in your recommendations.", "ok");
+      }).catch(function (err) { if (lbState.id === id) setStatus(lbStatus, "Not done: " + err.message, "err"); });
+    });
+    var form = document.getElementById("lb-comment-form");
+    var text = form.querySelector("textarea");
+    var post = form.querySelector("button");
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var id = lbState.id;
+      var value = text.value.trim();
+      if (!value) { setStatus(lbStatus, "Write something first.", "err"); text.focus(); return; }
+      post.disabled = true; text.disabled = true;
+      setStatus(lbStatus, "Posting your comment…");
+      api("POST", "/api/v1/photos/" + enc(id) + "/comments", { text: value }).then(function () {
+        text.value = "";
+        setStatus(lbStatus, "Comment posted on Flickr.", "ok");
+      }).catch(function (err) {
+        setStatus(lbStatus, "Not posted: " + err.message, "err");
+      }).finally(function () { post.disabled = false; text.disabled = false; text.focus(); });
+    });
+    window.addEventListener("popstate", function () {
+      var id = new URL(window.location.href).searchParams.get("photo");
+      if (!id) closeLightbox(true);
+      else if (recFor(id)) openLightbox(id, lb.open ? lbState.list : gridList, false);
+    });
+    window.addEventListener("resize", function () { if (lb.open) showPhoto(lbState.id, lbState.list); });
+  }
+
+  // openFromURL opens the photo a link names (?photo=id), even one not on the first page.
+  function openFromURL() {
+    var id = new URL(window.location.href).searchParams.get("photo");
+    if (!id || !lb) return;
+    var open = function () { openLightbox(id, recOf[id] ? gridList : function () { return [id]; }, false); };
+    if (recFor(id)) { open(); return; }
+    similar(id).then(function (res) {
+      moreRecs[id] = { photo: res.photo, owner: res.owner, reasons: [] };
+      open();
+    }).catch(function () { history.replaceState(null, "", urlWithPhoto("")); });
+  }
+
+  // ---- Start: take over the server's first page ------------------------------------------------
+  if (grid) {
+    var data = { items: [] };
+    var dataEl = document.getElementById("photo-data");
+    try { data = JSON.parse(dataEl.textContent) || data; } catch (e) { /* the grid stays as rendered */ }
+    nextCursor = data.next_cursor || "";
+    since = data.since || "";
+    pagesLoaded = 1;
+    var first = [];
+    (data.items || []).forEach(function (rec) {
+      var li = grid.querySelector('[data-photo-id="' + CSS.escape(rec.photo.id) + '"]');
+      if (!li) return;
+      adopt(li, rec);
+      first.push(li);
+    });
+    if (first.length > 0) blocks.push(first);
+    layoutGrid();
+    loadMore.hidden = !nextCursor;
+    if ("ResizeObserver" in window) {
+      var resizing = 0;
+      new ResizeObserver(function () {
+        if (grid.clientWidth === laidWidth || resizing) return;
+        resizing = requestAnimationFrame(function () { resizing = 0; keepAnchor(layoutGrid); });
+      }).observe(grid);
+    }
+
+    var algorithmSelect = document.getElementById("algorithm");
+    if (algorithmSelect) {
+      algorithmSelect.addEventListener("change", function () {
+        algorithm = algorithmSelect.value;
+        var u = new URL(window.location.href);
+        u.searchParams.set("algorithm", algorithm);
+        history.replaceState(history.state, "", u.pathname + u.search);
+        nextCursor = "";
+        loadPhotos(true);
+      });
+    }
+    loadMore.addEventListener("click", function () { loadPhotos(false); });
+    if ("IntersectionObserver" in window) {
+      // Someone already looking at the people to follow below the grid is not scrolling
+      // through photos: the grid does not grow under them.
+      var peopleSection = document.querySelector(".people-section");
+      endObserver = new IntersectionObserver(function (entries) {
+        entries.forEach(function (e) {
+          if (!e.isIntersecting || !nextCursor || pagesLoaded >= autoPages) return;
+          if (peopleSection && peopleSection.getBoundingClientRect().top < window.innerHeight) return;
+          loadPhotos(false);
+        });
+      }, { rootMargin: "0px 0px 600px 0px" });
+      watchEnd();
+    }
+    openFromURL();
+  }
+
+  // ---- People ---------------------------------------------------------------------------------
+  if (owner) {
+    document.querySelectorAll('[data-testid="person-item"]').forEach(function (li) {
+      var btn = li.querySelector(".dismiss-person");
+      var status = li.querySelector(".person-status");
+      var name = li.querySelector(".person-name").textContent;
+      btn.hidden = false;
+      btn.setAttribute("aria-label", "Not interested in " + name);
+      btn.title = "Not interested";
+      btn.addEventListener("click", function () {
+        var was = li.classList.contains("dismissed");
+        btn.disabled = true;
+        api(was ? "DELETE" : "POST", base + "/dismissed/people/" + enc(li.dataset.nsid)).then(function () {
+          li.classList.toggle("dismissed", !was);
+          btn.textContent = was ? "✕" : "↶";
+          btn.setAttribute("aria-label", (was ? "Not interested in " : "Undo: show again ") + name);
+          setStatus(status, was ? "" : "You will not see " + name + " here again.");
+        }).catch(function (err) {
+          setStatus(status, "Not done: " + err.message, "err");
+        }).finally(function () { btn.disabled = false; });
+      });
+    });
+  }
+
+  // ---- Progress (SSE) -------------------------------------------------------------------------
+  var progressBar = document.getElementById("progress-bar");
   var progressText = document.getElementById("progress-text");
   var progressFailed = document.getElementById("progress-failed");
+  var status = document.getElementById("status");
+  var statusText = document.getElementById("status-text");
+  var statusBar = document.getElementById("status-bar");
   var source = null;
+  var hideStatus = null;
 
-  function showProgress(p) {
-    progressBox.hidden = false;
+  function fraction(p) {
     var finished = p.done + p.failed;
-    var frac = p.made > 0 ? finished / p.made : 0;
-    bar.value = Math.min(1, frac);
-    bar.textContent = Math.round(frac * 100) + "%";
-    if (p.state === "none") {
-      progressText.textContent = "Waiting for the refresh to start…";
-    } else if (p.state === "running") {
-      progressText.textContent = "Pulled " + finished + " of " + p.made + " favorite lists from Flickr…";
-    } else {
-      progressText.textContent = "Done: pulled " + p.done + " of " + p.made + " favorite lists.";
+    return p.made > 0 ? Math.min(1, finished / p.made) : 0;
+  }
+
+  // progressWords says where a refresh is, in plain words.
+  function progressWords(p) {
+    if (p.state === "none") return "Waiting for Flickr…";
+    if (p.state === "running") return "Read the faves of " + (p.done + p.failed) + " of " + p.made + " people so far…";
+    return "Done: read the faves of " + p.done + " of " + p.made + " people.";
+  }
+
+  function failedWords(p) {
+    return "Flickr did not answer for " + (p.failed === 1 ? "1 person" : p.failed + " people") + "; they are tried again on the next refresh.";
+  }
+
+  // showProgress shows a run's progress: on the progress page, in its card; over the photos, in
+  // the small status in the corner, which says more only while the photos do not fill the screen.
+  function showProgress(p) {
+    var frac = fraction(p);
+    if (mode === "progress") {
+      progressBar.value = frac;
+      progressBar.textContent = Math.round(frac * 100) + "%";
+      progressText.textContent = progressWords(p);
+      if (p.failed > 0) {
+        progressFailed.textContent = failedWords(p);
+        progressFailed.hidden = false;
+      }
+      return;
     }
-    if (p.failed > 0) {
-      progressFailed.textContent = p.failed + (p.failed === 1 ? " pull" : " pulls") +
-        " failed (Flickr did not answer). Recommendations may be incomplete; they will be retried on the next refresh.";
-      progressFailed.hidden = false;
+    if (!status) return;
+    clearTimeout(hideStatus);
+    status.hidden = false;
+    statusBar.value = frac;
+    var full = screenFull();
+    status.classList.toggle("collapsed", full);
+    status.classList.toggle("warn", p.failed > 0 && p.state !== "running");
+    if (p.state === "running") {
+      statusText.textContent = full ? "Finding more photos · " + Math.round(frac * 100) + "%" : progressWords(p);
+    } else if (p.failed > 0) {
+      statusText.textContent = "Done. " + failedWords(p);
+      status.title = statusText.textContent;
+      hideStatus = setTimeout(function () { status.hidden = true; }, 12000);
+    } else {
+      statusText.textContent = "Up to date.";
+      hideStatus = setTimeout(function () { status.hidden = true; }, 4000);
     }
   }
 
-  // In progress mode the page shows no lists yet: once the member's own favorites are in the
-  // graph, the server renders recommendations (or getting started), and the refresh goes on.
-  var reloading = false;
-  function reloadWhenPulled() {
-    if (reloading) return;
-    reloading = true;
+  // In progress mode the page shows no photos yet. It loads again (the server then renders
+  // them) once there are enough to fill a screen, or the run is over.
+  var checking = false;
+  function reloadWhenReady(done) {
+    if (checking) return;
+    checking = true;
     api("GET", base).then(function (sum) {
-      if (sum.last_pull_at) {
-        window.location.reload();
-        return;
-      }
-      reloading = false;
-    }).catch(function () { reloading = false; });
+      if (!sum.last_pull_at) return false;
+      if (done || sum.getting_started) return true;
+      return api("GET", base + "/recommendations/photos?limit=" + pageSize).then(function (res) {
+        return res.items.length >= pageSize || !!res.next_cursor;
+      });
+    }).then(function (ready) {
+      if (ready) window.location.reload();
+    }).catch(function () { /* the next event asks again */ }).finally(function () { checking = false; });
   }
 
   function follow() {
     if (source || !("EventSource" in window)) return;
-    progressBox.hidden = false;
     source = new EventSource(base + "/events");
     source.addEventListener("progress", function (ev) { showProgress(JSON.parse(ev.data)); });
     source.addEventListener("recommendations", function () {
-      if (mode === "progress") reloadWhenPulled();
+      if (mode === "progress") reloadWhenReady(false);
       else requestUpdate(1000);
     });
     source.addEventListener("done", function (ev) {
@@ -488,16 +965,16 @@
       source.close();
       source = null;
       if (mode === "progress") {
-        // The first pull finished: the page now shows recommendations (or getting started).
-        window.location.reload();
+        reloadWhenReady(true);
         return;
       }
       requestUpdate(0);
-      if (p.failed === 0) setTimeout(function () { progressBox.hidden = true; }, 4000);
     });
     source.addEventListener("error", function (ev) {
       if (ev.data) {
-        progressText.textContent = JSON.parse(ev.data).message;
+        var msg = JSON.parse(ev.data).message;
+        if (mode === "progress") progressText.textContent = msg;
+        else if (status) { status.hidden = false; statusText.textContent = msg; }
         source.close();
         source = null;
       }
@@ -508,14 +985,17 @@
 
   var refresh = document.getElementById("refresh");
   if (refresh) {
+    refresh.hidden = false;
     refresh.addEventListener("click", function () {
       refresh.disabled = true;
       api("POST", base + "/refresh").then(function (p) {
         showProgress(p);
         follow();
       }).catch(function (err) {
-        progressBox.hidden = false;
-        progressText.textContent = "Could not start a refresh: " + err.message;
+        if (status) {
+          status.hidden = false;
+          statusText.textContent = "Could not start a refresh: " + err.message;
+        }
       }).finally(function () { refresh.disabled = false; });
     });
   }

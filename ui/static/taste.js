@@ -1,6 +1,7 @@
-// Taste graph: the user in the middle, their strongest neighbors around (closer and thicker
-// means a higher Flexplore score). Hover, focus or tap a person to see the photos you both
-// faved; follow the link (click or Enter) to explore their recommendations.
+// Taste picture: the user in the middle, their strongest neighbors around (closer and thicker
+// means a stronger match). Hover, focus or tap a person to see the photos you both faved and
+// their links; nothing in the picture leaves the page. On phones the page shows the list the
+// server rendered instead (app.css hides the picture).
 (function () {
   "use strict";
   var NS = "http://www.w3.org/2000/svg";
@@ -12,6 +13,9 @@
   var title = document.getElementById("taste-detail-title");
   var meta = document.getElementById("taste-detail-meta");
   var photos = document.getElementById("taste-detail-photos");
+  var links = document.getElementById("taste-detail-links");
+  var owner = root.dataset.owner === "true";
+  var name = root.dataset.name;
 
   function el(name, attrs, parent) {
     var e = document.createElementNS(NS, name);
@@ -35,7 +39,11 @@
 
   function showDetail(n) {
     title.textContent = n.user.name;
-    meta.textContent = n.common + " photos faved by you both · " + n.total + " faves in all · score " + n.score.toFixed(1);
+    meta.textContent = n.common + (n.common === 1 ? " photo" : " photos") + " faved by " + (owner ? "you both" : name + " and " + n.user.name) +
+      " · " + n.total + " faves in all";
+    links.hidden = false;
+    document.getElementById("taste-detail-flickr").href = n.user.profile_url;
+    document.getElementById("taste-detail-recs").href = "/u/" + encodeURIComponent(n.user.nsid);
     photos.replaceChildren();
     n.photos.forEach(function (p) {
       var li = document.createElement("li");
@@ -59,10 +67,10 @@
     var cx = 320, cy = 320;
     var ns = data.neighbors;
     if (ns.length === 0) {
-      status.textContent = "No neighbors yet: fave some photos, then refresh.";
+      status.textContent = "Nobody yet: fave some photos, then refresh.";
       return;
     }
-    status.textContent = ns.length + " strongest neighbors of " + data.user.name + ".";
+    status.textContent = "The " + ns.length + " photographers whose taste is closest to " + (owner ? "yours" : name + "'s") + ".";
     var max = ns.reduce(function (m, n) { return Math.max(m, n.score); }, 0) || 1;
     var edges = el("g", { "class": "edges" }, svg);
     var nodes = el("g", { "class": "nodes" }, svg);
@@ -73,7 +81,7 @@
       var cos = Math.cos(angle), sin = Math.sin(angle);
       var x = cx + dist * cos, y = cy + dist * sin;
       edgeOf[i] = el("line", { x1: cx, y1: cy, x2: x, y2: y, "class": "edge", "stroke-width": (1.5 + 6 * n.score / max).toFixed(1) }, edges);
-      var a = el("a", { href: "/u/" + encodeURIComponent(n.user.nsid), "class": "node", "data-testid": "taste-node", "aria-label": n.user.name + ": " + n.common + " faves in common" }, nodes);
+      var a = el("g", { role: "button", tabindex: "0", "class": "node", "data-testid": "taste-node", "aria-label": n.user.name + ": " + n.common + " faves in common" }, nodes);
       el("title", {}, a).textContent = n.user.name + " (" + n.common + " in common)";
       avatar(a, defs, "clip-" + i, x, y, 24, n.user.icon_url);
       // Labels sit outside the ring, away from the edges and the other nodes.
@@ -92,6 +100,10 @@
       }
       a.addEventListener("mouseenter", activate);
       a.addEventListener("focus", activate);
+      a.addEventListener("click", activate);
+      a.addEventListener("keydown", function (ev) {
+        if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); activate(); links.querySelector("a").focus(); }
+      });
     });
     var me = el("g", { "class": "node center", "data-testid": "taste-center" }, svg);
     el("title", {}, me).textContent = data.user.name;
@@ -111,5 +123,5 @@
       });
     })
     .then(draw)
-    .catch(function (err) { status.textContent = "Could not load the taste graph: " + err.message; });
+    .catch(function (err) { status.textContent = "Could not draw the picture: " + err.message; });
 })();
