@@ -154,10 +154,13 @@
     }
   }
 
-  // gridList is the order the lightbox steps through: the tiles shown, top to bottom.
+  // gridList is the order the lightbox steps through: the tiles shown, top to bottom, less the
+  // photos dismissed (greyed out under their Undo).
   function gridList() {
     var out = [];
-    blocks.forEach(function (b) { b.forEach(function (li) { if (!li.hidden) out.push(li.dataset.photoId); }); });
+    blocks.forEach(function (b) {
+      b.forEach(function (li) { if (!li.hidden && !dismissed[li.dataset.photoId]) out.push(li.dataset.photoId); });
+    });
     return out;
   }
 
@@ -308,7 +311,15 @@
         say(fresh.length + (fresh.length === 1 ? " new photo" : " new photos") + " added at the end.");
         fresh = [];
       }
-      waiting = fresh;
+      // Photos already waiting stay behind the pill even when the new ones push them off the
+      // first page: the count only grows until the person takes them in.
+      var seen = {};
+      waiting = fresh.concat(waiting).filter(function (rec) {
+        var id = rec.photo.id;
+        if (seen[id] || tileOf[id]) return false;
+        seen[id] = true;
+        return true;
+      });
       showPill();
       photoError.hidden = true;
     }).catch(function (err) {
