@@ -196,9 +196,7 @@ func TestBrowser(t *testing.T) {
 	// Taking them in: they come first, in rows of their own; the photos already shown keep
 	// their rows (only moved down together).
 	rows := func() map[string]string {
-		var m map[string]string
-		m = eval[map[string]string](b, `Object.fromEntries(Array.from(document.querySelectorAll('[data-testid="photo-item"]:not([data-arrived])')).filter(li => !li.hidden).map(li => [li.dataset.photoId, [li.offsetLeft, li.offsetWidth, li.offsetHeight].join(",")]))`)
-		return m
+		return eval[map[string]string](b, `Object.fromEntries(Array.from(document.querySelectorAll('[data-testid="photo-item"]:not([data-arrived])')).filter(li => !li.hidden).map(li => [li.dataset.photoId, [li.offsetLeft, li.offsetWidth, li.offsetHeight].join(",")]))`)
 	}
 	rowsBefore := rows()
 	b.step("take the new photos in",

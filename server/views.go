@@ -167,7 +167,7 @@ func srcset(imageURL string, width, height int) string {
 	}
 	long := max(width, height)
 	if width <= 0 || height <= 0 {
-		width, height, long = edge, edge*3/4, edge
+		width, long = edge, edge // unknown shape: only the width is used, as the longer edge
 	}
 	base := dir + parts[0] + "_" + parts[1]
 	var b strings.Builder
