@@ -13,7 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/photorec/photorec/internal/uiprobe"
 )
 
 // e2eBrowser is one headless Chromium with a fresh profile, driven by TestE2E. It records every
@@ -49,7 +53,12 @@ func newE2EBrowser(t *testing.T, bin, artifacts string, ignoreURLs ...string) *e
 	t.Cleanup(b.close)
 	// The first action starts the browser: it must run on the tab's own context, since canceling
 	// the context of that first run closes the browser.
-	if err := chromedp.Do(bctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+	// Every document it opens records its layout shifts (uiprobe).
+	installShifts := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: uiprobe.InstallLayoutShift})
+		return err
+	})
+	if err := chromedp.Do(bctx, chromedp.EmulateViewport(1366, 900), installShifts); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
 	consoleCtx, stop := context.WithCancel(bctx)
@@ -124,7 +133,13 @@ func (b *e2eBrowser) evalInt(js string) int {
 	return evalRetry[int](b, js)
 }
 
-// evalRetry evaluates js, trying again while it fails: a page that reloads by itself (the
+// evalFloat evaluates a JavaScript expression that yields a number, keeping its fraction.
+func (b *e2eBrowser) evalFloat(js string) float64 {
+	b.t.Helper()
+	return evalRetry[float64](b, js)
+}
+
+// evalRetry evaluates js (awaiting a promise), trying again while it fails: a page that reloads by itself (the
 // first pull finishing) destroys the context an evaluation runs in. It fails the test once the
 // step bound is over.
 func evalRetry[T any](b *e2eBrowser, js string) T {
@@ -132,7 +147,7 @@ func evalRetry[T any](b *e2eBrowser, js string) T {
 	ctx, cancel := b.stepCtx()
 	defer cancel()
 	for {
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
 		if err == nil {
 			return v
 		}

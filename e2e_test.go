@@ -22,18 +22,29 @@ import (
 	"github.com/photorec/photorec/flickr"
 	"github.com/photorec/photorec/flickr/flickrtest"
 	"github.com/photorec/photorec/internal/testsvc"
+	"github.com/photorec/photorec/internal/uiprobe"
 )
 
 // e2eBound is the liveness bound of the whole browser run: a hung step fails the test, it does
 // not time it.
 const e2eBound = 3 * time.Minute
 
+// Figures TestE2E holds the demo to, as a person sees it (docs/ui.md).
+const (
+	maxCLS           = 0.05 // layout shift while a pull runs and after a fave
+	minPhotosDesktop = 12   // photos at least half in view at 1366x900
+	minPhotosPhone   = 4    // at 390x844
+)
+
 // TestE2E is the acceptance test of the product: it starts the real `photorec demo` through run
 // (simulated Flickr, in-process queue, workers, embedded graph, web app) and drives it in headless
 // Chromium like a newcomer would: welcome page, log in on the simulator's authorize page as its
 // heaviest faver, watch the first pull finish, see recommendations with the simulator's images,
-// fave one (checked on the simulator), dismiss one (gone after a reload), open the taste graph and
-// log out. Any script exception, console error or CSP violation fails it. Screenshots of every
+// fave one (checked on the simulator), take in the new photos from the pill, comment in the
+// lightbox, dismiss one (gone after a reload), open the taste graph, a phone, and log out. It
+// logs the figures of docs/ui.md as "figure:" lines (time from authorize to the first photo,
+// layout shift during the pull and after a fave, photos in the first screen at 1366x900 and
+// 390x844) and holds them to the limits above. Any script exception, console error or CSP violation fails it. Screenshots of every
 // step go to $PHOTOREC_ARTIFACTS (else a temporary directory), with the demo's log.
 func TestE2E(t *testing.T) {
 	if testing.Short() {
@@ -87,6 +98,7 @@ func TestE2E(t *testing.T) {
 	if n := b.evalInt(`parseInt((document.querySelector('#pick-0').parentElement.textContent.match(/(\d+) faves/) || [0, "0"])[1], 10)`); n < 50 {
 		t.Fatalf("the first user on the authorize page has %d faves, want a heavy faver (at least 50)", n)
 	}
+	authorized := time.Now()
 	b.step("log in",
 		chromedp.Click(chromedp.CSS(`#pick-0`)),
 		b.waitFor(`location.origin === `+jsString(site)+` && document.querySelector('#user-page') !== null`),
@@ -113,6 +125,9 @@ func TestE2E(t *testing.T) {
 		b.waitFor(`document.querySelectorAll('[data-testid="person-item"]').length > 0`),
 		b.waitFor(`document.querySelectorAll('[data-testid="fave-button"]:not([hidden])').length > 0`),
 		b.imagesLoaded())
+	// Time from authorize to the first photo on screen: when its image finished loading.
+	firstPhoto := b.evalFloat(`(() => { const img = document.querySelector('[data-testid="photo-item"] img'); const e = performance.getEntriesByName(img.currentSrc).pop(); return e ? performance.timeOrigin + e.responseEnd : Date.now(); })()`)
+	t.Logf("figure: authorize to first photo %.2f s", (firstPhoto-float64(authorized.UnixMilli()))/1000)
 	// The grid shows real images from the simulator.
 	if n := b.evalInt(`Array.from(document.querySelectorAll('[data-testid="photo-item"] img')).filter(i => i.src.startsWith(` + jsString(sim+"/img/") + `)).length`); n == 0 {
 		t.Errorf("no photo in the grid is served by the simulator (%s/img/)", sim)
@@ -127,6 +142,9 @@ func TestE2E(t *testing.T) {
 	b.shot("04-recommendations")
 	// A newcomer scrolls down: more photos load as the end of the grid comes near, without a
 	// click, and the people to follow stay reachable.
+	// Layout shift during the pull is measured without the person's scrolling: up to here, and
+	// from after the scrolling below to the end of the pull.
+	pullCLS := b.evalFloat(uiprobe.CLS(0))
 	photos := b.evalInt(`document.querySelectorAll('[data-testid="photo-item"]').length`)
 	if hidden := b.eval(`String(document.querySelector('[data-testid="load-more"]').hidden)`); hidden != "false" {
 		t.Fatalf("the first page of %d photos has no next page (load-more hidden=%s): the demo world is too small to test scrolling", photos, hidden)
@@ -161,6 +179,7 @@ func TestE2E(t *testing.T) {
 			fromSim, people, sim, b.eval(`Array.from(document.querySelectorAll('[data-testid="person-item"] img')).map(i => i.src).filter(s => !s.startsWith(`+jsString(sim+"/img/")+`)).slice(0, 3).join(" ")`))
 	}
 	b.shot("04b-people")
+	afterScroll := b.evalInt(uiprobe.ShiftCount)
 	// Once the refresh is over, a fresh page that follows no refresh: whatever arrives in its
 	// grid comes from what the member does. The progress card is hidden when the page loaded
 	// after the refresh, and says "Done" when the page followed it to the end.
@@ -170,10 +189,35 @@ func TestE2E(t *testing.T) {
 			if (s.hidden) return document.querySelector('#user-page').dataset.running === "false";
 			return /^(Done|Up to date)/.test(s.textContent);
 		})()`),
+	)
+	// Whatever the pull brought while the page was open waited behind the pill: nothing moved.
+	if running := b.eval(`document.querySelector('#user-page').dataset.running`); running == "true" {
+		cls := max(pullCLS, b.evalFloat(uiprobe.CLS(afterScroll)))
+		t.Logf("figure: CLS while the first pull ran (page open from the first photos to the end of the pull) %.4f", cls)
+		if cls > maxCLS {
+			t.Errorf("layout shift while the first pull ran: %.4f, want <= %v:\n%s", cls, maxCLS, b.eval(uiprobe.Shifts(0)))
+		}
+	} else {
+		t.Logf("the recommendations page loaded after the pull: no layout shift during a pull to measure")
+	}
+	b.step("reload after the pull",
 		chromedp.Reload(),
 		b.waitFor(`document.readyState === "complete" && document.querySelectorAll('[data-testid="photo-item"]').length >= 3`),
 		chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`),
 		b.imagesLoaded())
+	// Photo-first: a screenful of photos in their own shapes, none larger than its file.
+	inView := b.evalInt(uiprobe.PhotosInView)
+	t.Logf("figure: photos at least half in view at 1366x900: %d", inView)
+	if inView < minPhotosDesktop {
+		t.Errorf("%d photos at least half in view at 1366x900, want >= %d", inView, minPhotosDesktop)
+	}
+	if n := b.evalInt(`new Set(Array.from(document.querySelectorAll('[data-testid="photo-item"]:not([hidden])')).slice(0, 30).map(li => (li.dataset.w / li.dataset.h).toFixed(2))).size`); n < 2 {
+		t.Errorf("the first 30 photos have %d distinct aspect ratios, want more than one", n)
+	}
+	if up := b.eval(uiprobe.Upscaled); up != "" {
+		t.Errorf("photos shown larger than their image file:\n%s", up)
+	}
+	b.shot("04c-first-screen")
 	if running := b.eval(`document.querySelector('#user-page').dataset.running`); running != "false" {
 		t.Fatalf("the page says a refresh is running (data-running=%s) after it said Done", running)
 	}
@@ -191,6 +235,7 @@ func TestE2E(t *testing.T) {
 		return b.eval(`(() => { const r = document.querySelector('[data-photo-id="` + id + `"]').getBoundingClientRect(); return [r.x, r.y + scrollY, r.width, r.height].map(Math.round).join(","); })()`)
 	}
 	before := box(first)
+	mark := b.evalInt(uiprobe.ShiftCount)
 	b.evalInt(`window.e2eNotReloaded = 1`)
 	b.step("fave",
 		chromedp.Click(chromedp.CSS(`[data-photo-id="`+first+`"] [data-testid="fave-button"]`)),
@@ -202,6 +247,11 @@ func TestE2E(t *testing.T) {
 	b.step("new photos behind the pill", b.waitFor(`!document.querySelector('[data-testid="new-pill"]').hidden`))
 	if after := box(first); after != before {
 		t.Errorf("the faved photo moved from %s to %s after the fave", before, after)
+	}
+	clsFave := b.evalFloat(uiprobe.ShiftTotal(mark))
+	t.Logf("figure: layout shift after a fave (all shifts, until the pill showed) %.4f", clsFave)
+	if clsFave > maxCLS {
+		t.Errorf("layout shift after a fave: %.4f, want <= %v:\n%s", clsFave, maxCLS, b.eval(uiprobe.Shifts(mark)))
 	}
 	b.step("take the new photos in",
 		chromedp.Click(chromedp.CSS(`[data-testid="new-pill"]`)),
@@ -290,8 +340,13 @@ func TestE2E(t *testing.T) {
 	if w := b.evalInt(`document.documentElement.scrollWidth`); w > 390 {
 		t.Errorf("on a 390px wide phone the page is %dpx wide", w)
 	}
+	inView = b.evalInt(uiprobe.PhotosInView)
+	t.Logf("figure: photos at least half in view at 390x844: %d", inView)
+	if inView < minPhotosPhone {
+		t.Errorf("%d photos at least half in view at 390x844, want >= %d", inView, minPhotosPhone)
+	}
 	b.shot("08b-phone")
-	b.step("desktop again", chromedp.EmulateViewport(1280, 900))
+	b.step("desktop again", chromedp.EmulateViewport(1366, 900))
 
 	// 7. Log out: back on the welcome page, logged out.
 	b.step("logout",

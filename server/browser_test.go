@@ -300,7 +300,7 @@ func TestBrowser(t *testing.T) {
 
 	// People: each with photos, shared faves, a link to follow them on Flickr, in the order of
 	// the number shown.
-	commons := eval[[]int](b, `Array.from(document.querySelectorAll('[data-testid="person-common"]')).map(e => parseInt(e.textContent, 10))`)
+	commons := eval[[]int](b, `Array.from(document.querySelectorAll('[data-testid="person-common"]')).map(e => parseInt(e.textContent, 10) || 0)`)
 	for i := 1; i < len(commons); i++ {
 		if commons[i] > commons[i-1] {
 			t.Errorf("people are not in the order of the faves in common they show: %v", commons)

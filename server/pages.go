@@ -277,14 +277,10 @@ func (s *Server) firstPage(ctx context.Context, page *userPage, nsid string, alg
 	return nil
 }
 
-// byCommon orders people by faves in common (desc), then NSID: the number a person card shows.
+// byCommon orders people by faves in common (desc), the number a person card shows; people
+// with as many keep the ranking's order.
 func byCommon(people []userRecJSON) []userRecJSON {
-	slices.SortStableFunc(people, func(a, b userRecJSON) int {
-		if a.Common != b.Common {
-			return b.Common - a.Common
-		}
-		return strings.Compare(a.User.NSID, b.User.NSID)
-	})
+	slices.SortStableFunc(people, func(a, b userRecJSON) int { return b.Common - a.Common })
 	return people
 }
 

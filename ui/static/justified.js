@@ -111,12 +111,13 @@
     return { boxes: boxes, height: Math.max(0, y - spacing), shown: shown };
   }
 
-  // rowHeight is the target row height for a grid width: about 4 to 5 photos a row on a
-  // desktop, 2 to 3 on a phone.
+  // rowHeight is the target row height for a grid width: about 5 photos a row on a desktop
+  // (rows come out taller than the target when the photos do not fill one, so 200 gives three
+  // rows, 12 or more photos, in a 1366x900 screen), 2 to 3 on a phone.
   function rowHeight(width) {
     if (width < 480) return 150;
-    if (width < 900) return 190;
-    return 230;
+    if (width < 900) return 180;
+    return 200;
   }
 
   global.Justified = { layout: layout, rowHeight: rowHeight };
