@@ -313,6 +313,17 @@ func TestBrowser(t *testing.T) {
 	if got := eval[string](b, `document.querySelector('[data-testid="follow-link"]').textContent`); !strings.Contains(got, "no follow call") {
 		t.Errorf("the follow link says %q, want it to say Flickr's API has no follow call", got)
 	}
+	// One link rule, said on the page: a name opens the photostream on Flickr; the app's page
+	// of someone's recommendations is only ever the explicit "Their recommendations".
+	if got := eval[string](b, `document.querySelector('[data-testid="link-rule"]').textContent`); !strings.Contains(got, "photostream on Flickr") {
+		t.Errorf("the people section states the link rule as %q", got)
+	}
+	if bad := eval[[]string](b, `Array.from(document.querySelectorAll('[data-testid="owner-link"], [data-testid="person-name"], [data-testid="lightbox-owner"][href]')).filter(a => { const p = a.closest('[data-testid="person-item"]'); return a.origin === location.origin || !a.pathname.includes(p ? p.dataset.nsid : "@"); }).map(a => a.textContent + " -> " + a.href)`); len(bad) > 0 {
+		t.Errorf("names that do not open a photostream on Flickr: %q", bad)
+	}
+	if bad := eval[[]string](b, `Array.from(document.querySelectorAll('main a[href]')).filter(a => a.origin === location.origin && a.pathname.startsWith("/u/") && !a.closest('.profile, .notice') && a.textContent.trim() !== "Their recommendations").map(a => a.textContent.trim() + " -> " + a.pathname)`); len(bad) > 0 {
+		t.Errorf("links into someone's recommendations that do not say so: %q", bad)
+	}
 	b.step("people", chromedp.Click(chromedp.CSS(`[data-testid="skip-to-people"]`)), b.imagesLoaded())
 	b.shot("people")
 

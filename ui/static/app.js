@@ -996,7 +996,7 @@
 
   var refresh = document.getElementById("refresh");
   if (refresh) {
-    refresh.hidden = false;
+    refresh.classList.remove("needs-js");
     refresh.addEventListener("click", function () {
       refresh.disabled = true;
       api("POST", base + "/refresh").then(function (p) {
