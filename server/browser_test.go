@@ -216,7 +216,28 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 	b.shot("new-photos-in")
-	script(Progress{RunID: "r1", State: StateComplete, Made: 10, Done: 9, Failed: 1, Changed: 10})
+
+	// When the ranking moved a lot (half a page or more waits), taking the photos in shows the
+	// new first page instead of piling them above the old one.
+	for i := range 20 {
+		e.addFreshPhoto(t, nsid, fmt.Sprintf("999990001%02d", i))
+	}
+	script(Progress{RunID: "r1", State: StateRunning, Made: 10, Done: 8, Failed: 1, Changed: 20})
+	b.step("many new photos",
+		b.waitFor(`!document.querySelector('[data-testid="new-pill"]').hidden && parseInt(document.querySelector('[data-testid="new-pill"]').textContent.slice(2), 10) >= 18`),
+		chromedp.Click(chromedp.CSS(`[data-testid="new-pill"]`)),
+		b.waitFor(`document.querySelector('[data-testid="new-pill"]').hidden && document.querySelectorAll('[data-photo-id^="999990001"]').length >= 18`),
+		b.imagesLoaded())
+	if n := count(`[data-arrived]`); n != 0 {
+		t.Errorf("after taking in a new first page, %d photos are marked as just arrived", n)
+	}
+	if got := eval[string](b, `document.querySelector('[data-testid="photo-item"]').dataset.photoId`); !strings.HasPrefix(got, "9999900") {
+		t.Errorf("the new first page starts with photo %s, want one of the new photos", got)
+	}
+	if n := count(`[data-photo-id="99999000002"]`); n != 1 {
+		t.Errorf("the new first page shows the photo of the earlier pill %d times", n)
+	}
+	script(Progress{RunID: "r1", State: StateComplete, Made: 10, Done: 9, Failed: 1, Changed: 20})
 	b.step("run done", b.waitFor(`document.querySelector('[data-testid="status"]').textContent.startsWith("Done. Flickr did not answer for 1 person")`))
 
 	// Dismiss with the keyboard: the photo stays in its place, greyed out, with Undo.

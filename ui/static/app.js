@@ -9,7 +9,6 @@
 
   var csrfMeta = document.querySelector('meta[name="csrf-token"]');
   var csrf = csrfMeta ? csrfMeta.content : "";
-  var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
   // api calls the JSON API; it resolves with the parsed body and rejects with an Error whose
   // message is the server's safe message.
@@ -244,10 +243,10 @@
     return added;
   }
 
-  // loadPhotos replaces the grid with the first page (reset), or appends the next page. It is
-  // for the person's own requests (a ranking picked, Load more, scrolling); background updates go
-  // through updatePhotos.
-  function loadPhotos(reset) {
+  // loadPhotos replaces the grid with the first page (reset), or appends the next page, then
+  // calls then (optional). It is for the person's own requests (a ranking picked, Load more,
+  // scrolling, a pill of many new photos); background updates go through updatePhotos.
+  function loadPhotos(reset, then) {
     if (!reset && (loading || !nextCursor)) return;
     var my = ++seq;
     loading = true;
@@ -273,6 +272,7 @@
       loadMore.hidden = !nextCursor;
       photoEmpty.hidden = shownCount() > 0;
       photoError.hidden = true;
+      if (then) then();
     }).catch(function (err) {
       if (my !== seq) return;
       photoError.textContent = "Could not load photos: " + err.message;
@@ -340,13 +340,35 @@
     pill.textContent = "↑ " + n + (n === 1 ? " new photo" : " new photos");
   }
 
+  // toPhotos scrolls the grid's title just below the sticky nav, once the grid is laid out.
+  function toPhotos() {
+    requestAnimationFrame(function () {
+      var nav = document.querySelector(".nav");
+      var title = document.getElementById("photos-title");
+      window.scrollTo(0, title.getBoundingClientRect().top + window.scrollY - (nav ? nav.offsetHeight : 0) - 8);
+    });
+  }
+
   // takeWaiting brings the photos behind the pill in at the top, in rows of their own: the
-  // photos already shown keep their rows, and the page scrolls up to the new ones.
+  // photos already shown keep their rows, and the page jumps up to the new ones (a smooth scroll
+  // is cut short by anything else that scrolls meanwhile).
   function takeWaiting() {
     var recs = waiting.filter(function (rec) { return !tileOf[rec.photo.id]; });
     waiting = [];
     showPill();
     if (recs.length === 0) return;
+    if (recs.length >= pageSize / 2) {
+      // The ranking moved a lot (a first pull goes on): the person gets its new first page
+      // instead of a pile of "Just in" photos above the old one.
+      nextCursor = "";
+      loadPhotos(true, function () {
+        say("The grid now shows your latest recommendations.");
+        var first = grid.querySelector(".tile:not([hidden]) .tile-link");
+        if (first) first.focus({ preventScroll: true });
+        toPhotos();
+      });
+      return;
+    }
     var added = [];
     keepAnchor(function () {
       var first = grid.firstElementChild;
@@ -365,7 +387,7 @@
     photoEmpty.hidden = true;
     say(recs.length + (recs.length === 1 ? " new photo" : " new photos") + " at the top of the grid.");
     added[0].querySelector(".tile-link").focus({ preventScroll: true });
-    document.getElementById("photos-title").scrollIntoView({ behavior: reduceMotion ? "auto" : "smooth", block: "start" });
+    toPhotos();
   }
   if (pill) pill.addEventListener("click", takeWaiting);
 
