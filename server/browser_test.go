@@ -454,9 +454,18 @@ func TestBrowser(t *testing.T) {
 	b.shot("not-found")
 
 	// A user with too few faves gets popular photos to start with.
+	ns, err := e.g.Neighbors(context.Background(), nsid, graph.ByScore, graph.MaxLimit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	neighbor := map[string]bool{}
+	for _, n := range ns {
+		neighbor[n.User.NSID] = true
+	}
 	var light string
 	for _, lu := range e.world.Users() {
-		if !lu.Deleted && lu.Faves > 0 && lu.Faves < minFavesForRecs {
+		// Not one of the heavy user's neighbors: they all faved the fresh photos.
+		if n := len(e.world.FavesOf(lu.NSID)); !lu.Deleted && n > 0 && n < minFavesForRecs && !neighbor[lu.NSID] {
 			light = lu.NSID
 			break
 		}
@@ -465,10 +474,16 @@ func TestBrowser(t *testing.T) {
 	if err := e.g.FinishPull(context.Background(), graph.PullDone{User: light, PullID: "seed-" + light, Kind: graph.PullFull, At: e.clock.Now()}); err != nil {
 		t.Fatal(err)
 	}
+	if light == "" {
+		t.Fatal("the world has no member with a few faves")
+	}
 	b.step("getting started",
 		chromedp.Navigate(site+"/u/"+url.PathEscape(light)),
 		b.waitFor(`document.querySelector('#photo-grid').classList.contains("is-laid-out")`),
 		b.imagesLoaded())
+	if mode := eval[string](b, `document.querySelector('#user-page').dataset.mode`); mode != "getting-started" {
+		t.Errorf("a member with fewer than %d faves gets a page in mode %q, want getting-started", minFavesForRecs, mode)
+	}
 	b.shot("getting-started")
 
 	b.step("logout",
