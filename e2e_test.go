@@ -178,6 +178,9 @@ func TestE2E(t *testing.T) {
 		t.Errorf("%d of %d people to follow show an icon served by the simulator (%s/img/), want all: the others show the placeholder (srcs %s)",
 			fromSim, people, sim, b.eval(`Array.from(document.querySelectorAll('[data-testid="person-item"] img')).map(i => i.src).filter(s => !s.startsWith(`+jsString(sim+"/img/")+`)).slice(0, 3).join(" ")`))
 	}
+	if n := b.evalInt(`document.querySelectorAll('[data-testid="person-item"]:not(:has(.person-photos img))').length`); n != 0 {
+		t.Errorf("%d people to follow show no photo of theirs or faved by you both", n)
+	}
 	b.shot("04b-people")
 	afterScroll := b.evalInt(uiprobe.ShiftCount)
 	// Once the refresh is over, a fresh page that follows no refresh: whatever arrives in its

@@ -331,6 +331,9 @@ func TestBrowser(t *testing.T) {
 	if n := count(`[data-testid="person-item"] .person-photos img`); n < 3*count(`[data-testid="person-item"]`)/2 {
 		t.Errorf("%d photos for %d people to follow", n, count(`[data-testid="person-item"]`))
 	}
+	if n := count(`[data-testid="person-item"]:not(:has(.person-photos img))`); n != 0 {
+		t.Errorf("%d people to follow show no photo", n)
+	}
 	if got := eval[string](b, `document.querySelector('[data-testid="follow-link"]').textContent`); !strings.Contains(got, "no follow call") {
 		t.Errorf("the follow link says %q, want it to say Flickr's API has no follow call", got)
 	}

@@ -269,11 +269,17 @@ func (s *Server) firstPage(ctx context.Context, page *userPage, nsid string, alg
 	if page.Mode != modeRecommendations {
 		return nil
 	}
-	people, err := s.peopleView(ctx, nsid, graph.RecOptions{Algorithm: alg, Limit: firstPagePeople}, personPhotos)
+	// Twice as many as shown: a person with no photo to show gives nothing to judge them by.
+	people, err := s.peopleView(ctx, nsid, graph.RecOptions{Algorithm: alg, Limit: 2 * firstPagePeople}, personPhotos)
 	if err != nil {
 		return err
 	}
-	page.People = byCommon(people.Items)
+	for _, p := range people.Items {
+		if len(p.Photos)+len(p.Shared) > 0 && len(page.People) < firstPagePeople {
+			page.People = append(page.People, p)
+		}
+	}
+	page.People = byCommon(page.People)
 	return nil
 }
 
