@@ -17,6 +17,7 @@ import (
 
 	"github.com/photorec/photorec/graph"
 	"github.com/photorec/photorec/internal/uiprobe"
+	"github.com/photorec/photorec/runs"
 )
 
 // Figures the pages are held to, measured as a person sees them.
@@ -57,9 +58,9 @@ func TestBrowser(t *testing.T) {
 	nsid := e.heavyUser(t)
 	u, _ := e.world.User(nsid)
 	userPath := "/u/" + url.PathEscape(nsid)
-	script := func(p Progress) {
+	script := func(p runs.Progress) {
 		e.pipe.mu.Lock()
-		e.pipe.script = []Progress{p}
+		e.pipe.script = []runs.Progress{p}
 		e.pipe.calls = 0
 		e.pipe.mu.Unlock()
 	}
@@ -76,7 +77,7 @@ func TestBrowser(t *testing.T) {
 	}
 
 	// Welcome, then browse a user nobody pulled yet: the progress page follows the run.
-	script(Progress{RunID: "r1", State: StateRunning, Made: 10, Done: 3, Failed: 1, Changed: 1})
+	script(runs.Progress{RunID: "r1", State: runs.StateRunning, Made: 10, Done: 3, Failed: 1, Changed: 1})
 	b.step("welcome", chromedp.Navigate(site+"/"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="login-button"]`)))
 	b.shot("welcome")
 	b.step("welcome dark", colorScheme("dark"))
@@ -96,7 +97,7 @@ func TestBrowser(t *testing.T) {
 	// loads again with them, long before the run is done, and keeps following it.
 	e.seedUser(t, nsid)
 	e.iconsFromFlickr(t, nsid)
-	script(Progress{RunID: "r1", State: StateRunning, Made: 10, Done: 5, Failed: 1, Changed: 2})
+	script(runs.Progress{RunID: "r1", State: runs.StateRunning, Made: 10, Done: 5, Failed: 1, Changed: 2})
 	b.step("photos while the run goes on",
 		b.waitFor(`document.querySelector('#user-page').dataset.mode === "recommendations" && document.querySelector('#user-page').dataset.running === "true"`),
 		b.waitFor(`document.querySelector('#photo-grid').classList.contains("is-laid-out")`),
@@ -183,7 +184,7 @@ func TestBrowser(t *testing.T) {
 
 	// A refresh lands a photo: the pill counts it, the grid stays as it is.
 	e.addFreshPhoto(t, nsid, "99999000002")
-	script(Progress{RunID: "r1", State: StateRunning, Made: 10, Done: 7, Failed: 1, Changed: 10})
+	script(runs.Progress{RunID: "r1", State: runs.StateRunning, Made: 10, Done: 7, Failed: 1, Changed: 10})
 	mark = eval[int](b, uiprobe.ShiftCount)
 	b.step("a refresh brings a photo",
 		b.waitFor(`window.notReloaded === true && document.querySelector('[data-testid="new-pill"]').textContent !== `+jsQuote(pillText)),
@@ -222,7 +223,7 @@ func TestBrowser(t *testing.T) {
 	for i := range 20 {
 		e.addFreshPhoto(t, nsid, fmt.Sprintf("999990001%02d", i))
 	}
-	script(Progress{RunID: "r1", State: StateRunning, Made: 10, Done: 8, Failed: 1, Changed: 20})
+	script(runs.Progress{RunID: "r1", State: runs.StateRunning, Made: 10, Done: 8, Failed: 1, Changed: 20})
 	b.step("many new photos",
 		b.waitFor(`!document.querySelector('[data-testid="new-pill"]').hidden && parseInt(document.querySelector('[data-testid="new-pill"]').textContent.slice(2), 10) >= 18`),
 		chromedp.Click(chromedp.CSS(`[data-testid="new-pill"]`)),
@@ -237,7 +238,7 @@ func TestBrowser(t *testing.T) {
 	if n := count(`[data-photo-id="99999000002"]`); n != 1 {
 		t.Errorf("the new first page shows the photo of the earlier pill %d times", n)
 	}
-	script(Progress{RunID: "r1", State: StateComplete, Made: 10, Done: 9, Failed: 1, Changed: 20})
+	script(runs.Progress{RunID: "r1", State: runs.StateComplete, Made: 10, Done: 9, Failed: 1, Changed: 20})
 	b.step("run done", b.waitFor(`document.querySelector('[data-testid="status"]').textContent.startsWith("Done. Flickr did not answer for 1 person")`))
 
 	// Dismiss with the keyboard: the photo stays in its place, greyed out, with Undo.
