@@ -119,6 +119,7 @@ func newEnv(tb testing.TB, mutate func(*Options)) *env {
 		APISecret:  flickrtest.DefaultConsumerSecret,
 		APIBase:    sim.URL + "/services/rest/",
 		OAuthBase:  sim.URL + "/services/oauth/",
+		IconBase:   sim.URL + "/img/", // as the demo does: no request leaves loopback
 		MaxRetries: -1,
 	})
 	if err != nil {
