@@ -128,9 +128,9 @@ func TestE2E(t *testing.T) {
 	// Time from authorize to the first photo on screen: when its image finished loading.
 	firstPhoto := b.evalFloat(`(() => { const img = document.querySelector('[data-testid="photo-item"] img'); const e = performance.getEntriesByName(img.currentSrc).pop(); return e ? performance.timeOrigin + e.responseEnd : Date.now(); })()`)
 	t.Logf("figure: authorize to first photo %.2f s", (firstPhoto-float64(authorized.UnixMilli()))/1000)
-	// The grid shows real images from the simulator.
-	if n := b.evalInt(`Array.from(document.querySelectorAll('[data-testid="photo-item"] img')).filter(i => i.src.startsWith(` + jsString(sim+"/img/") + `)).length`); n == 0 {
-		t.Errorf("no photo in the grid is served by the simulator (%s/img/)", sim)
+	// The grid shows real images from the simulator (at live.staticflickr.com's paths on its host).
+	if n := b.evalInt(`Array.from(document.querySelectorAll('[data-testid="photo-item"] img')).filter(i => i.src.startsWith(` + jsString(sim+"/") + `)).length`); n == 0 {
+		t.Errorf("no photo in the grid is served by the simulator (%s)", sim)
 	}
 	// Every photo says in plain words why it is there.
 	shown := b.evalInt(`document.querySelectorAll('[data-testid="photo-item"]:not([hidden])').length`)
@@ -171,12 +171,12 @@ func TestE2E(t *testing.T) {
 	// Photographers known only from favorites lists get their buddy icon from the favorites
 	// reply (extras=icon_server), so every person card's icon is the simulator's (a real icon or
 	// Flickr's default buddyicon.gif, both under /img/), never the app's placeholder.
-	people := b.evalInt(`document.querySelectorAll('[data-testid="person-item"] img').length`)
-	fromSim := b.evalInt(`Array.from(document.querySelectorAll('[data-testid="person-item"] img')).filter(i => i.src.startsWith(` + jsString(sim+"/img/") + `)).length`)
+	people := b.evalInt(`document.querySelectorAll('[data-testid="person-item"] img.avatar-small').length`)
+	fromSim := b.evalInt(`Array.from(document.querySelectorAll('[data-testid="person-item"] img.avatar-small')).filter(i => i.src.startsWith(` + jsString(sim+"/img/") + `)).length`)
 	t.Logf("people icons from the simulator: %d of %d", fromSim, people)
 	if people == 0 || fromSim != people {
 		t.Errorf("%d of %d people to follow show an icon served by the simulator (%s/img/), want all: the others show the placeholder (srcs %s)",
-			fromSim, people, sim, b.eval(`Array.from(document.querySelectorAll('[data-testid="person-item"] img')).map(i => i.src).filter(s => !s.startsWith(`+jsString(sim+"/img/")+`)).slice(0, 3).join(" ")`))
+			fromSim, people, sim, b.eval(`Array.from(document.querySelectorAll('[data-testid="person-item"] img.avatar-small')).map(i => i.src).filter(s => !s.startsWith(`+jsString(sim+"/img/")+`)).slice(0, 3).join(" ")`))
 	}
 	if n := b.evalInt(`document.querySelectorAll('[data-testid="person-item"]:not(:has(.person-photos img))').length`); n != 0 {
 		t.Errorf("%d people to follow show no photo of theirs or faved by you both", n)
