@@ -10,8 +10,16 @@ import (
 )
 
 // rankedAlgorithms are the algorithms RunAlgorithms checks against the reference on random
-// graphs (Run checks Flexplore and Popularity).
-var rankedAlgorithms = []graph.Algorithm{graph.ItemKNN, graph.RP3Beta, graph.Blend, graph.Owners, graph.Follows, graph.Hybrid}
+// graphs: every algorithm of the registry but Flexplore and Popularity, which Run checks.
+var rankedAlgorithms = func() []graph.Algorithm {
+	var out []graph.Algorithm
+	for _, a := range graph.AlgorithmList {
+		if a.Name != graph.Flexplore && a.Name != graph.Popularity {
+			out = append(out, a.Name)
+		}
+	}
+	return out
+}()
 
 // RunAlgorithms checks a backend's other algorithms of graph/algorithms.go, their reasons and
 // SimilarPhotos against hand-computed scores and the brute-force reference. open is as for Run.
