@@ -50,6 +50,11 @@ func (w *Worker) recoverOnce(ctx context.Context) {
 		if err != nil || p.State != runs.StateRunning {
 			continue
 		}
+		if !p.StartedAt.Before(w.born) {
+			// Started since this process began: a live client is between making its first job
+			// and locking it, not stranded. The reaper's two-pass check covers it from here.
+			continue
+		}
 		jobs, err := st.Unfinished(ctx, run)
 		if err != nil {
 			w.log.Warn("unfinished jobs", "run_id", run, "err", err)

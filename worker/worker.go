@@ -91,6 +91,7 @@ type Worker struct {
 
 	suspects  map[string]bool // run+job seen lost by the last reaper pass (scheduler goroutine only)
 	recovered sync.Once       // the start-up recovery of runs (recoverRuns)
+	born      time.Time       // when New made this Worker: start-up recovery looks at older runs only
 }
 
 // New returns a Worker; Run starts it. It fails when a role lacks what it needs.
@@ -154,7 +155,7 @@ func New(opts Options) (*Worker, error) {
 	return &Worker{
 		opts: opts, pipe: c.pipe, roles: opts.Roles, graph: opts.Graph, flickr: opts.Flickr,
 		client: c, q: c.q, insp: asynq.NewInspectorFromRedisClient(opts.Redis),
-		log: opts.Logger, m: opts.Metrics, now: opts.Now,
+		log: opts.Logger, m: opts.Metrics, now: opts.Now, born: opts.Now(),
 	}, nil
 }
 
