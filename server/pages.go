@@ -274,10 +274,19 @@ func (s *Server) firstPage(ctx context.Context, page *userPage, nsid string, alg
 	if err != nil {
 		return err
 	}
+	var bare []userRecJSON
 	for _, p := range people.Items {
-		if len(p.Photos)+len(p.Shared) > 0 && len(page.People) < firstPagePeople {
+		switch {
+		case len(p.Photos)+len(p.Shared) > 0 && len(page.People) < firstPagePeople:
 			page.People = append(page.People, p)
+		case len(bare) < firstPagePeople:
+			bare = append(bare, p)
 		}
+	}
+	if len(page.People) == 0 {
+		// Early in a first pull nobody's photos have landed yet: the people as ranked, rather
+		// than "No one to suggest yet" until the next reload.
+		page.People = bare
 	}
 	page.People = byCommon(page.People)
 	return nil
