@@ -28,6 +28,22 @@ const DefaultWhy = 3
 // MaxWhy is the largest RecOptions.Why a store accepts.
 const MaxWhy = 50
 
+// NormalizeSimilarOptions checks the arguments of Store.SimilarPhotos: photoID, viewer ("" for
+// anyone) and opts, of which only Limit, Cursor and Why apply (Algorithm is ignored). It returns
+// opts with its defaults and the decoded cursor, as NormalizeRecOptions.
+func NormalizeSimilarOptions(photoID, viewer string, opts RecOptions) (RecOptions, *Cursor, error) {
+	if err := CheckID("photo_id", photoID); err != nil {
+		return RecOptions{}, nil, err
+	}
+	if viewer != "" {
+		if err := CheckID("nsid", viewer); err != nil {
+			return RecOptions{}, nil, err
+		}
+	}
+	opts.Algorithm = Flexplore // not used: only Limit, Cursor and Why apply
+	return NormalizeRecOptions(opts, PhotoCursor, Flexplore)
+}
+
 // NormalizeRecOptions checks opts for a listing of the given kind and fills its defaults:
 // Algorithm "" becomes def (Flexplore when def is ""), Why 0 becomes DefaultWhy. It returns
 // the decoded cursor (nil for the first page). Limit is not defaulted: 0 is an *ArgumentError

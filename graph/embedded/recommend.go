@@ -183,16 +183,7 @@ func (s *Store) RecommendUsers(ctx context.Context, nsid string, opts graph.RecO
 // SimilarPhotos ranks photos like photoID for viewer ("" for anyone): graph/algorithms.go.
 // Not cached: the walk from one photo is bounded by its favers' faves.
 func (s *Store) SimilarPhotos(ctx context.Context, photoID, viewer string, opts graph.RecOptions) (graph.PhotoPage, error) {
-	if err := graph.CheckID("photo_id", photoID); err != nil {
-		return graph.PhotoPage{}, err
-	}
-	if viewer != "" {
-		if err := graph.CheckID("nsid", viewer); err != nil {
-			return graph.PhotoPage{}, err
-		}
-	}
-	opts.Algorithm = graph.Flexplore // not used: only Limit, Cursor and Why apply
-	opts, cur, err := graph.NormalizeRecOptions(opts, graph.PhotoCursor, s.def)
+	opts, cur, err := graph.NormalizeSimilarOptions(photoID, viewer, opts)
 	if err != nil {
 		return graph.PhotoPage{}, err
 	}

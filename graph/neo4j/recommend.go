@@ -120,16 +120,7 @@ func neighborReasons(v any) []graph.Reason {
 // 200 favers per read). Keyset paging as RecommendPhotos. graph.ErrNotFound if the photo, or a
 // non-empty viewer, is unknown.
 func (s *Store) SimilarPhotos(ctx context.Context, photoID, viewer string, opts graph.RecOptions) (graph.PhotoPage, error) {
-	if err := graph.CheckID("photo_id", photoID); err != nil {
-		return graph.PhotoPage{}, err
-	}
-	if viewer != "" {
-		if err := graph.CheckID("nsid", viewer); err != nil {
-			return graph.PhotoPage{}, err
-		}
-	}
-	opts.Algorithm = graph.Flexplore // not used: only Limit, Cursor and Why apply
-	opts, cur, err := graph.NormalizeRecOptions(opts, graph.PhotoCursor, s.def)
+	opts, cur, err := graph.NormalizeSimilarOptions(photoID, viewer, opts)
 	if err != nil {
 		return graph.PhotoPage{}, err
 	}
