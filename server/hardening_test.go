@@ -1,11 +1,8 @@
 package server
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"testing"
 )
@@ -14,23 +11,7 @@ import (
 // session's cookies and CSRF token.
 func (c *client) raw(method, path, ctype string, body []byte) response {
 	c.t.Helper()
-	csrf := c.csrf()
-	req := httptest.NewRequest(method, path, bytes.NewReader(body))
-	req.Header.Set("Content-Type", ctype)
-	req.Header.Set(csrfHeader, csrf)
-	for _, ck := range c.cookies {
-		req.AddCookie(ck)
-	}
-	res, err := c.e.srv.App().Test(req, -1)
-	if err != nil {
-		c.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	return response{Status: res.StatusCode, Header: res.Header, Body: b}
+	return c.do(method, path, rawBody{ctype: ctype, b: body}, map[string]string{csrfHeader: c.csrf()})
 }
 
 // TestCommentRejectsNULAndInvalidUTF8: a comment with a NUL or with bytes that are not UTF-8,

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -264,13 +265,22 @@ func (r response) decode(t *testing.T, v any) {
 	}
 }
 
-// do sends one request through the app. body may be nil, url.Values (a form) or any JSON value.
+// rawBody is a request body sent as it is, with its content type.
+type rawBody struct {
+	ctype string
+	b     []byte
+}
+
+// do sends one request through the app. body may be nil, url.Values (a form), a rawBody or any
+// JSON value.
 func (c *client) do(method, path string, body any, header map[string]string) response {
 	c.t.Helper()
 	var rd io.Reader
 	ctype := ""
 	switch b := body.(type) {
 	case nil:
+	case rawBody:
+		rd, ctype = bytes.NewReader(b.b), b.ctype
 	case url.Values:
 		rd, ctype = strings.NewReader(b.Encode()), "application/x-www-form-urlencoded"
 	default:
